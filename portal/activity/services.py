@@ -1,0 +1,87 @@
+"""Writing and reading the activity record."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from portal import db
+from portal.activity.models import Activity
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for every field whose value differs."""
+    return {
+        key: [_plain(before.get(key)), _plain(after.get(key))]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def record(
+    activity_type: str,
+    object_type: str,
+    object_id: str,
+    actor,
+    *,
+    entity_id: str | None = None,
+    private: bool = False,
+    data: dict[str, Any] | None = None,
+) -> Activity:
+    """Add an activity to the current unit of work (it commits with the change it describes)."""
+    activity = Activity(
+        activity_type=activity_type,
+        object_type=object_type,
+        object_id=object_id,
+        user_id=getattr(actor, "id", None),
+        user_name=getattr(actor, "name", "") or "",
+        entity_id=entity_id,
+        private=private,
+        data=_plain(data or {}),
+    )
+    db.session.add(activity)
+    return activity
+
+
+def _page(query, include_private: bool, limit: int, offset: int) -> list[Activity]:
+    if not include_private:
+        query = query.where(Activity.private.is_(False))
+    query = query.order_by(Activity.timestamp.desc(), Activity.id).limit(limit).offset(offset)
+    return list(db.session.scalars(query))
+
+
+def list_for_object(object_type: str, object_id: str, *, include_private: bool = False,
+                    limit: int = 31, offset: int = 0) -> list[Activity]:
+    query = select(Activity).where(
+        Activity.object_type == object_type, Activity.object_id == object_id
+    )
+    return _page(query, include_private, limit, offset)
+
+
+def list_for_entity(entity_id: str, *, include_private: bool = False,
+                    limit: int = 31, offset: int = 0) -> list[Activity]:
+    """The entity's own activity and that of its datasets."""
+    query = select(Activity).where(
+        or_(Activity.entity_id == entity_id, Activity.object_id == entity_id)
+    )
+    return _page(query, include_private, limit, offset)
+
+
+def list_recent(object_type: str | None = None, *, include_private: bool = False,
+                limit: int = 31, offset: int = 0) -> list[Activity]:
+    query = select(Activity)
+    if object_type:
+        query = query.where(Activity.object_type == object_type)
+    return _page(query, include_private, limit, offset)

@@ -1,0 +1,43 @@
+"""Login and logout pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required, login_user, logout_user
+
+from portal.auth import services
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only redirect to a path of this site (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") \
+            and not urlsplit(target).netloc:
+        return target
+    return url_for("home.index")
+
+
+@bp.route("/user/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        user = services.authenticate(request.form.get("username", "").strip(),
+                                     request.form.get("password", ""))
+        if user is not None:
+            login_user(user, remember=bool(request.form.get("remember")))
+            flash(_("Bienvenido, %(name)s.", name=user.fullname or user.name), "success")
+            return redirect(_safe_next(request.args.get("next")))
+        error = _("Usuario o contraseña incorrectos.")
+    return render_template("auth/login.html", error=error), 200 if error is None else 401
+
+
+@bp.route("/user/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash(_("Sesión cerrada."), "info")
+    return redirect(url_for("home.index"))

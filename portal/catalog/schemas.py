@@ -1,0 +1,206 @@
+"""Input schemas of the catalog: the one place where a field's rules are written.
+
+Pages and the API both load their input through these, so a rule never differs between them.
+Field names are the catalog's; the CKAN API maps its own names onto them before loading.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validate,
+    validates,
+    validates_schema,
+)
+
+from portal.catalog.codelists import codes
+from portal.catalog.models import ACCESS_RIGHTS, DATASET_STATES, ENTITY_KINDS, ENTITY_LEVELS
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")
+slug_message = _l("Use de 2 a 100 caracteres: minúsculas sin tildes, números, - o _.")
+
+
+def _slug() -> validate.Validator:
+    return validate.Regexp(SLUG, error=slug_message)
+
+
+def _one_of(choices) -> validate.Validator:
+    return validate.OneOf(tuple(choices), error=_l("Valor no permitido: {input}."))
+
+
+class _Base(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    @pre_load
+    def _strip_strings(self, data, **_kwargs):
+        """Form posts send '' for empty fields and padded text: trim and treat '' as absent
+        for optional typed fields (dates, lists)."""
+        if not isinstance(data, dict):
+            return data
+        cleaned = {}
+        for key, value in data.items():
+            if isinstance(value, str):
+                value = value.strip()
+                field = self.fields.get(key)
+                if value == "" and field is not None and not isinstance(field, fields.String):
+                    continue
+            cleaned[key] = value
+        return cleaned
+
+
+class EntitySchema(_Base):
+    name = fields.String(required=True, validate=_slug())
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    description = fields.String(load_default="")
+    kind = fields.String(load_default="otra", validate=_one_of(ENTITY_KINDS))
+    level = fields.String(load_default="central", validate=_one_of(ENTITY_LEVELS))
+    website = fields.String(load_default="", validate=validate.Length(max=500))
+    email = fields.String(load_default="", validate=validate.Length(max=254))
+    logo_url = fields.String(load_default="", validate=validate.Length(max=500))
+
+    @validates("website")
+    def _website(self, value: str, **_kwargs) -> None:
+        check_url(value)
+
+    @validates("logo_url")
+    def _logo(self, value: str, **_kwargs) -> None:
+        check_url(value)
+
+    @validates("email")
+    def _email(self, value: str, **_kwargs) -> None:
+        check_email(value)
+
+
+class ThemeSchema(_Base):
+    name = fields.String(required=True, validate=_slug())
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    description = fields.String(load_default="")
+    eu_theme = fields.String(load_default="", validate=validate.Length(max=10))
+    image_url = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+def check_url(value: str) -> None:
+    if value and not re.match(r"^https?://[^\s/$.?#].[^\s]*$", value, re.IGNORECASE):
+        raise ValidationError(_l("Debe ser una dirección web que empiece con http:// o https://."))
+
+
+def check_email(value: str) -> None:
+    if value and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+        raise ValidationError(_l("No es un correo electrónico válido."))
+
+
+class _StringList(fields.List):
+    """A list of strings that also accepts one comma-separated string (a form's text box)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.String(validate=validate.Length(min=1, max=100)), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class DatasetSchema(_Base):
+    name = fields.String(required=True, validate=_slug())
+    title = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    description = fields.String(load_default="")
+    entity = fields.String(required=True)  # name or id; the service resolves it
+    license_id = fields.String(load_default="")
+    keywords = _StringList(load_default=list)
+    themes = _StringList(load_default=list)
+    contact_name = fields.String(load_default="", validate=validate.Length(max=200))
+    contact_email = fields.String(load_default="", validate=validate.Length(max=254))
+    access_rights = fields.String(load_default="public", validate=_one_of(ACCESS_RIGHTS))
+    temporal_start = fields.Date(load_default=None, allow_none=True)
+    temporal_end = fields.Date(load_default=None, allow_none=True)
+    spatial = _StringList(load_default=list)
+    frequency = fields.String(load_default="")
+    language = _StringList(load_default=lambda: ["es"])
+    landing_page = fields.String(load_default="", validate=validate.Length(max=500))
+    version = fields.String(load_default="", validate=validate.Length(max=50))
+    identifier = fields.String(load_default="", validate=validate.Length(max=500))
+    issued = fields.Date(load_default=None, allow_none=True)
+    modified = fields.Date(load_default=None, allow_none=True)
+    state = fields.String(load_default="active", validate=_one_of(DATASET_STATES))
+    private = fields.Boolean(load_default=False)
+    extras = fields.Dict(keys=fields.String(), load_default=dict)
+
+    @validates("contact_email")
+    def _contact_email(self, value: str, **_kwargs) -> None:
+        check_email(value)
+
+    @validates("landing_page")
+    def _landing_page(self, value: str, **_kwargs) -> None:
+        check_url(value)
+
+    @validates("frequency")
+    def _frequency(self, value: str, **_kwargs) -> None:
+        if value and value not in codes("frequencies"):
+            raise ValidationError(_l("Frecuencia desconocida: {value}.").format(value=value))
+
+    @validates("spatial")
+    def _spatial(self, value: list[str], **_kwargs) -> None:
+        unknown = [code for code in value if code not in codes("spatial")]
+        if unknown:
+            raise ValidationError(
+                _l("Cobertura geográfica desconocida: {codes}.").format(codes=", ".join(unknown))
+            )
+
+    @validates("language")
+    def _language(self, value: list[str], **_kwargs) -> None:
+        unknown = [code for code in value if code not in codes("languages")]
+        if unknown:
+            raise ValidationError(
+                _l("Idioma desconocido: {codes}.").format(codes=", ".join(unknown))
+            )
+
+    @validates_schema
+    def _period(self, data, **_kwargs) -> None:
+        start, end = data.get("temporal_start"), data.get("temporal_end")
+        if start and end and start > end:
+            raise ValidationError(
+                _l("El fin del periodo no puede ser anterior a su inicio."), "temporal_end"
+            )
+
+    @post_load
+    def _normalise_keywords(self, data, **_kwargs):
+        if "keywords" in data:
+            seen: dict[str, None] = {}
+            for keyword in data["keywords"]:
+                seen.setdefault(keyword.strip().lower(), None)
+            data["keywords"] = list(seen)
+        return data
+
+
+class ResourceSchema(_Base):
+    name = fields.String(load_default="", validate=validate.Length(max=500))
+    description = fields.String(load_default="")
+    url = fields.String(load_default="", validate=validate.Length(max=2000))
+    format = fields.String(load_default="", validate=validate.Length(max=50))
+    media_type = fields.String(load_default="", validate=validate.Length(max=200))
+    license_id = fields.String(load_default="")
+    schema = fields.Raw(load_default=None, allow_none=True)
+
+    @validates("url")
+    def _url(self, value: str, **_kwargs) -> None:
+        check_url(value)
+
+    @validates("schema")
+    def _schema(self, value, **_kwargs) -> None:
+        if value is None:
+            return
+        if isinstance(value, str):
+            return  # a URL or a registry name; checked when the file is validated
+        if not isinstance(value, dict):
+            raise ValidationError(_l("El esquema debe ser un objeto Table Schema, una URL o "
+                                     "el nombre de un esquema registrado."))

@@ -1,0 +1,500 @@
+"""Business rules of the catalog. The only writers of entities, themes, datasets and resources.
+
+Every write is one unit of work: the row, its activity record and any stored file commit together
+or not at all. Signals for listeners (search, feeds) are sent only after the commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any, BinaryIO
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema
+from marshmallow import ValidationError as SchemaError
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portal import db, signals
+from portal.activity import services as activity
+from portal.auth import permissions
+from portal.catalog.licenses import get_license
+from portal.catalog.models import Dataset, Entity, Resource, Tag, Theme
+from portal.catalog.schemas import DatasetSchema, EntitySchema, ResourceSchema, ThemeSchema
+from portal.db import new_id, on_commit, on_rollback, unit_of_work, utcnow
+from portal.errors import NotFound, ValidationError
+from portal.storage import storage
+
+DATASET_FIELDS = (
+    "name", "title", "description", "license_id", "contact_name", "contact_email",
+    "access_rights", "temporal_start", "temporal_end", "spatial", "frequency", "language",
+    "landing_page", "version", "identifier", "issued", "modified", "state", "private", "extras",
+)
+RESOURCE_FIELDS = ("name", "description", "url", "format", "media_type", "license_id", "schema")
+ENTITY_FIELDS = ("name", "title", "description", "kind", "level", "website", "email", "logo_url")
+THEME_FIELDS = ("name", "title", "description", "eu_theme", "image_url")
+
+
+def load(schema: Schema, data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Validate input with a schema; turn its errors into the portal's ``ValidationError``."""
+    if not isinstance(data, dict):
+        raise ValidationError({"__all__": [str(_l("Se esperaba un objeto JSON."))]})
+    try:
+        return schema.load(data, partial=partial)
+    except SchemaError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"__all__": exc.messages}
+        raise ValidationError(_flatten(messages)) from None
+
+
+def _flatten(messages: dict) -> dict[str, list[str]]:
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        if isinstance(value, dict):
+            for sub_key, sub_value in _flatten(value).items():
+                flat.setdefault(str(key), []).extend(f"{sub_key}: {m}" for m in sub_value)
+        else:
+            flat[str(key)] = [str(m) for m in value]
+    return flat
+
+
+# --- lookups ---------------------------------------------------------------------------------
+
+
+def _by_ref(model, ref: str, message):
+    if ref:
+        found = db.session.scalar(select(model).where(model.name == ref))
+        if found is None:
+            found = db.session.get(model, ref)
+        if found is not None and found.state != "purged":
+            return found
+    raise NotFound(str(message).format(ref=ref))
+
+
+def get_entity(ref: str) -> Entity:
+    return _by_ref(Entity, ref, _l("No existe la entidad «{ref}»."))
+
+
+def get_theme(ref: str) -> Theme:
+    return _by_ref(Theme, ref, _l("No existe el tema «{ref}»."))
+
+
+def get_dataset(ref: str) -> Dataset:
+    return _by_ref(Dataset, ref, _l("No existe el conjunto de datos «{ref}»."))
+
+
+def get_resource(resource_id: str) -> Resource:
+    resource = db.session.get(Resource, resource_id) if resource_id else None
+    if resource is None:
+        raise NotFound(str(_l("No existe el recurso «{ref}».")).format(ref=resource_id))
+    return resource
+
+
+def read_dataset(ref: str, actor) -> Dataset:
+    """A dataset the actor may see; private ones look missing to others, as in CKAN."""
+    dataset = get_dataset(ref)
+    if not permissions.can_read_dataset(actor, dataset):
+        if dataset.is_public or dataset.state == "deleted":
+            raise NotFound(str(_l("No existe el conjunto de datos «{ref}».")).format(ref=ref))
+        permissions.require(False, str(_l("Este conjunto de datos es privado.")))
+    return dataset
+
+
+def public_datasets_query():
+    return select(Dataset).where(Dataset.state == "active", Dataset.private.is_(False))
+
+
+def count_public_datasets() -> int:
+    return db.session.scalar(select(func.count()).select_from(public_datasets_query().subquery()))
+
+
+def list_entities(*, with_counts: bool = False):
+    entities = list(db.session.scalars(
+        select(Entity).where(Entity.state == "active").order_by(Entity.title)
+    ))
+    if not with_counts:
+        return entities
+    counts = dict(db.session.execute(
+        select(Dataset.entity_id, func.count())
+        .where(Dataset.state == "active", Dataset.private.is_(False))
+        .group_by(Dataset.entity_id)
+    ).all())
+    return [(entity, counts.get(entity.id, 0)) for entity in entities]
+
+
+def list_themes(*, with_counts: bool = False):
+    themes = list(db.session.scalars(
+        select(Theme).where(Theme.state == "active").order_by(Theme.title)
+    ))
+    if not with_counts:
+        return themes
+    from portal.catalog.models import dataset_theme
+
+    counts = dict(db.session.execute(
+        select(dataset_theme.c.theme_id, func.count())
+        .join(Dataset, Dataset.id == dataset_theme.c.dataset_id)
+        .where(Dataset.state == "active", Dataset.private.is_(False))
+        .group_by(dataset_theme.c.theme_id)
+    ).all())
+    return [(theme, counts.get(theme.id, 0)) for theme in themes]
+
+
+def dataset_snapshot(dataset: Dataset) -> dict[str, Any]:
+    """The dataset's metadata as plain values, for the activity record and change detection."""
+    snapshot = {field: getattr(dataset, field) for field in DATASET_FIELDS}
+    snapshot["entity"] = dataset.entity.name if dataset.entity else None
+    snapshot["keywords"] = sorted(tag.name for tag in dataset.tags)
+    snapshot["themes"] = sorted(theme.name for theme in dataset.themes)
+    snapshot["resources"] = [
+        {field: getattr(r, field) for field in (*RESOURCE_FIELDS, "id", "size", "sha256")}
+        for r in dataset.resources
+    ]
+    return snapshot
+
+
+# --- entities and themes ---------------------------------------------------------------------
+
+
+def _unique(model, name: str, exclude_id: str | None, message) -> None:
+    query = select(model.id).where(model.name == name)
+    if exclude_id:
+        query = query.where(model.id != exclude_id)
+    if db.session.scalar(query) is not None:
+        raise ValidationError({"name": [str(message)]})
+
+
+def create_entity(data: dict[str, Any], actor) -> Entity:
+    permissions.require(permissions.is_sysadmin(actor))
+    values = load(EntitySchema(), data)
+    with unit_of_work():
+        _unique(Entity, values["name"], None, _l("Ya existe una entidad con ese nombre."))
+        entity = Entity(**{f: values[f] for f in ENTITY_FIELDS})
+        db.session.add(entity)
+        db.session.flush()
+        activity.record("new organization", "organization", entity.id, actor,
+                        entity_id=entity.id, data={"title": entity.title, "snapshot": values})
+    return entity
+
+
+def update_entity(entity: Entity, data: dict[str, Any], actor, *, partial: bool = False) -> Entity:
+    permissions.require(permissions.can_admin_entity(actor, entity.id))
+    if partial:
+        data = {**{f: getattr(entity, f) for f in ENTITY_FIELDS}, **data}
+    values = load(EntitySchema(), data)
+    with unit_of_work():
+        _unique(Entity, values["name"], entity.id, _l("Ya existe una entidad con ese nombre."))
+        before = {f: getattr(entity, f) for f in ENTITY_FIELDS}
+        for field in ENTITY_FIELDS:
+            setattr(entity, field, values[field])
+        diff = activity.changes(before, {f: values[f] for f in ENTITY_FIELDS})
+        if diff:
+            entity.modified = utcnow()
+            activity.record("changed organization", "organization", entity.id, actor,
+                            entity_id=entity.id, data={"title": entity.title, "changes": diff})
+        entity_id = entity.id
+        on_commit(lambda: signals.entity_changed.send(entity_id))
+    return entity
+
+
+def delete_entity(entity: Entity, actor) -> None:
+    permissions.require(permissions.is_sysadmin(actor))
+    with unit_of_work():
+        active = db.session.scalar(
+            select(func.count()).select_from(Dataset)
+            .where(Dataset.entity_id == entity.id, Dataset.state != "deleted")
+        )
+        if active:
+            raise ValidationError({"name": [str(_l(
+                "La entidad tiene {n} conjuntos de datos; elimínelos o transfiéralos primero."
+            )).format(n=active)]})
+        entity.state = "deleted"
+        activity.record("deleted organization", "organization", entity.id, actor,
+                        entity_id=entity.id, data={"title": entity.title})
+        entity_id = entity.id
+        on_commit(lambda: signals.entity_changed.send(entity_id))
+
+
+def create_theme(data: dict[str, Any], actor) -> Theme:
+    permissions.require(permissions.is_sysadmin(actor))
+    values = load(ThemeSchema(), data)
+    with unit_of_work():
+        _unique(Theme, values["name"], None, _l("Ya existe un tema con ese nombre."))
+        theme = Theme(**{f: values[f] for f in THEME_FIELDS})
+        db.session.add(theme)
+        db.session.flush()
+        activity.record("new group", "group", theme.id, actor,
+                        data={"title": theme.title, "snapshot": values})
+    return theme
+
+
+def update_theme(theme: Theme, data: dict[str, Any], actor, *, partial: bool = False) -> Theme:
+    permissions.require(permissions.is_sysadmin(actor))
+    if partial:
+        data = {**{f: getattr(theme, f) for f in THEME_FIELDS}, **data}
+    values = load(ThemeSchema(), data)
+    with unit_of_work():
+        _unique(Theme, values["name"], theme.id, _l("Ya existe un tema con ese nombre."))
+        before = {f: getattr(theme, f) for f in THEME_FIELDS}
+        for field in THEME_FIELDS:
+            setattr(theme, field, values[field])
+        diff = activity.changes(before, {f: values[f] for f in THEME_FIELDS})
+        if diff:
+            activity.record("changed group", "group", theme.id, actor,
+                            data={"title": theme.title, "changes": diff})
+        theme_id = theme.id
+        on_commit(lambda: signals.theme_changed.send(theme_id))
+    return theme
+
+
+# --- datasets --------------------------------------------------------------------------------
+
+
+def _check_license(values: dict[str, Any]) -> None:
+    license_id = values.get("license_id") or ""
+    licence = get_license(license_id) if license_id else None
+    if license_id and licence is None:
+        raise ValidationError({"license_id": [
+            str(_l("Licencia desconocida: «{id}». Vea /licenses.")).format(id=license_id)
+        ]})
+    public = values.get("state", "active") == "active" and not values.get("private")
+    if public and (licence is None or not licence.is_open):
+        raise ValidationError({"license_id": [str(_l(
+            "Un conjunto de datos público debe tener una licencia abierta (Open Definition)."
+        ))]})
+
+
+def _tags(names: list[str]) -> list[Tag]:
+    if not names:
+        return []
+    existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
+    tags = []
+    for name in names:
+        tag = existing.get(name)
+        if tag is None:
+            tag = existing[name] = Tag(name=name)
+            db.session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def _themes(refs: list[str]) -> list[Theme]:
+    if not refs:
+        return []
+    found = {t.name: t for t in db.session.scalars(select(Theme).where(Theme.name.in_(refs)))}
+    missing = [ref for ref in refs if ref not in found]
+    if missing:
+        raise ValidationError({"themes": [
+            str(_l("Tema desconocido: {names}.")).format(names=", ".join(missing))
+        ]})
+    return [found[ref] for ref in dict.fromkeys(refs)]
+
+
+def _resolve_entity(ref: str, actor) -> Entity:
+    try:
+        entity = get_entity(ref)
+    except NotFound as exc:
+        raise ValidationError({"entity": [exc.message]}) from None
+    if entity.state != "active":
+        raise ValidationError({"entity": [
+            str(_l("La entidad «{ref}» fue eliminada.")).format(ref=ref)
+        ]})
+    permissions.require(
+        permissions.can_publish_in(actor, entity.id),
+        str(_l("No puede publicar en nombre de «{title}».")).format(title=entity.title),
+    )
+    return entity
+
+
+def _apply_dataset(dataset: Dataset, values: dict[str, Any], actor) -> None:
+    _check_license(values)
+    entity = _resolve_entity(values["entity"], actor)
+    _unique(Dataset, values["name"], dataset.id,
+            _l("Ya existe un conjunto de datos con ese nombre."))
+    with db.session.no_autoflush:
+        tags = _tags(values["keywords"])
+        themes = _themes(values["themes"])
+        dataset.entity = entity
+        for field in DATASET_FIELDS:
+            setattr(dataset, field, values[field])
+        dataset.tags = tags
+        dataset.themes = themes
+        dataset.metadata_modified = utcnow()
+
+
+def _announce(dataset: Dataset) -> None:
+    dataset_id = dataset.id
+    on_commit(lambda: signals.dataset_changed.send(dataset_id))
+
+
+def create_dataset(data: dict[str, Any], actor) -> Dataset:
+    permissions.require_user(actor)
+    values = load(DatasetSchema(), data)
+    with unit_of_work():
+        dataset = Dataset(id=new_id(), creator_user_id=getattr(actor, "id", None))
+        _apply_dataset(dataset, values, actor)
+        db.session.add(dataset)
+        db.session.flush()
+        activity.record("new package", "package", dataset.id, actor,
+                        entity_id=dataset.entity_id, private=not dataset.is_public,
+                        data={"title": dataset.title, "snapshot": dataset_snapshot(dataset)})
+        _announce(dataset)
+    return dataset
+
+
+def dataset_input(dataset: Dataset) -> dict[str, Any]:
+    """The dataset as input for ``update_dataset``: the base of a partial update (patch)."""
+    values = {field: getattr(dataset, field) for field in DATASET_FIELDS}
+    for key in ("temporal_start", "temporal_end", "issued", "modified"):
+        values[key] = values[key].isoformat() if values[key] else None
+    values["entity"] = dataset.entity.name
+    values["keywords"] = [tag.name for tag in dataset.tags]
+    values["themes"] = [theme.name for theme in dataset.themes]
+    return values
+
+
+def update_dataset(dataset: Dataset, data: dict[str, Any], actor, *,
+                   partial: bool = False) -> Dataset:
+    permissions.require(permissions.can_publish_in(actor, dataset.entity_id))
+    if partial:
+        data = {**dataset_input(dataset), **data}
+    values = load(DatasetSchema(), data)
+    with unit_of_work():
+        before = dataset_snapshot(dataset)
+        _apply_dataset(dataset, values, actor)
+        diff = activity.changes(before, dataset_snapshot(dataset))
+        if diff:
+            activity.record("changed package", "package", dataset.id, actor,
+                            entity_id=dataset.entity_id, private=not dataset.is_public,
+                            data={"title": dataset.title, "changes": diff})
+        _announce(dataset)
+    return dataset
+
+
+def delete_dataset(dataset: Dataset, actor) -> None:
+    """Soft delete, as CKAN's ``package_delete``: the page and feeds drop it, the record stays."""
+    permissions.require(permissions.can_publish_in(actor, dataset.entity_id))
+    with unit_of_work():
+        dataset.state = "deleted"
+        dataset.metadata_modified = utcnow()
+        activity.record("deleted package", "package", dataset.id, actor,
+                        entity_id=dataset.entity_id, private=dataset.private,
+                        data={"title": dataset.title})
+        dataset_id = dataset.id
+        on_commit(lambda: signals.dataset_deleted.send(dataset_id))
+
+
+def datasets_with_resources(query):
+    return db.session.scalars(
+        query.options(selectinload(Dataset.resources), selectinload(Dataset.tags),
+                      selectinload(Dataset.themes))
+    )
+
+
+# --- resources -------------------------------------------------------------------------------
+
+
+def _store_upload(resource: Resource, upload: BinaryIO, filename: str) -> None:
+    stored = storage().save(upload, filename, f"resources/{resource.id}")
+    key = stored.key
+    on_rollback(lambda: storage().delete(key))
+    old_key = resource.storage_key
+    if old_key and old_key != key:
+        on_commit(lambda: storage().delete(old_key))
+    resource.storage_key = key
+    resource.url_type = "upload"
+    resource.url = stored.filename
+    resource.size = stored.size
+    resource.sha256 = stored.sha256
+    resource.media_type = resource.media_type or stored.media_type
+    if not resource.format:
+        resource.format = stored.filename.rpartition(".")[2].upper() if "." in stored.filename \
+            else ""
+
+
+def _apply_resource(resource: Resource, values: dict[str, Any]) -> None:
+    if values.get("license_id") and get_license(values["license_id"]) is None:
+        raise ValidationError({"license_id": [
+            str(_l("Licencia desconocida: «{id}».")).format(id=values["license_id"])
+        ]})
+    for field in RESOURCE_FIELDS:
+        if field == "url" and resource.url_type == "upload" and not values.get("url"):
+            continue
+        setattr(resource, field, values[field])
+    if values.get("url") and resource.url_type == "upload" and values["url"] != resource.url:
+        # A new link replaces the uploaded file.
+        old_key = resource.storage_key
+        on_commit(lambda: storage().delete(old_key))
+        resource.url_type = ""
+        resource.storage_key = ""
+        resource.size = None
+        resource.sha256 = ""
+    resource.format = (resource.format or "").upper()
+    resource.modified = utcnow()
+
+
+def create_resource(dataset: Dataset, data: dict[str, Any], actor, *,
+                    upload: BinaryIO | None = None, filename: str = "") -> Resource:
+    permissions.require(permissions.can_publish_in(actor, dataset.entity_id))
+    values = load(ResourceSchema(), data)
+    if upload is None and not values["url"]:
+        raise ValidationError({"url": [str(_l("Indique una URL o suba un archivo."))]})
+    with unit_of_work():
+        resource = Resource(id=new_id(), dataset=dataset, position=len(dataset.resources))
+        _apply_resource(resource, values)
+        if upload is not None:
+            _store_upload(resource, upload, filename or values["name"] or "archivo")
+        if not resource.name:
+            resource.name = resource.url.rsplit("/", 1)[-1][:500]
+        db.session.add(resource)
+        dataset.metadata_modified = utcnow()
+        db.session.flush()
+        activity.record("changed package", "package", dataset.id, actor,
+                        entity_id=dataset.entity_id, private=not dataset.is_public,
+                        data={"title": dataset.title, "resource_id": resource.id,
+                              "changes": {"resources": [None, resource.name]}})
+        _announce(dataset)
+    return resource
+
+
+def update_resource(resource: Resource, data: dict[str, Any], actor, *, partial: bool = False,
+                    upload: BinaryIO | None = None, filename: str = "") -> Resource:
+    dataset = resource.dataset
+    permissions.require(permissions.can_publish_in(actor, dataset.entity_id))
+    if partial:
+        current = {field: getattr(resource, field) for field in RESOURCE_FIELDS}
+        if resource.url_type == "upload":
+            current["url"] = ""
+        data = {**current, **data}
+    values = load(ResourceSchema(), data)
+    with unit_of_work():
+        before = {f: getattr(resource, f) for f in (*RESOURCE_FIELDS, "sha256")}
+        _apply_resource(resource, values)
+        if upload is not None:
+            _store_upload(resource, upload, filename or resource.name or "archivo")
+        diff = activity.changes(before, {f: getattr(resource, f)
+                                         for f in (*RESOURCE_FIELDS, "sha256")})
+        dataset.metadata_modified = utcnow()
+        if diff:
+            activity.record("changed package", "package", dataset.id, actor,
+                            entity_id=dataset.entity_id, private=not dataset.is_public,
+                            data={"title": dataset.title, "resource_id": resource.id,
+                                  "changes": diff})
+        _announce(dataset)
+    return resource
+
+
+def delete_resource(resource: Resource, actor) -> None:
+    dataset = resource.dataset
+    permissions.require(permissions.can_publish_in(actor, dataset.entity_id))
+    with unit_of_work():
+        key = resource.storage_key
+        if key:
+            on_commit(lambda: storage().delete(key))
+        name = resource.name
+        dataset.resources.remove(resource)
+        for position, remaining in enumerate(dataset.resources):
+            remaining.position = position
+        dataset.metadata_modified = utcnow()
+        activity.record("changed package", "package", dataset.id, actor,
+                        entity_id=dataset.entity_id, private=not dataset.is_public,
+                        data={"title": dataset.title, "resource_id": resource.id,
+                              "changes": {"resources": [name, None]}})
+        _announce(dataset)

@@ -1,0 +1,36 @@
+"""The ``portal`` command: Flask's CLI for the portal app, plus ``portal init``."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from portal.app import create_app
+
+
+@click.command("init", help="Create the database, or upgrade it to the latest schema. Idempotent.")
+@with_appcontext
+def init_command() -> None:
+    from portal import migrations
+
+    before, after = migrations.upgrade(current_app)
+    if before == after:
+        click.echo(f"Database is up to date ({', '.join(after) or 'empty'}).")
+    else:
+        click.echo(f"Database upgraded: {', '.join(before) or 'empty'} -> {', '.join(after)}.")
+
+
+def _create_app(*_args):
+    app = create_app()
+    app.cli.add_command(init_command)
+    return app
+
+
+main = FlaskGroup(
+    name="portal",
+    create_app=_create_app,
+    add_default_commands=True,
+    set_debug_flag=False,
+    help="Datos Abiertos: manage and run the open-data portal.",
+)

@@ -1,0 +1,66 @@
+"""Settings, declared once as data.
+
+Each setting has a name, a default, a parser and a help text. The app, the CLI (``portal config``),
+the docs and the tests read this one declaration. Values come from the environment variable of the
+same name, or from the mapping passed to ``create_app``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("PORTAL_INSTANCE_PATH", None,
+            "Folder for the SQLite file, uploads, the search index and dumps "
+            "(default: ./instance)."),
+    Setting("PORTAL_DATABASE_URL", None,
+            "SQLAlchemy URL of the database (default: a SQLite file in the instance folder). "
+            "PostgreSQL: postgresql+psycopg://user:password@host/dbname."),
+    Setting("PORTAL_SECRET_KEY", None,
+            "Secret used to sign sessions and forms. Required in production; a random key is "
+            "generated and kept in the instance folder when unset."),
+    Setting("PORTAL_SITE_URL", "http://127.0.0.1:5000",
+            "Public base URL of the portal, used in feeds and RDF identifiers."),
+    Setting("PORTAL_SITE_TITLE", "Datos Abiertos de Bolivia", "Name of the portal."),
+    Setting("PORTAL_MAX_UPLOAD_MB", 100, "Largest file a publisher may upload, in megabytes.",
+            int),
+    Setting("PORTAL_UPLOAD_FORBIDDEN_EXTENSIONS",
+            "exe,dll,bat,cmd,com,msi,scr,sh,ps1,vbs,js,jar,php,html,htm,svg",
+            "Comma-separated file extensions refused on upload."),
+    Setting("PORTAL_DEFAULT_LOCALE", "es", "Language of the interface.", str),
+    Setting("PORTAL_PAGE_SIZE", 20, "Datasets per page in lists.", int),
+    Setting("PORTAL_DEBUG_SQL", False, "Log every SQL statement.", _bool),
+)
+
+BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Resolve every declared setting: overrides, then environment, then default."""
+    overrides = dict(overrides or {})
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.name in overrides:
+            values[setting.name] = overrides.pop(setting.name)
+        elif setting.name in os.environ:
+            values[setting.name] = setting.parse(os.environ[setting.name])
+        else:
+            values[setting.name] = setting.default
+    values.update(overrides)  # plain Flask settings such as TESTING
+    return values

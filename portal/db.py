@@ -1,0 +1,134 @@
+"""Database engine, session and the declarative base. Imports no domain code.
+
+One scoped session per application context. Services are the only writers: they wrap each
+write in ``unit_of_work()``, which commits once or rolls everything back. Events queued with
+``on_commit`` run only after a successful commit (search indexing, dumps), never for a
+rolled-back write.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from flask import Flask, current_app
+from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    """Naive UTC timestamp, as CKAN stores and serialises them."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _app_scope() -> int:
+    from flask import g
+
+    # One session per application context (request, CLI command or test block).
+    return id(g._get_current_object())
+
+
+def _new_session() -> Session:
+    """A session bound to the current app's engine (tests and tools may run several apps)."""
+    return Session(bind=current_app.extensions["db_engine"], expire_on_commit=False)
+
+
+session: scoped_session[Session] = scoped_session(_new_session, scopefunc=_app_scope)
+
+
+def make_engine(url: str, echo: bool = False) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - driver hook
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def init_app(app: Flask) -> None:
+    engine = make_engine(app.config["PORTAL_DATABASE_URL"], app.config["PORTAL_DEBUG_SQL"])
+    app.extensions["db_engine"] = engine
+
+    @app.teardown_appcontext
+    def _remove_session(_exc: BaseException | None) -> None:
+        session.remove()
+
+
+def engine() -> Engine:
+    return current_app.extensions["db_engine"]
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """One write, one transaction: commit at the end or roll everything back.
+
+    Nested calls join the outer unit, so a service that calls another still commits once.
+    """
+    sess = session()
+    depth = sess.info.get("uow_depth", 0)
+    sess.info["uow_depth"] = depth + 1
+    try:
+        yield sess
+        if depth == 0:
+            sess.commit()
+    except BaseException:
+        if depth == 0:
+            sess.rollback()
+            sess.info.pop("after_commit", None)
+            sess.info.pop("after_rollback", None)
+        raise
+    finally:
+        sess.info["uow_depth"] = depth
+
+
+def on_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the current transaction has committed."""
+    session().info.setdefault("after_commit", []).append(callback)
+
+
+def on_rollback(callback: Callable[[], None]) -> None:
+    """Run ``callback`` if the current transaction is rolled back (e.g. remove a stored file)."""
+    session().info.setdefault("after_rollback", []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(sess: Session) -> None:
+    callbacks = sess.info.pop("after_commit", [])
+    sess.info.pop("after_rollback", None)
+    for callback in callbacks:
+        callback()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _run_after_rollback(sess: Session, previous_transaction) -> None:
+    if previous_transaction.parent is not None:
+        return
+    sess.info.pop("after_commit", None)
+    for callback in sess.info.pop("after_rollback", []):
+        callback()

@@ -1,0 +1,11 @@
+"""Every model of every domain, imported so the metadata is complete (migrations, tests).
+
+Only alembic's environment and the tests import this; domains import their own models.
+"""
+
+from portal.activity import models as _activity  # noqa: F401
+from portal.auth import models as _auth  # noqa: F401
+from portal.catalog import models as _catalog  # noqa: F401
+from portal.db import Base
+
+metadata = Base.metadata

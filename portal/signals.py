@@ -1,0 +1,15 @@
+"""Catalog events. Listeners (search, dumps, the PIGE registry) subscribe; the catalog never
+imports them. Every signal is sent after the write has committed, with the object's id."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: sender: dataset id (str). Created, updated, made private/public, resources changed.
+dataset_changed = _signals.signal("dataset-changed")
+#: sender: dataset id (str). Soft-deleted or purged.
+dataset_deleted = _signals.signal("dataset-deleted")
+#: sender: entity id (str). Renamed, retitled, deleted: datasets that show it must follow.
+entity_changed = _signals.signal("entity-changed")
+#: sender: theme id (str).
+theme_changed = _signals.signal("theme-changed")

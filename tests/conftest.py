@@ -1,0 +1,93 @@
+"""Fixtures shared by the whole suite: a real app on a real database, a client and a CLI runner.
+
+The database is SQLite in a temporary folder, or the PostgreSQL server named by
+``PORTAL_TEST_DATABASE_URL``. Its schema is built once per run by the real migrations; after each
+test every table is emptied, so tests stay independent and fast.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from portal import create_app, db
+from portal.auth.permissions import SYSTEM
+from portal.models import metadata
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.db'}"
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url, tmp_path_factory) -> str:
+    from portal import migrations
+
+    app = create_app({
+        "PORTAL_DATABASE_URL": database_url,
+        "PORTAL_INSTANCE_PATH": str(tmp_path_factory.mktemp("migrate-instance")),
+        "PORTAL_SECRET_KEY": "test",
+        "TESTING": True,
+    })
+    if database_url.startswith("postgresql"):
+        with app.app_context(), db.engine().begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    migrations.upgrade(app)
+    app.extensions["db_engine"].dispose()
+    return database_url
+
+
+def _empty_tables(engine) -> None:
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(
+                "TRUNCATE " + ", ".join(f'"{name}"' for name in tables) + " CASCADE"
+            ))
+        else:
+            for name in tables:
+                connection.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture
+def app(migrated, tmp_path: Path):
+    app = create_app({
+        "PORTAL_DATABASE_URL": migrated,
+        "PORTAL_INSTANCE_PATH": str(tmp_path / "instance"),
+        "PORTAL_SECRET_KEY": "test",
+        "PORTAL_MAX_UPLOAD_MB": 2,
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+    })
+    yield app
+    _empty_tables(app.extensions["db_engine"])
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for calling services directly."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def system():
+    return SYSTEM

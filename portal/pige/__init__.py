@@ -1,0 +1,7 @@
+"""PIGE: the institutional e-government implementation plans of DS 5468 (2025-2028).
+
+Pure modules, with no web or database layer: ``frame`` (the national frame read from
+``standards/pige/``), ``calendar`` (Bolivian business days), ``procedure`` (the Chapter VI state
+machine with its deadlines) and ``progress`` (progress against targets). Import what you need from
+the module that holds it.
+"""

@@ -34,3 +34,7 @@ main = FlaskGroup(
     set_debug_flag=False,
     help="Datos Abiertos: manage and run the open-data portal.",
 )
+
+
+if __name__ == "__main__":
+    main()

@@ -21,9 +21,22 @@ def init_command() -> None:
         click.echo(f"Database upgraded: {', '.join(before) or 'empty'} -> {', '.join(after)}.")
 
 
+@click.command("config", help="Show every setting, its current value and what it means.")
+@with_appcontext
+def config_command() -> None:
+    from portal.config import SETTINGS
+
+    for setting in SETTINGS:
+        value = current_app.config.get(setting.name)
+        if setting.name == "PORTAL_SECRET_KEY":
+            value = "(set)" if value else "(generated)"
+        click.echo(f"{setting.name}={value}\n    {setting.help}")
+
+
 def _create_app(*_args):
     app = create_app()
     app.cli.add_command(init_command)
+    app.cli.add_command(config_command)
     return app
 
 

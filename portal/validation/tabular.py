@@ -137,9 +137,15 @@ def task_from_frictionless(freport: frictionless.Report, *, name: str, place: st
     task.errors.extend(error_from_frictionless(e) for e in freport.errors)
     task.warnings.extend(_warning(w) for w in freport.warnings)
     for ftask in freport.tasks:
-        task.errors.extend(error_from_frictionless(e) for e in ftask.errors)
-        task.warnings.extend(_warning(w) for w in ftask.warnings)
-        task.stats.update(_stats(ftask.stats))
+        merge_frictionless_task(task, ftask)
+    return task
+
+
+def merge_frictionless_task(task: ReportTask, ftask: Any) -> ReportTask:
+    """Add the errors, warnings and stats of a frictionless task to ours."""
+    task.errors.extend(error_from_frictionless(e) for e in ftask.errors)
+    task.warnings.extend(_warning(w) for w in ftask.warnings)
+    task.stats.update(_stats(ftask.stats))
     return task
 
 

@@ -1,0 +1,311 @@
+"""Data Packages: validation of a ``datapackage.json`` or of a zip of a package, and the mapping
+between a package descriptor and our dataset fields (both directions, side by side).
+
+A zip is extracted safely into a temporary folder: a member whose path escapes the folder
+(``zip-path-escape``), a symbolic link (``zip-symlink``) or an archive that expands beyond the
+size limit (``zip-too-large``) is refused before anything is written. The package is validated
+whole by frictionless: one task per resource, so the publisher sees the full report.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import tempfile
+import time
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from frictionless import FrictionlessException, Package
+
+from portal.validation.messages import make_error
+from portal.validation.report import Report, ReportError, ReportTask
+from portal.validation.tabular import (
+    DEFAULT_LIMIT_ERRORS,
+    VALIDATOR_VERSION,
+    error_from_frictionless,
+    merge_frictionless_task,
+)
+
+MAX_UNZIPPED_ENV = "PORTAL_DATAPACKAGE_MAX_UNZIPPED_MB"
+DEFAULT_MAX_UNZIPPED_MB = 500
+DESCRIPTOR_NAME = "datapackage.json"
+DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+COPY_CHUNK = 1024 * 1024
+
+
+def max_unzipped_bytes() -> int:
+    """The size limit of an extracted archive (``PORTAL_DATAPACKAGE_MAX_UNZIPPED_MB``)."""
+    try:
+        megabytes = int(os.environ.get(MAX_UNZIPPED_ENV, DEFAULT_MAX_UNZIPPED_MB))
+    except ValueError:
+        megabytes = DEFAULT_MAX_UNZIPPED_MB
+    return megabytes * 1024 * 1024
+
+
+def validate_datapackage(
+    source: str | os.PathLike,
+    *,
+    max_bytes: int | None = None,
+    limit_errors: int = DEFAULT_LIMIT_ERRORS,
+) -> Report:
+    """Validate a ``datapackage.json`` (its files beside it) or a zip holding a package."""
+    started = time.perf_counter()
+    report = Report(validator="datapackage", validator_version=VALIDATOR_VERSION)
+    path = Path(os.fspath(source))
+    if zipfile.is_zipfile(path):
+        with tempfile.TemporaryDirectory(prefix="portal-datapackage-") as folder:
+            problems = safe_extract(path, Path(folder), max_bytes or max_unzipped_bytes())
+            if problems:
+                report.errors.extend(problems)
+            else:
+                descriptor = find_descriptor(Path(folder))
+                if descriptor is None:
+                    report.errors.append(make_error("datapackage-missing", _l(
+                        "El ZIP no contiene un archivo datapackage.json.")))
+                else:
+                    _validate_descriptor(descriptor, report, limit_errors)
+    elif path.is_file():
+        _validate_descriptor(path, report, limit_errors)
+    else:
+        report.errors.append(make_error("scheme-error", _l(
+            "No existe el archivo %(path)s.", path=str(path))))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _validate_descriptor(descriptor: Path, report: Report, limit_errors: int) -> None:
+    try:
+        package = Package(descriptor.name, basepath=str(descriptor.parent))
+        freport = package.validate(limit_errors=limit_errors)
+    except FrictionlessException as exc:
+        report.errors.append(error_from_frictionless(exc.error))
+        return
+    report.errors.extend(error_from_frictionless(e) for e in freport.errors)
+    for ftask in freport.tasks:
+        task = ReportTask(name=ftask.name, type="table", place=ftask.place)
+        report.tasks.append(merge_frictionless_task(task, ftask))
+
+
+def find_descriptor(folder: Path) -> Path | None:
+    """``datapackage.json`` at the root of ``folder`` or of its only sub-folder."""
+    direct = folder / DESCRIPTOR_NAME
+    if direct.is_file():
+        return direct
+    children = [p for p in folder.iterdir() if p.is_dir()]
+    if len(children) == 1 and (children[0] / DESCRIPTOR_NAME).is_file():
+        return children[0] / DESCRIPTOR_NAME
+    return None
+
+
+def safe_extract(archive_path: Path, dest: Path, max_bytes: int) -> list[ReportError]:
+    """Extract a zip into ``dest`` unless a member is unsafe; return the problems found.
+
+    Every member is checked before anything is written; sizes are checked on the declared
+    sizes and again on the bytes actually written (a forged header cannot get past the limit).
+    """
+    problems: list[ReportError] = []
+    try:
+        archive = zipfile.ZipFile(archive_path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        return [make_error("zip-error", _l("No se pudo abrir el ZIP: %(error)s", error=exc))]
+    with archive:
+        members = archive.infolist()
+        declared = 0
+        for member in members:
+            name = member.filename
+            if stat.S_ISLNK(member.external_attr >> 16):
+                problems.append(make_error("zip-symlink", _l(
+                    "El ZIP contiene el enlace simbólico «%(name)s»; no se aceptan enlaces.",
+                    name=name), path=name))
+            if not _is_inside(name):
+                problems.append(make_error("zip-path-escape", _l(
+                    "La ruta «%(name)s» del ZIP sale de la carpeta del paquete.", name=name),
+                    path=name))
+            declared += member.file_size
+        if declared > max_bytes:
+            problems.append(make_error("zip-too-large", _l(
+                "El ZIP se expande a %(size)s bytes, más que el límite de %(limit)s.",
+                size=declared, limit=max_bytes)))
+        if problems:
+            return problems
+        written = 0
+        root = dest.resolve()
+        for member in members:
+            target = (root / member.filename).resolve()
+            if member.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with archive.open(member) as source, target.open("wb") as output:
+                    while chunk := source.read(COPY_CHUNK):
+                        written += len(chunk)
+                        if written > max_bytes:
+                            return [make_error("zip-too-large", _l(
+                                "El ZIP se expande a más de %(limit)s bytes.", limit=max_bytes))]
+                        output.write(chunk)
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                shutil.rmtree(root, ignore_errors=True)
+                return [make_error("zip-error", _l(
+                    "No se pudo extraer «%(name)s»: %(error)s", name=member.filename,
+                    error=exc))]
+    return []
+
+
+def _is_inside(name: str) -> bool:
+    normalized = name.replace("\\", "/")
+    if normalized.startswith("/") or re.match(r"^[A-Za-z]:", normalized):
+        return False
+    depth = 0
+    for part in PurePosixPath(normalized).parts:
+        if part == "..":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif part not in (".", ""):
+            depth += 1
+    return True
+
+
+# -- descriptor <-> dataset ---------------------------------------------------------------------
+
+#: Open Definition licence ids, and the URLs and spellings they are known by.
+LICENSES = {
+    "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+    "ODC-BY-1.0": "https://opendatacommons.org/licenses/by/1-0/",
+    "ODC-ODbL-1.0": "https://opendatacommons.org/licenses/odbl/1-0/",
+    "ODC-PDDL-1.0": "https://opendatacommons.org/licenses/pddl/1-0/",
+    "OGL-UK-3.0": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+}
+_LICENSE_ALIASES = {
+    "cc-by": "CC-BY-4.0", "cc-by-4.0": "CC-BY-4.0", "cc-by-sa": "CC-BY-SA-4.0",
+    "cc-by-sa-4.0": "CC-BY-SA-4.0", "cc0": "CC0-1.0", "cc0-1.0": "CC0-1.0",
+    "cc-zero": "CC0-1.0", "odc-by": "ODC-BY-1.0", "odc-by-1.0": "ODC-BY-1.0",
+    "odc-odbl": "ODC-ODbL-1.0", "odbl": "ODC-ODbL-1.0", "odc-odbl-1.0": "ODC-ODbL-1.0",
+    "odc-pddl": "ODC-PDDL-1.0", "pddl": "ODC-PDDL-1.0", "odc-pddl-1.0": "ODC-PDDL-1.0",
+}
+
+
+def license_id_of(licence: dict[str, Any]) -> str | None:
+    """The Open Definition id of a descriptor licence (by name, then by URL)."""
+    name = str(licence.get("name") or "").strip()
+    if name:
+        for known in LICENSES:
+            if known.lower() == name.lower():
+                return known
+        if name.lower() in _LICENSE_ALIASES:
+            return _LICENSE_ALIASES[name.lower()]
+    url = str(licence.get("path") or "").strip().rstrip("/").replace("http://", "https://")
+    for known, known_url in LICENSES.items():
+        if url and url == known_url.rstrip("/"):
+            return known
+    return name or None
+
+
+def datapackage_to_dataset(descriptor: dict[str, Any]) -> dict[str, Any]:
+    """Our dataset fields from a Data Package descriptor (v1 or v2)."""
+    licenses = descriptor.get("licenses") or []
+    license_id = next((license_id_of(lic) for lic in licenses if isinstance(lic, dict)), None)
+    return {
+        "name": descriptor.get("name"),
+        "title": descriptor.get("title"),
+        "description": descriptor.get("description"),
+        "license_id": license_id,
+        "keywords": [str(k) for k in descriptor.get("keywords") or []],
+        "version": descriptor.get("version"),
+        "contributors": [_contributor_in(c) for c in descriptor.get("contributors") or []
+                         if isinstance(c, dict)],
+        "resources": [_resource_in(r) for r in descriptor.get("resources") or []
+                      if isinstance(r, dict)],
+    }
+
+
+def dataset_to_datapackage(dataset: dict[str, Any]) -> dict[str, Any]:
+    """A Frictionless Data Package v2 descriptor from our dataset fields."""
+    descriptor: dict[str, Any] = {"$schema": DATAPACKAGE_PROFILE, "name": _slug(dataset["name"])}
+    for key in ("title", "description", "version"):
+        if dataset.get(key):
+            descriptor[key] = dataset[key]
+    if dataset.get("keywords"):
+        descriptor["keywords"] = list(dataset["keywords"])
+    if dataset.get("license_id"):
+        licence = {"name": dataset["license_id"]}
+        if dataset["license_id"] in LICENSES:
+            licence["path"] = LICENSES[dataset["license_id"]]
+        descriptor["licenses"] = [licence]
+    if dataset.get("contributors"):
+        descriptor["contributors"] = [_contributor_out(c) for c in dataset["contributors"]]
+    descriptor["resources"] = [_resource_out(r, i)
+                               for i, r in enumerate(dataset.get("resources") or [])]
+    return descriptor
+
+
+def _contributor_in(contributor: dict[str, Any]) -> dict[str, Any]:
+    roles = contributor.get("roles")
+    if roles is None and contributor.get("role"):
+        roles = [contributor["role"]]
+    found = {"title": contributor.get("title"), "email": contributor.get("email"),
+             "path": contributor.get("path"), "organization": contributor.get("organization"),
+             "roles": list(roles or [])}
+    return {k: v for k, v in found.items() if v not in (None, "")}
+
+
+def _contributor_out(contributor: dict[str, Any]) -> dict[str, Any]:
+    return {k: contributor[k] for k in ("title", "email", "path", "organization", "roles")
+            if contributor.get(k)}
+
+
+def _resource_in(resource: dict[str, Any]) -> dict[str, Any]:
+    location = resource.get("path")
+    if isinstance(location, list):
+        location = location[0] if location else None
+    found: dict[str, Any] = {
+        "name": resource.get("name"),
+        "description": resource.get("description"),
+        "format": resource.get("format"),
+        "media_type": resource.get("mediatype") or resource.get("mediaType"),
+        "size": resource.get("bytes"),
+        "sha256": None,
+        "schema": resource.get("schema") if isinstance(resource.get("schema"), dict) else None,
+    }
+    if isinstance(location, str) and location.startswith(("http://", "https://")):
+        found["url"] = location
+    else:
+        found["path"] = location
+    digest = resource.get("hash")
+    if isinstance(digest, str) and digest.lower().startswith("sha256:"):
+        found["sha256"] = digest.split(":", 1)[1].lower()
+    return found
+
+
+def _resource_out(resource: dict[str, Any], index: int) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "name": _slug(resource.get("name") or f"resource-{index + 1}"),
+        "path": resource.get("url") or resource.get("path"),
+    }
+    if resource.get("description"):
+        out["description"] = resource["description"]
+    if resource.get("format"):
+        out["format"] = resource["format"]
+    if resource.get("media_type"):
+        out["mediatype"] = resource["media_type"]
+    if resource.get("size") is not None:
+        out["bytes"] = resource["size"]
+    if resource.get("sha256"):
+        out["hash"] = f"sha256:{resource['sha256']}"
+    if resource.get("schema"):
+        out["schema"] = resource["schema"]
+    return out
+
+
+def _slug(name: str) -> str:
+    """A Data Package name: lower case letters, digits and ``-._``."""
+    slug = re.sub(r"[^a-z0-9._-]+", "-", str(name).lower()).strip("-")
+    return slug or "dataset"

@@ -5,3 +5,12 @@ Pure modules, with no web or database layer: ``frame`` (the national frame read 
 machine with its deadlines) and ``progress`` (progress against targets). Import what you need from
 the module that holds it.
 """
+
+
+def N_(template: str) -> str:
+    """Mark a user-facing template for translation without translating it here (gettext no-op).
+
+    The web layer extracts these strings (``pybabel extract -k N_``) and renders
+    ``gettext(error.template) % error.params``.
+    """
+    return template

@@ -303,6 +303,22 @@ class Procedure:
     def transitions_from(self, state_id: str) -> tuple[Transition, ...]:
         return tuple(t for t in self.transitions if state_id in t.from_states)
 
+    def states_after(self, state_id: str) -> frozenset[str]:
+        """``state_id`` and every state reachable from it."""
+        seen, todo = {state_id}, [state_id]
+        while todo:
+            for t in self.transitions_from(todo.pop()):
+                if t.to not in seen:
+                    seen.add(t.to)
+                    todo.append(t.to)
+        return frozenset(seen)
+
+    @property
+    def approved_states(self) -> frozenset[str]:
+        """States of an approved plan: from the one the approving resolution leads to, on."""
+        approving = [t for t in self.transitions if "resolution" in t.requires]
+        return frozenset().union(*(self.states_after(t.to) for t in approving))
+
 
 @dataclass(frozen=True)
 class Frame:

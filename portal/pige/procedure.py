@@ -19,14 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from portal.pige import N_
 from portal.pige.calendar import BusinessCalendar, default_calendar
 from portal.pige.frame import Frame, LegalBasis, State, Transition, default_frame
-
-
-def N_(template: str) -> str:
-    """Mark a user-facing template for translation without translating it here."""
-    return template
-
 
 #: An identifier code as produced by the SRSP or the portal: 4 to 64 characters, no spaces.
 IDENTIFIER_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/.]{3,63}$")

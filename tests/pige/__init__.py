@@ -1,0 +1,1 @@
+"""Tests of the PIGE domain (DS 5468): frame, calendar, procedure, progress."""

@@ -17,6 +17,7 @@ line number and ``path`` points inside that line's value.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import io
 import json
 import os
@@ -46,8 +47,8 @@ from portal.validation.report import VALIDATION_VERSION, Report, ReportError, Re
 
 DEFAULT_LIMIT_ERRORS = 1000
 VALIDATOR_VERSION = (
-    f"portal-validation {VALIDATION_VERSION}; OCDS {OCDS_VERSION}; jsonschema "
-    f"{getattr(jsonschema, '__version__', '')}".strip()
+    f"portal-validation {VALIDATION_VERSION}; OCDS {OCDS_VERSION}; "
+    f"jsonschema {importlib.metadata.version('jsonschema')}"
 )
 OCID_PREFIX_RE = re.compile(r"^ocds-[a-z0-9]{6}")
 LANGUAGE_SUFFIX_RE = re.compile(r"^.+_[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")

@@ -56,7 +56,9 @@ PROVINCES: dict[str, tuple[str, ...]] = {
 }
 
 # The province holding the departmental capital weighs much more than the rest.
-CAPITAL_PROVINCE = {"BO-L": "Murillo", "BO-C": "Cercado", "BO-S": "Andrés Ibáñez", "BO-H": "Oropeza"}
+CAPITAL_PROVINCE = {
+    "BO-L": "Murillo", "BO-C": "Cercado", "BO-S": "Andrés Ibáñez", "BO-H": "Oropeza",
+}
 
 # Districts of the municipal governments in the demo.
 DISTRICTS: dict[str, tuple[str, ...]] = {

@@ -69,6 +69,9 @@ def validate_datapackage(
                         "El ZIP no contiene un archivo datapackage.json.")))
                 else:
                     _validate_descriptor(descriptor, report, limit_errors)
+    elif path.suffix.lower() == ".zip" or _starts_like_zip(path):
+        report.errors.append(make_error("zip-error", _l(
+            "%(name)s no es un archivo ZIP legible.", name=path.name)))
     elif path.is_file():
         _validate_descriptor(path, report, limit_errors)
     else:
@@ -76,6 +79,14 @@ def validate_datapackage(
             "No existe el archivo %(path)s.", path=str(path))))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _starts_like_zip(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
 
 
 def _validate_descriptor(descriptor: Path, report: Report, limit_errors: int) -> None:

@@ -29,3 +29,13 @@ def test_valid_means_no_error_anywhere():
     report.tasks[0].errors.append(ReportError("ocid-prefix", "t", "m", path="/releases/0/ocid"))
     assert not report.valid
     assert report.error_types() == {"ocid-prefix"}
+
+
+def test_every_error_type_is_documented():
+    from pathlib import Path
+
+    from portal.validation.messages import TITLES
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "validation.md").read_text("utf-8")
+    missing = [slug for slug in TITLES if f"`{slug}`" not in docs]
+    assert not missing, f"error types missing from docs/validation.md: {missing}"

@@ -21,6 +21,7 @@ from portal.demo.tables import (
     departments,
     months,
     quarters,
+    weeks,
     years,
 )
 
@@ -103,45 +104,76 @@ def _months(ctx: Context, seasonality: Sequence[float] | None) -> Dimension:
     return dim
 
 
-def per_department(*measures: Measure) -> TableFactory:
-    return lambda rng, ctx: build(rng, [period_years(ctx), departments()], measures)
+Category = tuple[str, str, Sequence[str | tuple[str, float]]]  # name, title, values
 
 
-def per_month(*measures: Measure, seasonality: Sequence[float] | None = None) -> TableFactory:
-    return lambda rng, ctx: build(rng, [period_years(ctx), _months(ctx, seasonality)], measures)
+def _dims(ctx: Context, rng: random.Random, *, monthly: bool = False, quarterly: bool = False,
+          weekly: bool = False, by_department: bool = False, by_area: bool = False,
+          category: Category | None = None,
+          seasonality: Sequence[float] | None = None) -> list[Dimension]:
+    dims = [period_years(ctx)]
+    if monthly:
+        dims.append(_months(ctx, seasonality))
+    if quarterly:
+        dims.append(quarters())
+    if weekly:
+        dims.append(weeks(seasonality))
+    if by_department:
+        dims.append(departments())
+    if by_area:
+        dims.append(areas(ctx.entity, rng))
+    if category:
+        dims.append(categories(*category))
+    return dims
 
 
-def per_quarter(*measures: Measure) -> TableFactory:
-    return lambda rng, ctx: build(rng, [period_years(ctx), quarters()], measures)
+def per_department(*measures: Measure, monthly: bool = False, quarterly: bool = False,
+                   category: Category | None = None) -> TableFactory:
+    """Years × the nine departments (× months or quarters) (× a category)."""
+    return lambda rng, ctx: build(rng, _dims(
+        ctx, rng, monthly=monthly, quarterly=quarterly, by_department=True, category=category,
+    ), measures)
+
+
+def per_month(*measures: Measure, seasonality: Sequence[float] | None = None,
+              category: Category | None = None) -> TableFactory:
+    return lambda rng, ctx: build(rng, _dims(
+        ctx, rng, monthly=True, seasonality=seasonality, category=category), measures)
+
+
+def per_week(*measures: Measure, seasonality: Sequence[float] | None = None) -> TableFactory:
+    """Years × epidemiological weeks; ``seasonality`` gives one weight per month."""
+    return lambda rng, ctx: build(rng, _dims(ctx, rng, weekly=True, seasonality=seasonality),
+                                  measures)
+
+
+def per_quarter(*measures: Measure, category: Category | None = None) -> TableFactory:
+    return lambda rng, ctx: build(rng, _dims(ctx, rng, quarterly=True, category=category),
+                                  measures)
 
 
 def per_category(name: str, title: str, values: Sequence[str | tuple[str, float]],
                  *measures: Measure, monthly: bool = False, by_department: bool = False,
-                 seasonality: Sequence[float] | None = None) -> TableFactory:
-    def factory(rng: random.Random, ctx: Context) -> Table:
-        dims = [period_years(ctx)]
-        if monthly:
-            dims.append(_months(ctx, seasonality))
-        if by_department:
-            dims.append(departments())
-        dims.append(categories(name, title, values))
-        return build(rng, dims, measures)
-
-    return factory
-
-
-def per_area(*measures: Measure, category: tuple[str, str, Sequence[Any]] | None = None
-             ) -> TableFactory:
-    """Per province of a departmental government, or per district (zone) of a municipal or
-    indigenous government; optionally crossed with a category."""
+                 seasonality: Sequence[float] | None = None,
+                 category: Category | None = None) -> TableFactory:
+    """Years (× months) (× departments) × a category (× a second category)."""
 
     def factory(rng: random.Random, ctx: Context) -> Table:
-        dims = [period_years(ctx), areas(ctx.entity, rng)]
+        dims = _dims(ctx, rng, monthly=monthly, by_department=by_department,
+                     seasonality=seasonality, category=(name, title, values))
         if category:
             dims.append(categories(*category))
         return build(rng, dims, measures)
 
     return factory
+
+
+def per_area(*measures: Measure, category: Category | None = None, monthly: bool = False
+             ) -> TableFactory:
+    """Per province of a departmental government, or per district (zone) of a municipal or
+    indigenous government (× months) (× a category)."""
+    return lambda rng, ctx: build(rng, _dims(
+        ctx, rng, monthly=monthly, by_area=True, category=category), measures)
 
 
 def areas(entity: dict[str, Any], rng: random.Random) -> Dimension:

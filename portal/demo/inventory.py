@@ -15,6 +15,7 @@ from portal.demo.family import (
     per_department,
     per_month,
     per_quarter,
+    per_week,
 )
 from portal.demo.tables import (
     Column,
@@ -49,15 +50,18 @@ FAMILIES: list[Family] = [
     # --- Instituto Nacional de Estadística ----------------------------------------------------
     Family(
         "CPV-POB", ("ine",),
-        "Censo de Población y Vivienda 2024: población por departamento y sexo",
-        "Población empadronada en el Censo de Población y Vivienda 2024, por departamento y sexo.",
+        "Censo de Población y Vivienda 2024: población por departamento, sexo y edad",
+        "Población empadronada en el Censo de Población y Vivienda 2024, por departamento, sexo "
+        "y grupo de edad.",
         ("poblacion",), ("censo", "población", "sexo", "departamentos"), "NEVER",
         per_department(
-            count("poblacion_total", "Población total", 1_256_000, 0, "personas", noise=0.01),
+            count("poblacion_total", "Población total", 419_000, 0, "personas", noise=0.02),
             derived("mujeres", "Mujeres",
                     share("poblacion_total", 0.5, 0.51, "cpv"), "integer", "personas"),
             derived("hombres", "Hombres", lambda r: r["poblacion_total"] - r["mujeres"],
                     "integer", "personas"),
+            category=("grupo_edad", "Grupo de edad", (
+                ("0 a 14 años", 0.9), ("15 a 64 años", 1.9), ("65 años o más", 0.2))),
         ),
         (Period(2024, 2024),), INE_SOURCE, schema=True, json=True, dictionary=True,
         license_id="CC-BY-4.0",
@@ -66,16 +70,18 @@ FAMILIES: list[Family] = [
         "CPV-VIV", ("ine",),
         "Censo de Población y Vivienda 2024: viviendas particulares y servicios básicos",
         "Viviendas particulares ocupadas y su acceso a agua por red, energía eléctrica y "
-        "alcantarillado, por departamento.",
+        "alcantarillado, por departamento y área.",
         ("poblacion", "regiones"), ("censo", "vivienda", "servicios básicos", "agua"), "NEVER",
         per_department(
-            count("viviendas", "Viviendas particulares ocupadas", 340_000, 0, "viviendas"),
+            count("viviendas", "Viviendas particulares ocupadas", 113_000, 0, "viviendas"),
             derived("con_agua_red", "Con agua por red", share("viviendas", 0.72, 0.93, "agua"),
                     "integer", "viviendas"),
             derived("con_energia", "Con energía eléctrica",
                     share("viviendas", 0.85, 0.98, "luz"), "integer", "viviendas"),
             derived("con_alcantarillado", "Con alcantarillado",
                     share("viviendas", 0.35, 0.75, "alc"), "integer", "viviendas"),
+            category=("area", "Área", (("Ciudad capital", 1.4), ("Resto urbano", 0.6),
+                                       ("Rural", 1.0))),
         ),
         (Period(2024, 2024),), INE_SOURCE, schema=True,
     ),
@@ -93,46 +99,62 @@ FAMILIES: list[Family] = [
         "acumulada y a doce meses.",
         ("economia",), ("ipc", "inflación", "precios"), "MONTHLY",
         reg.consumer_prices,
-        (*each_year(2020, 2025), Period(2026, 2026, last_month=9)), INE_SOURCE,
-        schema=True, json=True, drafts=(6,), damage={2: "constraint-error"},
+        (Period(2019, 2020), Period(2021, 2022), Period(2023, 2024),
+         Period(2025, 2026, last_month=9)), INE_SOURCE,
+        schema=True, json=True, drafts=(3,), damage={2: "constraint-error"},
     ),
     Family(
         "EXP", ("ine",), "Exportaciones por departamento {period}",
-        "Valor FOB y peso neto de las exportaciones según departamento de origen del producto.",
+        "Valor FOB y peso neto de las exportaciones según departamento de origen y tipo de "
+        "producto.",
         ("economia",), ("exportaciones", "comercio exterior", "FOB"), "ANNUAL",
         per_department(
             amount("valor_fob_usd", "Valor FOB", 1.1e9, 0.04, "USD", noise=0.3),
             count("peso_neto_kg", "Peso neto", 2.5e9, 0.02, "kg", noise=0.3),
+            category=("tipo_producto", "Tipo de producto", (
+                ("Minerales", 1.6), ("Hidrocarburos", 1.0), ("No tradicionales", 1.1),
+                ("Otros", 0.3))),
         ),
         each_year(2021, 2025), INE_SOURCE, schema=True,
     ),
     Family(
         "IMP", ("ine",), "Importaciones según departamento de destino {period}",
-        "Valor CIF frontera de las importaciones según departamento de destino.",
+        "Valor CIF frontera de las importaciones según departamento de destino y uso "
+        "económico.",
         ("economia",), ("importaciones", "comercio exterior", "CIF"), "ANNUAL",
-        per_department(amount("valor_cif_usd", "Valor CIF frontera", 1.2e9, 0.03, "USD",
-                              noise=0.2)),
+        per_department(amount("valor_cif_usd", "Valor CIF frontera", 0.3e9, 0.03, "USD",
+                              noise=0.2),
+                       category=("uso_economico", "Uso o destino económico", (
+                           ("Bienes de consumo", 0.9), ("Materias primas y productos "
+                                                        "intermedios", 1.9),
+                           ("Bienes de capital", 1.0), ("Diversos", 0.2)))),
         each_year(2021, 2025), f"{INE_SOURCE} con registros de la Aduana Nacional",
     ),
     Family(
-        "EH", ("ine",), "Encuesta de Hogares {period}: indicadores de pobreza por departamento",
+        "EH", ("ine",), "Encuesta de Hogares: indicadores de pobreza por departamento {period}",
         "Incidencia de la pobreza moderada y extrema por departamento, según la Encuesta de "
         "Hogares.",
         ("poblacion",), ("encuesta de hogares", "pobreza", "condiciones de vida"), "ANNUAL",
         per_department(
             rate("pobreza_moderada_pct", "Pobreza moderada", 36, -0.02),
             rate("pobreza_extrema_pct", "Pobreza extrema", 11, -0.03, noise=0.2),
+            category=("area", "Área", ("Urbana", "Rural")),
         ),
-        each_year(2019, 2024), INE_SOURCE, schema=True, json=True, license_id="CC-BY-4.0",
+        (Period(2015, 2019), Period(2020, 2024)), INE_SOURCE, schema=True, json=True,
+        license_id="CC-BY-4.0",
     ),
     Family(
         "ECE", ("ine",), "Encuesta Continua de Empleo: desocupación urbana trimestral {period}",
-        "Tasa de desocupación y tasa global de participación en el área urbana, por trimestre.",
+        "Tasa de desocupación y tasa global de participación en las ciudades capitales y El "
+        "Alto, por trimestre.",
         ("poblacion", "economia"), ("empleo", "desocupación", "mercado laboral"), "QUARTERLY",
         per_quarter(
             rate("tasa_desocupacion_pct", "Tasa de desocupación", 4.8, -0.02, noise=0.1),
             rate("tasa_global_participacion_pct", "Tasa global de participación", 66, 0,
                  noise=0.02),
+            category=("ciudad", "Ciudad", (
+                "Sucre", "La Paz", "El Alto", "Cochabamba", "Oruro", "Potosí", "Tarija",
+                "Santa Cruz de la Sierra", "Trinidad", "Cobija")),
         ),
         each_year(2021, 2025), INE_SOURCE, schema=True,
     ),
@@ -151,24 +173,31 @@ FAMILIES: list[Family] = [
     ),
     Family(
         "EV", ("ine",), "Estadísticas vitales: nacimientos y defunciones por departamento {period}",
-        "Nacimientos y defunciones inscritos en el registro civil, por departamento de "
-        "ocurrencia.",
+        "Nacimientos y defunciones inscritos en el registro civil, por mes y departamento "
+        "de ocurrencia.",
         ("salud", "poblacion"), ("nacimientos", "defunciones", "estadísticas vitales"), "ANNUAL",
         per_department(
-            count("nacimientos", "Nacimientos inscritos", 24_000, -0.01, "nacimientos"),
-            count("defunciones", "Defunciones inscritas", 7_500, 0.01, "defunciones"),
+            count("nacimientos", "Nacimientos inscritos", 2_000, -0.01, "nacimientos"),
+            count("defunciones", "Defunciones inscritas", 620, 0.01, "defunciones"),
+            monthly=True,
         ),
         each_year(2020, 2024), f"{INE_SOURCE} con datos del Servicio de Registro Cívico",
         schema=True,
     ),
     Family(
         "IGAE", ("ine",), "Índice Global de Actividad Económica (IGAE) {period}",
-        "Índice mensual de la actividad económica y su variación acumulada.",
+        "Índice mensual de la actividad económica y su variación acumulada, por actividad.",
         ("economia",), ("igae", "actividad económica", "coyuntura"), "MONTHLY",
         per_month(
             rate("indice", "Índice (1990 = 100)", 340, 0.02, "índice", noise=0.03, maximum=None),
             rate("variacion_acumulada_pct", "Variación acumulada", 2.2, 0, noise=0.4,
                  minimum=-15, maximum=15, decimals=2),
+            category=("actividad", "Actividad económica", (
+                "Agricultura, pecuaria, silvicultura y pesca", "Petróleo crudo y gas natural",
+                "Minerales metálicos y no metálicos", "Industria manufacturera",
+                "Electricidad, gas y agua", "Construcción", "Comercio",
+                "Transporte y almacenamiento", "Comunicaciones",
+                "Establecimientos financieros", "Servicios de la administración pública")),
         ),
         each_year(2022, 2025), INE_SOURCE, json=True,
     ),
@@ -184,12 +213,12 @@ FAMILIES: list[Family] = [
             rate("hogares_computadora_pct", "Hogares con computadora", 31, 0.03),
             rate("hogares_celular_pct", "Hogares con teléfono celular", 93, 0.005, noise=0.03),
         ),
-        each_year(2022, 2024), INE_SOURCE, schema=True,
+        (Period(2019, 2024),), INE_SOURCE, schema=True,
     ),
     # --- Ministerio de Economía y Finanzas Públicas -------------------------------------------
     Family(
         "PGE", ("mefp",), "Presupuesto General del Estado por tipo de entidad {period}",
-        "Presupuesto aprobado agregado por tipo de entidad del sector público.",
+        "Presupuesto aprobado agregado por tipo de entidad del sector público y grupo de gasto.",
         ("economia", "gobierno"), ("presupuesto general del estado", "pge", "finanzas públicas"),
         "ANNUAL",
         per_category("tipo_entidad", "Tipo de entidad", (
@@ -197,7 +226,12 @@ FAMILIES: list[Family] = [
             ("Empresas públicas", 6.0), ("Gobiernos autónomos departamentales", 1.2),
             ("Gobiernos autónomos municipales", 2.2), ("Universidades públicas", 0.6),
             ("Seguridad social", 1.0), ("Órganos Legislativo, Judicial y Electoral", 0.3),
-        ), amount("presupuesto_aprobado_bs", "Presupuesto aprobado", 28e9, 0.04)),
+        ), amount("presupuesto_aprobado_bs", "Presupuesto aprobado", 4e9, 0.04),
+            category=("grupo_gasto", "Grupo de gasto", (
+                ("Servicios personales", 1.6), ("Servicios no personales", 0.8),
+                ("Materiales y suministros", 1.2), ("Activos reales", 1.3),
+                ("Transferencias", 1.0), ("Servicio de la deuda pública", 0.6),
+                ("Otros gastos", 0.5)))),
         each_year(2022, 2026), "Ministerio de Economía y Finanzas Públicas", schema=True,
         json=True,
     ),
@@ -209,9 +243,12 @@ FAMILIES: list[Family] = [
         ("economia", "regiones"), ("coparticipación tributaria", "idh", "regalías",
                                     "transferencias"), "ANNUAL",
         per_department(
-            amount("coparticipacion_bs", "Coparticipación tributaria", 1.1e9, 0.03),
-            amount("idh_bs", "Impuesto Directo a los Hidrocarburos", 0.45e9, -0.06),
-            amount("regalias_bs", "Regalías", 0.3e9, -0.04, noise=0.5),
+            amount("coparticipacion_bs", "Coparticipación tributaria", 0.37e9, 0.03),
+            amount("idh_bs", "Impuesto Directo a los Hidrocarburos", 0.15e9, -0.06),
+            amount("regalias_bs", "Regalías", 0.1e9, -0.04, noise=0.5),
+            category=("beneficiario", "Beneficiario", (
+                ("Gobierno autónomo departamental", 0.9), ("Gobiernos autónomos municipales", 1.7),
+                ("Universidad pública", 0.4))),
         ),
         each_year(2021, 2025), "Ministerio de Economía y Finanzas Públicas", schema=True,
         damage={1: "missing-cell"},
@@ -244,8 +281,8 @@ FAMILIES: list[Family] = [
         ("economia",), ("deuda pública", "deuda externa", "finanzas públicas"), "ANNUAL",
         per_category("acreedor", "Tipo de acreedor", (
             ("Multilateral", 3.0), ("Bilateral", 1.0), ("Privado (bonos soberanos)", 0.8),
-        ), amount("saldo_millones_usd", "Saldo", 2_800, 0.03, "millones de USD", noise=0.05)),
-        each_year(2021, 2025), "Ministerio de Economía y Finanzas Públicas", json=True,
+        ), amount("saldo_millones_usd", "Saldo", 1_500, 0.06, "millones de USD", noise=0.05)),
+        (Period(2006, 2025),), "Ministerio de Economía y Finanzas Públicas", json=True,
     ),
     # --- Ministerio de Planificación del Desarrollo ------------------------------------------
     Family(
@@ -268,7 +305,7 @@ FAMILIES: list[Family] = [
                      count("metas", "Metas", 12, 0, "metas", noise=0.3),
                      derived("metas_en_curso", "Metas en curso o cumplidas",
                              share("metas", 0.4, 0.95, "pdes"), "integer", "metas")),
-        each_year(2022, 2025), "Ministerio de Planificación del Desarrollo",
+        (Period(2021, 2025),), "Ministerio de Planificación del Desarrollo",
     ),
     # --- AGETIC -------------------------------------------------------------------------------
     Family(
@@ -291,11 +328,12 @@ FAMILIES: list[Family] = [
     ),
     Family(
         "CD-REG", ("agetic",), "Registros en Ciudadanía Digital por departamento {period}",
-        "Cuentas de Ciudadanía Digital habilitadas en la gestión, por departamento de residencia "
+        "Cuentas de Ciudadanía Digital habilitadas por mes y departamento de residencia "
         "declarado.",
         ("ciencia-tecnologia", "gobierno"), ("ciudadanía digital", "identidad digital"),
         "ANNUAL",
-        per_department(count("cuentas_habilitadas", "Cuentas habilitadas", 38_000, 0.35)),
+        per_department(count("cuentas_habilitadas", "Cuentas habilitadas", 3_200, 0.35),
+                       monthly=True),
         each_year(2021, 2025), "Plataforma de Ciudadanía Digital", schema=True, json=True,
     ),
     Family(
@@ -321,11 +359,12 @@ FAMILIES: list[Family] = [
     Family(
         "RED", ("agetic",), "Entidades conectadas a la red estatal de datos {period}",
         "Entidades públicas conectadas a la red estatal de datos y ancho de banda contratado, "
-        "por departamento.",
+        "por trimestre y departamento.",
         ("ciencia-tecnologia",), ("red estatal", "conectividad", "infraestructura"), "ANNUAL",
         per_department(
             count("entidades_conectadas", "Entidades conectadas", 22, 0.12, "entidades"),
             amount("ancho_banda_mbps", "Ancho de banda", 900, 0.2, "Mbps", decimals=0),
+            quarterly=True,
         ),
         each_year(2023, 2025), "AGETIC",
     ),
@@ -355,6 +394,7 @@ FAMILIES: list[Family] = [
                     share("entidades", 0.5, 0.9, "reg"), "integer", "entidades"),
             derived("pige_aprobado", "Con PIGE aprobado",
                     share("pige_registrado", 0.4, 0.85, "apr"), "integer", "entidades"),
+            monthly=True,
         ),
         each_year(2024, 2025), "Sistema de Registro y Seguimiento de Planes (SRSP)",
         schema=True, json=True,
@@ -378,20 +418,21 @@ FAMILIES: list[Family] = [
             ("Software libre y estándares abiertos", 1.0), ("Interoperabilidad", 1.2),
             ("Ciudadanía Digital", 1.5), ("Seguridad de la información", 0.8),
             ("Normativa de gobierno electrónico", 0.6), ("Datos abiertos", 0.5),
-        ), count("asesoramientos", "Asesoramientos", 55, 0.1)),
+        ), count("asesoramientos", "Asesoramientos", 7, 0.1, noise=0.4), by_department=True),
         each_year(2023, 2025), "AGETIC",
     ),
     # --- ADSIB and CGII -----------------------------------------------------------------------
     Family(
         "DOM", ("adsib",), "Nombres de dominio .bo registrados por subdominio {period}",
-        "Nombres de dominio registrados y vigentes bajo .bo, por subdominio.",
+        "Nombres de dominio registrados y vigentes bajo .bo, por mes y subdominio.",
         ("ciencia-tecnologia",), ("dominios", "nic.bo", "internet"), "ANNUAL",
         per_category("subdominio", "Subdominio", (
             (".com.bo", 5.0), (".bo", 1.6), (".org.bo", 0.9), (".gob.bo", 0.8), (".edu.bo", 0.6),
             (".net.bo", 0.3), (".tv.bo", 0.1), (".mil.bo", 0.05), (".int.bo", 0.03),
         ),
-            count("registros_nuevos", "Registros nuevos", 900, 0.06, "dominios"),
+            count("registros_nuevos", "Registros nuevos", 75, 0.06, "dominios"),
             count("dominios_vigentes", "Dominios vigentes", 5_200, 0.05, "dominios"),
+            monthly=True,
         ),
         each_year(2022, 2025), "NIC Bolivia (ADSIB)", schema=True, json=True,
     ),
@@ -436,17 +477,19 @@ FAMILIES: list[Family] = [
             count("entidades", "Entidades", 40, 0, "entidades", noise=0.02),
             derived("con_plan", "Con plan presentado", share("entidades", 0.45, 0.85, "pisi"),
                     "integer", "entidades"),
+            monthly=True,
         ),
         each_year(2024, 2025), "CGII",
     ),
     # --- EGPP, Presidencia, COPLUTIC, CTIC-EPB -------------------------------------------------
     Family(
         "CAP", ("egpp",), "Servidores públicos capacitados por departamento {period}",
-        "Participantes que aprobaron cursos de la EGPP, por departamento y sexo.",
+        "Participantes que aprobaron cursos de la EGPP, por departamento, sexo y modalidad.",
         ("educacion", "gobierno"), ("capacitación", "servidores públicos", "formación"), "ANNUAL",
         per_category("sexo", "Sexo", ("Mujer", "Hombre"),
-                     count("aprobados", "Participantes aprobados", 2_100, 0.06, "personas"),
-                     by_department=True),
+                     count("aprobados", "Participantes aprobados", 1_050, 0.06, "personas"),
+                     by_department=True,
+                     category=("modalidad", "Modalidad", (("Virtual", 1.5), ("Presencial", 0.5)))),
         each_year(2021, 2025), "Escuela de Gestión Pública Plurinacional", schema=True,
         json=True,
     ),
@@ -482,7 +525,7 @@ FAMILIES: list[Family] = [
     ),
     Family(
         "CTIC-MESAS", ("ctic-epb",), "Participación en las mesas técnicas del CTIC-EPB {period}",
-        "Entidades participantes y sesiones realizadas por mesa técnica del Consejo.",
+        "Entidades participantes y sesiones realizadas por mes y mesa técnica del Consejo.",
         ("gobierno", "ciencia-tecnologia"), ("ctic-epb", "estándares abiertos", "datos abiertos"),
         "ANNUAL",
         per_category("mesa_tecnica", "Mesa técnica", (
@@ -490,20 +533,22 @@ FAMILIES: list[Family] = [
             ("Seguridad de la información", 1.1),
             ("Software libre y estándares abiertos", 0.9), ("Ciudadanía Digital", 0.7),
         ),
-            count("entidades_participantes", "Entidades participantes", 18, 0.05, "entidades"),
-            count("sesiones", "Sesiones realizadas", 6, 0, "sesiones", noise=0.3),
+            count("entidades_participantes", "Entidades participantes", 14, 0.05, "entidades"),
+            count("sesiones", "Sesiones realizadas", 1, 0, "sesiones", noise=0.6),
+            monthly=True,
         ),
         each_year(2023, 2025), "CTIC-EPB",
     ),
     # --- Sector ministries --------------------------------------------------------------------
     Family(
         "INET", ("mopsv",), "Conexiones a Internet fijo y móvil por departamento {period}",
-        "Conexiones a Internet activas al cierre de la gestión por tecnología de acceso.",
+        "Conexiones a Internet activas al cierre de cada trimestre, por tecnología de acceso.",
         ("ciencia-tecnologia", "regiones"), ("internet", "conectividad", "telecomunicaciones"),
         "ANNUAL",
         per_department(
             count("conexiones_moviles", "Conexiones móviles", 1_100_000, 0.06, "conexiones"),
             count("conexiones_fijas", "Conexiones fijas", 170_000, 0.12, "conexiones"),
+            quarterly=True,
         ),
         each_year(2021, 2025), "Viceministerio de Telecomunicaciones", schema=True, json=True,
     ),
@@ -551,12 +596,13 @@ FAMILIES: list[Family] = [
         each_year(2023, 2025), "Sistema de Información Educativa", schema=True,
     ),
     Family(
-        "BACH", ("ministerio-educacion",), "Bachilleres por departamento y sexo {period}",
+        "BACH", ("ministerio-educacion",), "Bachilleres por departamento, sexo y área {period}",
         "Estudiantes que concluyeron el nivel secundario y obtuvieron el diploma de bachiller.",
         ("educacion",), ("bachillerato", "diploma de bachiller", "egresados"), "ANNUAL",
         per_category("sexo", "Sexo", ("Mujer", "Hombre"),
-                     count("bachilleres", "Bachilleres", 9_500, 0.02, "personas"),
-                     by_department=True),
+                     count("bachilleres", "Bachilleres", 4_750, 0.02, "personas"),
+                     by_department=True,
+                     category=("area", "Área", (("Urbana", 1.4), ("Rural", 0.6)))),
         each_year(2022, 2025), "Ministerio de Educación", json=True,
     ),
     Family(
@@ -577,9 +623,12 @@ FAMILIES: list[Family] = [
         "Denuncias recibidas y derivadas por las unidades de transparencia, por departamento.",
         ("justicia",), ("corrupción", "denuncias", "transparencia"), "ANNUAL",
         per_department(
-            count("denuncias_recibidas", "Denuncias recibidas", 230, 0.03),
+            count("denuncias_recibidas", "Denuncias recibidas", 58, 0.03, noise=0.3),
             derived("derivadas_ministerio_publico", "Derivadas al Ministerio Público",
                     share("denuncias_recibidas", 0.1, 0.3, "den"), "integer"),
+            category=("tipo_entidad", "Tipo de entidad denunciada", (
+                ("Ministerios", 0.8), ("Instituciones descentralizadas", 1.2),
+                ("Empresas públicas", 0.5), ("Entidades territoriales autónomas", 1.5))),
         ),
         each_year(2022, 2025), "Ministerio de Justicia y Transparencia Institucional",
     ),
@@ -602,9 +651,12 @@ FAMILIES: list[Family] = [
         "comercialización, por departamento.",
         ("economia", "ciencia-tecnologia"), ("mype", "artesanos", "capacitación", "tic"),
         "ANNUAL",
-        per_department(count("solicitudes", "Solicitudes de capacitación", 160, 0.1),
+        per_department(count("solicitudes", "Solicitudes de capacitación", 32, 0.1, noise=0.3),
                        derived("capacitados", "Unidades productivas capacitadas",
-                               share("solicitudes", 0.85, 1.0, "myp"), "integer")),
+                               share("solicitudes", 0.85, 1.0, "myp"), "integer"),
+                       category=("rubro", "Rubro", (
+                           "Textiles y confecciones", "Alimentos", "Artesanía", "Madera y muebles",
+                           "Cuero y calzado"))),
         each_year(2024, 2025), "Ministerio de Desarrollo Productivo y Economía Plural",
     ),
     Family(
@@ -632,15 +684,17 @@ FAMILIES: list[Family] = [
         ("agricultura",), ("ganadería", "ganado bovino", "pecuario"), "ANNUAL",
         per_department(count("cabezas", "Cabezas de ganado bovino", 1_150_000, 0.02, "cabezas",
                              noise=0.6)),
-        each_year(2023, 2025), "Ministerio de Desarrollo Rural y Tierras",
+        (Period(2015, 2025),), "Ministerio de Desarrollo Rural y Tierras",
     ),
     Family(
         "AGROSUS", ("mdryt",), "AGROSUSTENTAR: familias beneficiarias por departamento {period}",
         "Familias productoras beneficiarias del Programa para el Desarrollo de una Agricultura "
         "Sostenible y Resiliente (AGROSUSTENTAR), financiado por el FIDA (DS 5467).",
         ("agricultura",), ("agrosustentar", "fida", "agricultura sostenible"), "ANNUAL",
-        per_department(count("familias", "Familias beneficiarias", 1_300, 0, "familias",
-                             noise=0.5)),
+        per_department(count("familias", "Familias beneficiarias", 260, 0, "familias",
+                             noise=0.5),
+                       category=("cadena_productiva", "Cadena productiva", (
+                           "Quinua", "Café", "Cacao", "Hortalizas", "Leche"))),
         (Period(2026, 2026, last_month=9),), "Ministerio de Desarrollo Rural y Tierras",
         drafts=(0,),
     ),
@@ -715,23 +769,25 @@ FAMILIES: list[Family] = [
     ),
     Family(
         "CONTRAB", ("aduana",), "Comisos por contrabando por departamento {period}",
-        "Operativos de control y valor de la mercancía comisada por contrabando.",
+        "Operativos de control y valor de la mercancía comisada por contrabando, por mes y "
+        "departamento.",
         ("economia", "justicia"), ("contrabando", "comisos", "control aduanero"), "ANNUAL",
         per_department(
-            count("operativos", "Operativos", 350, 0.05),
-            amount("valor_comisado_bs", "Valor de la mercancía comisada", 48e6, 0.05,
+            count("operativos", "Operativos", 30, 0.05, noise=0.3),
+            amount("valor_comisado_bs", "Valor de la mercancía comisada", 4e6, 0.05,
                    noise=0.4),
+            monthly=True,
         ),
         each_year(2023, 2025), "Aduana Nacional",
     ),
     Family(
         "MN", ("aben",), "Atenciones en los centros de medicina nuclear y radioterapia {period}",
-        "Pacientes atendidos y estudios realizados por centro y tipo de servicio.",
+        "Atenciones realizadas en los centros de la ABEN, por mes y tipo de servicio.",
         ("salud", "energia"), ("medicina nuclear", "radioterapia", "tecnología nuclear"),
         "ANNUAL",
         per_category("servicio", "Servicio", (
             ("Medicina nuclear", 1.0), ("Radioterapia", 0.8), ("Tomografía PET-CT", 0.3),
-        ), count("atenciones", "Atenciones", 6_500, 0.15)),
+        ), count("atenciones", "Atenciones", 540, 0.15), monthly=True),
         each_year(2023, 2025), "Agencia Boliviana de Energía Nuclear",
     ),
     Family(
@@ -774,23 +830,24 @@ FAMILIES: list[Family] = [
     ),
     Family(
         "AUD", ("contraloria",), "Informes de auditoría emitidos por tipo {period}",
-        "Informes de auditoría externa emitidos, por tipo de auditoría.",
+        "Informes de auditoría externa emitidos por las gerencias departamentales, por tipo de "
+        "auditoría.",
         ("justicia", "gobierno"), ("auditoría", "control gubernamental"), "ANNUAL",
         per_category("tipo_auditoria", "Tipo de auditoría", (
             ("Confiabilidad", 1.0), ("Operacional", 0.6), ("Especial", 2.2), ("Ambiental", 0.3),
-        ), count("informes", "Informes emitidos", 140, 0.02)),
+        ), count("informes", "Informes emitidos", 16, 0.02, noise=0.35), by_department=True),
         each_year(2022, 2025), "Contraloría General del Estado", schema=True,
     ),
     Family(
         "PROC", ("procuraduria",), "Procesos con participación del Estado por materia {period}",
         "Procesos judiciales, administrativos y arbitrales en los que interviene la Procuraduría, "
-        "por materia y estado.",
+        "por departamento y materia.",
         ("justicia",), ("defensa legal del estado", "procesos judiciales", "arbitraje"),
         "ANNUAL",
         per_category("materia", "Materia", (
             ("Civil", 1.0), ("Penal", 1.6), ("Laboral", 0.7), ("Contencioso administrativo", 0.9),
             ("Arbitraje", 0.1), ("Constitucional", 0.5),
-        ), count("procesos", "Procesos en seguimiento", 480, 0.03)),
+        ), count("procesos", "Procesos en seguimiento", 53, 0.03, noise=0.3), by_department=True),
         each_year(2024, 2025), "Procuraduría General del Estado",
     ),
     Family(
@@ -839,8 +896,10 @@ FAMILIES += [
         "ejecutado.",
         ("regiones", "economia"), ("inversión departamental", "proyectos", "provincias"),
         "ANNUAL",
-        per_area(count("proyectos", "Proyectos en ejecución", 14, 0.02, noise=0.3),
-                 amount("ejecutado_bs", "Monto ejecutado", 18e6, 0.03, noise=0.3)),
+        per_area(count("proyectos", "Proyectos en ejecución", 5, 0.02, noise=0.3),
+                 amount("ejecutado_bs", "Monto ejecutado", 6e6, 0.03, noise=0.3),
+                 category=("sector", "Sector", (("Infraestructura vial", 1.4), ("Salud", 0.8),
+                                                ("Productivo", 0.8)))),
         each_year(2024, 2025), national=False, schema=True, json=True,
         damage={5: "missing-cell"},
     ),
@@ -865,14 +924,15 @@ FAMILIES += [
         (Period(2025, 2025),), "Servicio Departamental de Caminos (SEDCAM)", national=False,
     ),
     Family(
-        "VIG", GADS, "Casos de dengue, chikungunya y zika por mes: {place} {period}",
-        "Casos notificados de dengue, chikungunya y zika por mes, según la vigilancia "
+        "VIG", GADS,
+        "Casos de dengue, chikungunya y zika por semana epidemiológica: {place} {period}",
+        "Casos notificados de dengue, chikungunya y zika por semana, según la vigilancia "
         "epidemiológica departamental.",
-        ("salud",), ("dengue", "vigilancia epidemiológica", "chikungunya", "zika"), "MONTHLY",
-        per_month(count("dengue", "Casos de dengue", 420, 0.1, noise=0.5),
-                  count("chikungunya", "Casos de chikungunya", 60, 0, noise=0.6),
-                  count("zika", "Casos de zika", 12, -0.1, noise=0.7),
-                  seasonality=RAIN_SEASON),
+        ("salud",), ("dengue", "vigilancia epidemiológica", "chikungunya", "zika"), "WEEKLY",
+        per_week(count("dengue", "Casos de dengue", 97, 0.1, noise=0.5),
+                 count("chikungunya", "Casos de chikungunya", 14, 0, noise=0.6),
+                 count("zika", "Casos de zika", 3, -0.1, noise=0.7),
+                 seasonality=RAIN_SEASON),
         each_year(2024, 2025), "Servicio Departamental de Salud (SEDES)", national=False,
         json=True,
     ),
@@ -902,12 +962,12 @@ FAMILIES += [
         (Period(2025, 2025),), national=False, schema=True,
     ),
     Family(
-        "RSU", GAMS, "Residuos sólidos recolectados por mes en {place} {period}",
-        "Toneladas de residuos sólidos urbanos recolectadas y dispuestas en el relleno sanitario.",
+        "RSU", GAMS, "Residuos sólidos recolectados por mes y distrito en {place} {period}",
+        "Toneladas de residuos sólidos urbanos recolectadas por mes y distrito.",
         ("medio-ambiente", "regiones"), ("residuos sólidos", "aseo urbano", "relleno sanitario"),
         "MONTHLY",
-        per_month(amount("toneladas", "Residuos recolectados", 21_000, 0.02, "t", decimals=1,
-                         noise=0.05)),
+        per_area(amount("toneladas", "Residuos recolectados", 1_700, 0.02, "t", decimals=1,
+                        noise=0.05), monthly=True),
         each_year(2024, 2025), national=False, json=True, license_id="ODC-BY-1.0",
     ),
     Family(
@@ -915,18 +975,25 @@ FAMILIES += [
         "Obras de infraestructura en ejecución por distrito: número de obras, monto contratado y "
         "avance físico promedio.",
         ("regiones",), ("obras públicas", "infraestructura urbana", "distritos"), "QUARTERLY",
-        per_area(count("obras", "Obras en ejecución", 11, 0.02, noise=0.35),
+        per_area(count("obras", "Obras en ejecución", 3, 0.02, noise=0.35),
                  amount("monto_contratado_bs", "Monto contratado", 9e6, 0.03, noise=0.4),
-                 rate("avance_fisico_pct", "Avance físico promedio", 55, 0, noise=0.3)),
+                 rate("avance_fisico_pct", "Avance físico promedio", 55, 0, noise=0.3),
+                 category=("tipo_obra", "Tipo de obra", (
+                     ("Vías y pavimentación", 1.5), ("Drenaje pluvial", 0.8),
+                     ("Equipamiento urbano", 1.0), ("Infraestructura educativa y de salud", 0.7)))),
         (Period(2025, 2025),), national=False, schema=True, json=True,
     ),
     Family(
         "POB-ZONA", ("charagua-iyambae",), "Población por zona de la Autonomía Guaraní Charagua "
         "Iyambae {period}",
-        "Población empadronada en el Censo 2024 en cada una de las seis zonas de la autonomía.",
+        "Población empadronada en el Censo 2024 en cada una de las seis zonas de la autonomía, "
+        "por grupo de edad.",
         ("poblacion", "regiones"), ("charagua iyambae", "autonomía indígena", "guaraní",
                                     "censo"), "NEVER",
-        per_area(count("poblacion", "Población", 6_000, 0, "personas", noise=0.3)),
+        per_area(count("poblacion", "Población", 1_200, 0, "personas", noise=0.3),
+                 category=("grupo_edad", "Grupo de edad", (
+                     ("0 a 14 años", 1.7), ("15 a 29 años", 1.3), ("30 a 44 años", 0.9),
+                     ("45 a 64 años", 0.7), ("65 años o más", 0.4)))),
         (Period(2024, 2024),), "Censo de Población y Vivienda 2024", national=False,
         language=("es", "gn"), schema=True, json=True,
     ),
@@ -935,9 +1002,11 @@ FAMILIES += [
         "Proyectos ejecutados por zona: {place} {period}",
         "Proyectos de inversión ejecutados {of} por zona o distrito.",
         ("regiones",), ("proyectos", "inversión"), "ANNUAL",
-        per_area(count("proyectos", "Proyectos", 4, 0, noise=0.4),
-                 amount("monto_bs", "Monto ejecutado", 1.4e6, 0.03, noise=0.4)),
-        each_year(2024, 2025), national=False,
+        per_area(count("proyectos", "Proyectos", 1, 0, noise=0.5),
+                 amount("monto_bs", "Monto ejecutado", 0.3e6, 0.03, noise=0.4),
+                 category=("tipo_proyecto", "Tipo de proyecto", (
+                     "Agua y saneamiento", "Caminos", "Educación", "Salud", "Producción"))),
+        (Period(2021, 2025),), national=False,
     ),
     Family(
         "MATU", UNIVERSITIES, "Matrícula estudiantil por facultad {of} {period}",

@@ -135,6 +135,12 @@ INTEROPERABILITY_SERVICES = (
     ("Consulta de proveedores registrados en el RUPE", "MEFP"),
     ("Consulta de vehículos registrados", "RUAT"),
     ("Consulta de tipo de cambio oficial", "BCB"),
+    ("Consulta de licencias de conducir", "SEGIP"),
+    ("Consulta de registro sanitario", "AGEMED"),
+    ("Consulta de empleadores registrados (ROE)", "MTEPS"),
+    ("Verificación de diplomas de bachiller", "MINEDU"),
+    ("Consulta de nombres de dominio .bo", "ADSIB"),
+    ("Consulta de declaraciones juradas presentadas", "CGE"),
 )
 
 
@@ -164,6 +170,8 @@ COURSES = (
     "Redacción de documentos administrativos", "Idioma aymara para servidores públicos",
     "Idioma quechua para servidores públicos", "Idioma guaraní para servidores públicos",
     "Transparencia y acceso a la información pública", "Despatriarcalización en la gestión pública",
+    "Gestión por resultados", "Control social y rendición de cuentas",
+    "Administración de personal en el sector público", "Software libre en el Estado",
 )
 
 
@@ -250,8 +258,6 @@ def budget(rng: random.Random, ctx: Context) -> Table:
     rows = []
     for program, weight in zip(programs, weights, strict=True):
         for source, source_share in sources:
-            if source_share < 0.1 and rng.random() < 0.5:
-                continue  # not every programme has external funding
             initial = round(scale * weight / total * source_share * rng.uniform(0.8, 1.2), 2)
             current = round(initial * rng.uniform(0.9, 1.2), 2)
             row = {"current": current}

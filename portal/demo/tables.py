@@ -147,6 +147,15 @@ def months(seasonality: Sequence[float] | None = None) -> Dimension:
     return Dimension((column,), tuple(((m,), weights[m - 1]) for m in range(1, 13)))
 
 
+def weeks(seasonality: Sequence[float] | None = None) -> Dimension:
+    """Epidemiological weeks 1-52; ``seasonality`` holds one weight per month."""
+    weights = seasonality or (1.0,) * 12
+    column = Column("semana", "Semana epidemiológica", "integer", minimum=1, maximum=53,
+                    required=True)
+    return Dimension((column,), tuple(((w,), weights[min((w - 1) * 12 // 52, 11)])
+                                      for w in range(1, 53)))
+
+
 def quarters() -> Dimension:
     column = Column("trimestre", "Trimestre", "integer", "Trimestre del año", minimum=1,
                     maximum=4, required=True)

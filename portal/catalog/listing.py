@@ -1,0 +1,190 @@
+"""Read-only queries of the pages: the dataset list with its filters and facets, the home page's
+figures, and the datasets of an entity or a theme.
+
+``find_datasets`` is the one function that turns the list's parameters into results. Today it is a
+plain database query (title and description ``LIKE``); the search engine can replace it with the
+same signature and result shape (``DatasetListing``) without touching the views or templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from portal import db
+from portal.auth import permissions
+from portal.catalog.models import Dataset, Entity, Resource, Tag, Theme, dataset_tag, dataset_theme
+
+#: Filters of the list, with CKAN's parameter names (``/dataset?organization=ine&tags=censo``).
+FILTER_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
+#: Sort options of the list: parameter value -> (column, descending).
+SORTS = {
+    "metadata_modified desc": (Dataset.metadata_modified, True),
+    "metadata_created desc": (Dataset.metadata_created, True),
+    "title asc": (Dataset.title, False),
+    "name asc": (Dataset.name, False),
+}
+DEFAULT_SORT = "metadata_modified desc"
+FACET_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class ListParams:
+    q: str = ""
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = DEFAULT_SORT
+    page: int = 1
+    per_page: int = 20
+
+    @classmethod
+    def from_args(cls, args, per_page: int) -> ListParams:
+        """From a request's query string; bad paging or sort values fall back to defaults."""
+        try:
+            page = max(1, int(args.get("page", 1)))
+        except ValueError:
+            page = 1
+        sort = args.get("sort", DEFAULT_SORT)
+        filters = {name: tuple(v for v in args.getlist(name) if v) for name in FILTER_FIELDS}
+        return cls(
+            q=args.get("q", "").strip()[:200],
+            filters={name: values for name, values in filters.items() if values},
+            sort=sort if sort in SORTS else DEFAULT_SORT,
+            page=page,
+            per_page=per_page,
+        )
+
+
+@dataclass(frozen=True)
+class FacetItem:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DatasetListing:
+    count: int
+    datasets: list[Dataset]
+    #: Filter field -> most frequent values among the matching datasets.
+    facets: Mapping[str, list[FacetItem]]
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.per_page))
+
+
+def visible_datasets(actor) -> Select:
+    """Active datasets ``actor`` may see in lists: public ones, plus the private ones of the
+    entities they belong to (all for a sysadmin)."""
+    query = select(Dataset).where(Dataset.state == "active")
+    readable = permissions.readable_entity_ids(actor)
+    if readable is None:
+        return query
+    if readable:
+        return query.where(or_(Dataset.private.is_(False), Dataset.entity_id.in_(readable)))
+    return query.where(Dataset.private.is_(False))
+
+
+def _filtered(params: ListParams, actor) -> Select:
+    query = visible_datasets(actor)
+    if params.q:
+        for word in params.q.split():
+            pattern = f"%{word.replace('%', '').replace('_', '')}%"
+            query = query.where(or_(Dataset.title.ilike(pattern),
+                                    Dataset.description.ilike(pattern),
+                                    Dataset.tags.any(Tag.name.ilike(pattern))))
+    filters = params.filters
+    for value in filters.get("organization", ()):
+        query = query.where(Dataset.entity.has(Entity.name == value))
+    for value in filters.get("groups", ()):
+        query = query.where(Dataset.themes.any(Theme.name == value))
+    for value in filters.get("tags", ()):
+        query = query.where(Dataset.tags.any(Tag.name == value))
+    for value in filters.get("res_format", ()):
+        query = query.where(Dataset.resources.any(func.upper(Resource.format) == value.upper()))
+    for value in filters.get("license_id", ()):
+        query = query.where(Dataset.license_id == value)
+    return query
+
+
+def _facets(ids) -> dict[str, list[FacetItem]]:
+    from portal.catalog.licenses import get_license
+
+    def counted(value_col, label_col, *joins, where=None):
+        query = select(value_col, label_col, func.count(func.distinct(Dataset.id)))
+        query = query.select_from(Dataset)
+        for target, on in joins:
+            query = query.join(target, on)
+        query = query.where(Dataset.id.in_(ids))
+        if where is not None:
+            query = query.where(where)
+        query = query.group_by(value_col, label_col) \
+            .order_by(func.count(func.distinct(Dataset.id)).desc(), value_col).limit(FACET_LIMIT)
+        return [FacetItem(value, label or value, count)
+                for value, label, count in db.session.execute(query)]
+
+    licences = counted(Dataset.license_id, Dataset.license_id, where=Dataset.license_id != "")
+    return {
+        "organization": counted(Entity.name, Entity.title,
+                                (Entity, Entity.id == Dataset.entity_id)),
+        "groups": counted(Theme.name, Theme.title,
+                          (dataset_theme, dataset_theme.c.dataset_id == Dataset.id),
+                          (Theme, Theme.id == dataset_theme.c.theme_id)),
+        "tags": counted(Tag.name, Tag.name, (dataset_tag, dataset_tag.c.dataset_id == Dataset.id),
+                        (Tag, Tag.id == dataset_tag.c.tag_id)),
+        "res_format": counted(func.upper(Resource.format), func.upper(Resource.format),
+                              (Resource, and_(Resource.dataset_id == Dataset.id,
+                                              Resource.format != ""))),
+        "license_id": [
+            FacetItem(item.value, (lic.title if (lic := get_license(item.value)) else item.value),
+                      item.count)
+            for item in licences
+        ],
+    }
+
+
+def find_datasets(params: ListParams, actor) -> DatasetListing:
+    """The page of datasets matching ``params`` that ``actor`` may see, with facet counts."""
+    query = _filtered(params, actor)
+    ids = query.with_only_columns(Dataset.id).scalar_subquery()
+    count = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    column, descending = SORTS[params.sort]
+    page_query = query.order_by(column.desc() if descending else column.asc(), Dataset.id) \
+        .limit(params.per_page).offset((params.page - 1) * params.per_page) \
+        .options(selectinload(Dataset.resources), selectinload(Dataset.tags))
+    datasets = list(db.session.scalars(page_query))
+    return DatasetListing(count, datasets, _facets(ids) if count else {}, params.page,
+                          params.per_page)
+
+
+def newest_datasets(limit: int = 6) -> list[Dataset]:
+    from portal.catalog.services import public_datasets_query
+
+    query = public_datasets_query().order_by(Dataset.metadata_created.desc(), Dataset.id)
+    return list(db.session.scalars(query.limit(limit).options(selectinload(Dataset.resources))))
+
+
+def updated_datasets(limit: int = 6) -> list[Dataset]:
+    from portal.catalog.services import public_datasets_query
+
+    query = public_datasets_query().order_by(Dataset.metadata_modified.desc(), Dataset.id)
+    return list(db.session.scalars(query.limit(limit).options(selectinload(Dataset.resources))))
+
+
+def catalog_figures() -> dict[str, int]:
+    """Counts shown on the home page: public datasets, their resources, entities, themes."""
+    public = and_(Dataset.state == "active", Dataset.private.is_(False))
+    return {
+        "datasets": db.session.scalar(select(func.count()).select_from(Dataset).where(public)),
+        "resources": db.session.scalar(
+            select(func.count()).select_from(Resource).join(Dataset).where(public)),
+        "entities": db.session.scalar(
+            select(func.count()).select_from(Entity).where(Entity.state == "active")),
+        "themes": db.session.scalar(
+            select(func.count()).select_from(Theme).where(Theme.state == "active")),
+    }

@@ -1,0 +1,43 @@
+"""Markdown of descriptions, rendered safely: ``markdown`` makes HTML, ``nh3`` keeps only a short
+list of harmless tags and attributes, so a publisher's ``<script>`` or ``onclick`` never reaches
+a visitor's browser."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown as md
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4",
+    "h5", "h6", "hr", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td",
+    "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"},
+                      "td": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Sanitised HTML of a Markdown text. Headings start at h2: the page owns the h1."""
+    if not text:
+        return Markup("")
+    rendered = md.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    rendered = re.sub(r"<(/?)h1\b", r"<\1h2", rendered)
+    clean = nh3.clean(rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                      url_schemes=URL_SCHEMES, link_rel="nofollow noopener noreferrer")
+    return Markup(clean)  # sanitised by nh3 just above
+
+
+def plain_excerpt(text: str | None, length: int = 180) -> str:
+    """The first words of a Markdown text without its markup, for lists."""
+    if not text:
+        return ""
+    plain = html.unescape(nh3.clean(md.markdown(text), tags=set()))
+    plain = re.sub(r"\s+", " ", plain).strip()
+    if len(plain) <= length:
+        return plain
+    return plain[:length].rsplit(" ", 1)[0].rstrip(",.;:") + "…"

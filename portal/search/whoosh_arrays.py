@@ -1,0 +1,193 @@
+"""Per-segment numpy views of a whoosh index: postings, field lengths, facets and sort keys.
+
+Whoosh scores, collects and groups one document at a time in Python; on a catalog of 100,000
+datasets a common word matches tens of thousands of them and a faceted query takes hundreds of
+milliseconds. Here a segment's data is read once into arrays and every query is answered with
+vectorised operations (see ``whoosh_eval``). Segments never change once written (deletions are kept
+apart and applied through the live mask), so the arrays are cached by segment id and survive the
+reopening of the searcher after each write; only new, small segments are read again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+# Field length bytes -> lengths, as whoosh decodes them.
+_LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+_EMPTY_IDS = np.zeros(0, dtype=np.int32)
+_EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
+POSTINGS_CACHE_SIZE = 4096
+
+
+def read_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers and weights (term frequencies) of one term in one segment reader.
+
+    Whole blocks are decoded at once from whoosh 3 posting files; any other matcher is walked
+    posting by posting.
+    """
+    try:
+        matcher = reader.postings(fieldname, text)
+    except TermNotFound:
+        return _EMPTY_IDS, _EMPTY_WEIGHTS
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        id_parts, weight_parts = [], []
+        while matcher.is_active():
+            if matcher._data is None:
+                matcher._read_data()
+            deltas, weights = matcher._data[0], matcher._data[1]
+            count = matcher._blocklength
+            id_parts.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
+            if weights is None:
+                weight_parts.append(np.ones(count, dtype=np.float32))
+            elif isinstance(weights, float):
+                weight_parts.append(np.full(count, weights, dtype=np.float32))
+            else:
+                weight_parts.append(np.asarray(weights, dtype=np.float32))
+            matcher._next_block()
+        if not id_parts:
+            return _EMPTY_IDS, _EMPTY_WEIGHTS
+        return (np.concatenate(id_parts).astype(np.int32), np.concatenate(weight_parts))
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32)
+
+
+@dataclass
+class FacetArrays:
+    """An uninverted exact field: (document, value ordinal) pairs, values in sorted order."""
+
+    values: list[str]
+    docs: np.ndarray  # int32, one entry per (document, value) pair
+    ords: np.ndarray  # int32, ordinal into ``values``
+
+
+@dataclass
+class SegmentArrays:
+    """Arrays of one segment, keyed by its id; filled lazily, thread-safe."""
+
+    segment_id: str
+    doc_count: int
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _postings: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _lengths: dict = field(default_factory=dict, repr=False)
+    _facets: dict = field(default_factory=dict, repr=False)
+    _columns: dict = field(default_factory=dict, repr=False)
+
+    def postings(self, reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        key = (fieldname, text)
+        with self._lock:
+            found = self._postings.get(key)
+            if found is not None:
+                self._postings.move_to_end(key)
+                return found
+        found = read_postings(reader, fieldname, text)
+        with self._lock:
+            self._postings[key] = found
+            while len(self._postings) > POSTINGS_CACHE_SIZE:
+                self._postings.popitem(last=False)
+        return found
+
+    def lengths(self, reader, fieldname: str) -> np.ndarray:
+        found = self._lengths.get(fieldname)
+        if found is None:
+            perdoc = reader._perdoc
+            column = perdoc._cached_reader(f"_{fieldname}_L", LENGTHS_COLUMN)
+            if column is None:
+                found = np.zeros(self.doc_count, dtype=np.float32)
+            else:
+                found = _LENGTH_TABLE[numeric_column(column, self.doc_count)]
+            self._lengths[fieldname] = found
+        return found
+
+    def facet(self, reader, fieldname: str) -> FacetArrays:
+        found = self._facets.get(fieldname)
+        if found is None:
+            values, docs, ords = [], [], []
+            if fieldname in reader.indexed_field_names():
+                for ordinal, value in enumerate(reader.field_terms(fieldname)):
+                    ids, _ = read_postings(reader, fieldname, value)
+                    values.append(value)
+                    docs.append(ids)
+                    ords.append(np.full(len(ids), ordinal, dtype=np.int32))
+            found = FacetArrays(
+                values,
+                np.concatenate(docs).astype(np.int32) if docs else _EMPTY_IDS,
+                np.concatenate(ords) if ords else _EMPTY_IDS,
+            )
+            self._facets[fieldname] = found
+        return found
+
+    def numbers(self, reader, fieldname: str) -> np.ndarray:
+        """A numeric column (sort keys such as ``metadata_modified``)."""
+        found = self._columns.get(fieldname)
+        if found is None:
+            column_type = reader.schema[fieldname].column_type
+            column = reader._perdoc.column_reader(fieldname, column_type)
+            found = numeric_column(column, self.doc_count).astype(np.int64)
+            self._columns[fieldname] = found
+        return found
+
+    def strings(self, reader, fieldname: str) -> list[bytes]:
+        """A bytes column (sort keys such as the folded title)."""
+        found = self._columns.get(fieldname)
+        if found is None:
+            found = list(reader.column_reader(fieldname, translate=False))
+            self._columns[fieldname] = found
+        return found
+
+
+def numeric_column(column, doc_count: int) -> np.ndarray:
+    """All values of a whoosh ``NumericColumn`` reader in one read (documents past the last
+    written value hold the default)."""
+    try:
+        raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)
+        values = np.frombuffer(raw, dtype=np.dtype(column._typecode).newbyteorder(">"))
+    except AttributeError:  # another column implementation: read value by value
+        values = np.asarray(list(column))
+    if len(values) >= doc_count:
+        return values[:doc_count]
+    padded = np.full(doc_count, column._default, dtype=values.dtype)
+    padded[: len(values)] = values
+    return padded
+
+
+class SegmentCache:
+    """``SegmentArrays`` of the segments alive in the latest searcher."""
+
+    def __init__(self) -> None:
+        self._segments: dict[str, SegmentArrays] = {}
+        self._lock = threading.Lock()
+
+    def arrays_for(self, reader) -> SegmentArrays:
+        segment_id = reader.segment().segment_id()
+        with self._lock:
+            found = self._segments.get(segment_id)
+            if found is None:
+                found = SegmentArrays(segment_id, reader.doc_count_all())
+                self._segments[segment_id] = found
+            return found
+
+    def retain(self, segment_ids: set[str]) -> None:
+        """Forget the segments that merges or a rebuild removed."""
+        with self._lock:
+            for stale in set(self._segments) - segment_ids:
+                del self._segments[stale]
+
+
+def live_mask(reader) -> np.ndarray:
+    mask = np.ones(reader.doc_count_all(), dtype=bool)
+    if reader.has_deletions():
+        deleted = list(reader.segment().deleted_docs())
+        if deleted:
+            mask[np.asarray(deleted, dtype=np.int64)] = False
+    return mask

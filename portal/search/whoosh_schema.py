@@ -1,0 +1,111 @@
+"""The whoosh schema of the dataset index and the conversion of a search document into its fields.
+
+Text fields are analysed in Spanish (``portal.search.analysis``) and scored; facet fields hold exact
+values and are neither scored nor stored (facet counts are computed from their postings, see
+``whoosh_arrays``); sort keys live in columns, which whoosh reads without unpickling documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from whoosh import columns
+from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
+
+from portal.search.analysis import SpanishAnalyzer, fold
+from portal.search.whoosh_codec import FastFrequency, FastPositions
+
+#: Text fields searched by default and their boosts: a title match ranks above a description match.
+TEXT_FIELD_BOOSTS: dict[str, float] = {
+    "title": 6.0,
+    "keywords": 4.0,
+    "entity": 3.0,
+    "res_name": 2.0,
+    "notes": 1.0,
+}
+#: Multi-valued exact fields (whoosh KEYWORD fields, comma-separated).
+MULTI_VALUED = ("groups", "tags", "res_format")
+#: Single-valued exact fields.
+SINGLE_VALUED = ("organization", "entity_kind", "license_id", "name", "id", "entity_id", "private")
+SORT_COLUMNS = ("metadata_modified", "metadata_created", "title_sort", "name_sort")
+EPOCH = datetime(1970, 1, 1)
+
+
+def _text(stored: bool = False, stemming: bool = True, positions: bool = True) -> TEXT:
+    field = TEXT(analyzer=SpanishAnalyzer(stemming=stemming), stored=stored, phrase=positions)
+    field.format = FastPositions() if positions else FastFrequency()
+    return field
+
+
+def build_schema() -> Schema:
+    exact_list = {"commas": True, "lowercase": False, "scorable": False}
+    return Schema(
+        id=ID(stored=True, unique=True),
+        name=ID(stored=True),
+        title=_text(stored=True),
+        notes=_text(stored=True),
+        keywords=_text(),
+        entity=_text(),
+        res_name=_text(),
+        # Unstemmed words of titles, keywords and entity names: "did you mean" and suggestions.
+        spell=_text(stemming=False, positions=False),
+        organization=ID,
+        entity_id=ID,
+        entity_kind=ID,
+        license_id=ID,
+        private=ID,
+        groups=KEYWORD(**exact_list),
+        tags=KEYWORD(**exact_list),
+        res_format=KEYWORD(**exact_list),
+        metadata_modified=COLUMN(columns.NumericColumn("q", default=0)),
+        metadata_created=COLUMN(columns.NumericColumn("q", default=0)),
+        title_sort=COLUMN(columns.VarBytesColumn()),
+        name_sort=COLUMN(columns.VarBytesColumn()),
+    )
+
+
+def to_micros(moment: datetime | None) -> int:
+    if moment is None:
+        return 0
+    return int((moment.replace(tzinfo=None) - EPOCH).total_seconds() * 1_000_000)
+
+
+def from_micros(micros: int) -> datetime:
+    return EPOCH + timedelta(microseconds=micros)
+
+
+def _exact_list(values: Iterable[str]) -> str:
+    # Commas separate values in a whoosh KEYWORD field; CKAN forbids them in tags and names.
+    return ",".join(v.replace(",", " ").strip() for v in values if v and v.strip())
+
+
+def to_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """Whoosh field values for a search document (see ``portal.search.documents``)."""
+    keywords = list(doc.get("tags", ()))
+    entity_words = f"{doc.get('entity_title', '')} {doc.get('organization', '')}"
+    fields = {
+        "id": doc["id"],
+        "name": doc["name"],
+        "title": doc.get("title", ""),
+        "notes": doc.get("notes", ""),
+        "keywords": " . ".join(keywords),
+        "entity": entity_words,
+        "res_name": " . ".join(doc.get("res_name", ())),
+        "spell": f"{doc.get('title', '')} {' '.join(keywords)} {doc.get('entity_title', '')}",
+        "organization": doc.get("organization", ""),
+        "entity_id": doc.get("entity_id", ""),
+        "entity_kind": doc.get("entity_kind", ""),
+        "license_id": doc.get("license_id", ""),
+        "private": "1" if doc.get("private") else "0",
+        "groups": _exact_list(doc.get("groups", ())),
+        "tags": _exact_list(keywords),
+        "res_format": _exact_list(doc.get("res_format", ())),
+        "metadata_modified": to_micros(doc.get("metadata_modified")),
+        "metadata_created": to_micros(doc.get("metadata_created")),
+        "title_sort": fold(doc.get("title", "")).strip().encode("utf-8"),
+        "name_sort": doc["name"].encode("utf-8"),
+    }
+    # An empty string would be indexed as an empty term: leave the field out instead.
+    return {name: value for name, value in fields.items() if value != ""}

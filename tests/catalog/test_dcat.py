@@ -1,0 +1,230 @@
+"""DCAT-AP 3 export and import: SHACL conformance, round trip, and the public sample catalogs."""
+
+import pytest
+from rdflib import Graph, URIRef
+
+from portal.catalog import dcat, services
+from portal.rdf import new_graph, parse_graph
+from tests.feeds.sample import build_catalog
+from tests.feeds.shacl import RECOMMENDED_3_0_1, SHAPES_3_0_0, SHAPES_3_0_1, validate
+
+pytestmark = pytest.mark.usefixtures("ctx")
+BASE = "https://datos.gob.bo"
+
+
+def catalog_graph() -> Graph:
+    graph = new_graph()
+    datasets = list(services.datasets_with_resources(services.public_datasets_query()))
+    dcat.catalog_to_rdf(graph, BASE, title="Datos Abiertos de Bolivia", datasets=datasets)
+    return graph
+
+
+def test_catalog_conforms_to_dcat_ap_3_0_1():
+    build_catalog()
+    outcome = validate(catalog_graph(), SHAPES_3_0_1 + RECOMMENDED_3_0_1)
+    print(f"\nDCAT-AP 3.0.1: {len(outcome.violations)} violations, "
+          f"{len(outcome.warnings)} recommended-property warnings")
+    print("\n".join(outcome.violations + outcome.warnings))
+    assert outcome.violations == []
+
+
+def test_catalog_conforms_to_dcat_ap_3_0_0_as_used_by_ckanext_dcat():
+    build_catalog()
+    outcome = validate(catalog_graph(), SHAPES_3_0_0)
+    print(f"\nDCAT-AP 3.0.0: {len(outcome.violations)} violations, "
+          f"{len(outcome.warnings)} warnings")
+    print("\n".join(outcome.violations + outcome.warnings))
+    assert outcome.violations == []
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "json-ld", "xml"])
+def test_serialised_catalog_still_conforms(fmt):
+    build_catalog()
+    text = catalog_graph().serialize(format=fmt)
+    parsed = parse_graph(text, fmt)
+    assert validate(parsed, SHAPES_3_0_1).violations == []
+
+
+def test_streaming_turtle_writer_gives_the_same_graph():
+    from portal.rdf import turtle_document
+
+    build_catalog()
+    datasets = list(services.datasets_with_resources(services.public_datasets_query()))
+    refs = dcat.References()
+    triples = list(dcat.catalog_triples(BASE, title="Datos", refs=refs))
+    for dataset in datasets:
+        triples += list(dcat.dataset_triples(dataset, BASE, refs))
+    triples += list(dcat.references_triples(refs, BASE))
+    written = Graph().parse(data=turtle_document(triples), format="turtle")
+    expected = Graph()
+    for triple in triples:
+        expected.add(triple)
+    from rdflib.compare import isomorphic
+
+    assert len(written) == len(expected)
+    assert isomorphic(written, expected)
+    assert validate(written, SHAPES_3_0_1).violations == []
+
+
+def _expected_input(dataset) -> dict:
+    values = services.dataset_input(dataset)
+    values.pop("state"), values.pop("private"), values.pop("extras")
+    values["description"] = dataset.description or dataset.title
+    for key in ("keywords", "themes", "language"):
+        values[key] = sorted(values[key])
+    values["resources"] = sorted(
+        ({"name": r.name, "description": r.description,
+          "url": dcat.download_url(dataset.name, r, BASE) if r.is_upload else r.url,
+          "format": r.format, "media_type": r.media_type, "license_id": r.license_id,
+          "schema": r.schema, "size": r.size, "sha256": r.sha256,
+          "uri": str(dcat.distribution_uri(dataset.name, r.id, BASE))}
+         for r in dataset.resources), key=lambda r: (r["name"], r["url"]))
+    return values
+
+
+def _round_trip(dataset) -> dict:
+    graph = new_graph()
+    node = dcat.dataset_to_rdf(dataset, graph, BASE)
+    # Through Turtle text, as a harvester would read it.
+    parsed = Graph().parse(data=graph.serialize(format="turtle"), format="turtle")
+    values = dcat.dataset_from_rdf(parsed, node)
+    values.pop("extras")
+    return values
+
+
+def test_round_trip_gives_back_the_same_metadata():
+    build_catalog()
+    datasets = list(services.datasets_with_resources(services.public_datasets_query()))
+    assert len(datasets) == 4
+    for dataset in datasets:
+        assert _round_trip(dataset) == _expected_input(dataset), dataset.name
+
+
+def test_round_trip_extras_name_the_node_and_the_publisher():
+    build_catalog()
+    dataset = services.get_dataset("censo-2024")
+    graph = new_graph()
+    node = dcat.dataset_to_rdf(dataset, graph, BASE)
+    extras = dcat.dataset_from_rdf(graph, node)["extras"]
+    assert extras["uri"] == f"{BASE}/dataset/censo-2024"
+    assert extras["eu_themes"] == ["SOCI"]
+    assert extras["publisher"] == {
+        "name": "ine", "title": "Instituto Nacional de Estadística", "kind": "otra",
+        "level": "central", "website": "https://www.ine.gob.bo", "email": "info@ine.gob.bo",
+        "uri": f"{BASE}/organization/ine",
+    }
+
+
+def test_publisher_types_follow_the_adms_vocabulary():
+    build_catalog()
+    graph = new_graph()
+    node = dcat.publisher_to_rdf(services.get_entity("gam-la-paz"), graph, BASE)
+    from portal.rdf import DCT
+
+    assert str(graph.value(node, DCT.type)) == "http://purl.org/adms/publishertype/LocalAuthority"
+    entity = dcat.publisher_from_rdf(graph, node)
+    assert (entity["kind"], entity["level"]) == ("gobierno-municipal", "territorial")
+
+
+def test_exported_dataset_uses_the_controlled_vocabularies():
+    build_catalog()
+    graph = new_graph()
+    node = dcat.dataset_to_rdf(services.get_dataset("censo-2024"), graph, BASE)
+    from portal.rdf import DCAT, DCT
+
+    objects = {str(o) for o in graph.objects(node, None)}
+    authority = "http://publications.europa.eu/resource/authority/"
+    assert {authority + "frequency/IRREG", authority + "language/SPA",
+            authority + "language/QUE", authority + "country/BOL",
+            authority + "data-theme/SOCI", authority + "access-right/PUBLIC",
+            f"{BASE}/spatial/BO-L", f"{BASE}/group/poblacion",
+            "https://creativecommons.org/licenses/by/4.0/"} <= objects
+    formats = {str(o) for o in graph.objects(None, DCT["format"])}
+    assert authority + "file-type/CSV" in formats
+    media = {str(o) for o in graph.objects(None, DCAT.mediaType)}
+    assert "https://www.iana.org/assignments/media-types/text/csv" in media
+    sizes = [o for o in graph.objects(None, DCAT.byteSize)]
+    assert [str(s.datatype) for s in sizes] == ["http://www.w3.org/2001/XMLSchema#nonNegativeInteger"]
+
+
+def _sample(relative: str, fmt: str) -> tuple[Graph, list]:
+    from tests.conformance import conformance_file
+
+    graph = parse_graph(conformance_file(f"dcat-samples/{relative}").read_bytes(), fmt)
+    return graph, dcat.find_datasets(graph)
+
+
+def test_ckanext_dcat_dataset_sample_gives_every_field_it_carries():
+    graph, nodes = _sample("ckanext-dcat/dataset.rdf", "xml")
+    assert len(nodes) == 1
+    values = dcat.dataset_from_rdf(graph, nodes[0])
+    assert values["title"] == "Zimbabwe Regional Geochemical Survey."
+    assert values["keywords"] == ["exploration", "geochemistry", "geology"]
+    assert (values["issued"], values["modified"]) == ("2012-05-10", "2012-05-10")
+    assert (values["temporal_start"], values["temporal_end"]) == ("1905-03-01", "2013-01-05")
+    assert values["frequency"] == "DAILY"  # the old purl.org/cld vocabulary
+    assert values["language"] == ["en", "es"]
+    assert values["extras"]["language"] == ["ca"]
+    assert values["version"] == "2.3"
+    assert values["landing_page"] == "http://dataset.info.org"
+    assert (values["contact_name"], values["contact_email"]) == ("Point of Contact",
+                                                                 "contact@some.org")
+    assert values["entity"] == "some-org"
+    assert values["extras"]["publisher"]["title"] == "Publishing Organization for dataset 1"
+    assert values["extras"]["license"] == "https://data.some.org/link/to/license"
+    [resource] = values["resources"]
+    assert resource["url"] == "http://www.bgs.ac.uk/gbase/geochemcd/home.html"
+    assert (resource["format"], resource["media_type"], resource["size"]) == (
+        "HTML", "text/html", 12323)
+
+
+def test_ckanext_dcat_catalog_sample_gives_its_datasets_and_distributions():
+    graph, nodes = _sample("ckanext-dcat/catalog.rdf", "xml")
+    by_title = {v["title"]: v for v in (dcat.dataset_from_rdf(graph, n) for n in nodes)}
+    assert sorted(by_title) == ["Example dataset 1", "Example dataset 2"]
+    first = by_title["Example dataset 1"]
+    assert first["keywords"] == ["pollution", "stats"]
+    assert first["entity"] == "publishing-organization-for-dataset-1"
+    formats = {r["name"]: (r["format"], r["media_type"]) for r in first["resources"]}
+    assert formats["A distribution for this dataset in CSV format"] == ("CSV", "text/csv")
+    assert formats["A distribution for this dataset in PDF format"][0] == "PDF"
+    catalog = next(iter(graph.subjects(
+        predicate=None, object=URIRef("http://www.w3.org/ns/dcat#Catalog"))))
+    assert dcat.catalog_from_rdf(graph, catalog)["title"] == "An example catalog"
+
+
+def test_ckanext_dcat_json_ld_sample_with_graph():
+    graph, nodes = _sample("ckanext-dcat/catalog_with_at_graph.jsonld", "json-ld")
+    [values] = [dcat.dataset_from_rdf(graph, n) for n in nodes]
+    assert values["title"] == "Title dataset"
+    assert (values["contact_name"], values["contact_email"]) == ("Jane Doe",
+                                                                 "jane.doe@agency.gov")
+    [resource] = values["resources"]
+    assert resource["url"] == "http://example2.org/files/download.zip"  # downloadURL first
+
+
+def test_semic_hvd_sample_maps_the_eu_licence_and_frequency():
+    graph, nodes = _sample("semic/example-ms_catalogue.ttl", "turtle")
+    [values] = [dcat.dataset_from_rdf(graph, n) for n in nodes]
+    assert values["title"] == "The population of bees"
+    assert values["frequency"] == "BIENNIAL"
+    assert values["identifier"] == "https://data.exampleMS.gov/id/dataset/1T2p3o4B"
+    assert values["entity"] == "ms-environmental-agency"
+    # The distribution's licence is a local document matching the EU licence CC0.
+    assert values["license_id"] == "CC0-1.0"
+    shp = next(r for r in values["resources"] if r["format"] == "SHP")
+    assert shp["url"] == "https://orgea.exampleMS.gov/files/1T2p3o4B.shp"
+    assert shp["schema"] == "https://orgea.exampleMS.gov/dataset/1T2p3o4B/schema/shp"
+
+
+@pytest.mark.parametrize("page", ["paged-collection-1.jsonld", "paged-collection-2.jsonld"])
+def test_udata_paged_collection_samples(page):
+    graph, nodes = _sample(f"udata/{page}", "json-ld")
+    values = [dcat.dataset_from_rdf(graph, n) for n in nodes]
+    assert values and all(v["title"].startswith("Dataset ") for v in values)
+    assert all(v["description"] for v in values)
+    first = min(values, key=lambda v: v["title"])
+    if first["title"] == "Dataset 1":
+        assert first["keywords"] == ["Tag 1", "Tag 2", "Tag 3", "Tag 4"]
+        assert first["contact_email"] == "hello@its.me"
+        assert first["extras"]["themes"] == ["Theme 1", "Theme 2"]

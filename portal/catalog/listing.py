@@ -162,14 +162,14 @@ def find_datasets(params: ListParams, actor) -> DatasetListing:
                           params.per_page)
 
 
-def newest_datasets(limit: int = 6) -> list[Dataset]:
+def newest_datasets(limit: int = 5) -> list[Dataset]:
     from portal.catalog.services import public_datasets_query
 
     query = public_datasets_query().order_by(Dataset.metadata_created.desc(), Dataset.id)
     return list(db.session.scalars(query.limit(limit).options(selectinload(Dataset.resources))))
 
 
-def updated_datasets(limit: int = 6) -> list[Dataset]:
+def updated_datasets(limit: int = 5) -> list[Dataset]:
     from portal.catalog.services import public_datasets_query
 
     query = public_datasets_query().order_by(Dataset.metadata_modified.desc(), Dataset.id)

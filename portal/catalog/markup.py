@@ -33,10 +33,13 @@ def render_markdown(text: str | None) -> Markup:
 
 
 def plain_excerpt(text: str | None, length: int = 180) -> str:
-    """The first words of a Markdown text without its markup, for lists."""
+    """The first paragraph of a Markdown text, without markup and cut at ``length``, for lists."""
     if not text:
         return ""
-    plain = html.unescape(nh3.clean(md.markdown(text), tags=set()))
+    rendered = md.markdown(text, extensions=["extra"])
+    first = re.search(r"<p>(.*?)</p>", rendered, re.DOTALL)
+    fragment = first.group(1) if first else rendered
+    plain = html.unescape(nh3.clean(fragment, tags=set()))
     plain = re.sub(r"\s+", " ", plain).strip()
     if len(plain) <= length:
         return plain

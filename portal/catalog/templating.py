@@ -3,10 +3,16 @@ the current user's permissions."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    to_user_timezone,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -33,11 +39,16 @@ FACET_TITLES = {
 
 
 def _date(value: date | datetime | None, style: str = "medium") -> str:
+    """A date; a (naive UTC) timestamp shows its date in the portal's time zone."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return format_datetime(value, style)
+        value = to_user_timezone(value.replace(tzinfo=UTC)).date()
     return format_date(value, style)
+
+
+def _datetime(value: datetime | None, style: str = "short") -> str:
+    return format_datetime(value, style) if value is not None else ""
 
 
 def _filesize(size: int | None) -> str:
@@ -118,6 +129,7 @@ def init_app(app: Flask) -> None:
         markdown=render_markdown,
         excerpt=plain_excerpt,
         date=_date,
+        datetime=_datetime,
         filesize=_filesize,
         number=format_decimal,
         code_label=_code_label,

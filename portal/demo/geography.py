@@ -1,7 +1,7 @@
 """Places the demo tables are broken down by: departments, provinces, districts and zones.
 
-Department populations are the rounded results of the 2024 Population and Housing Census; they only
-weight the demo figures so that La Paz and Santa Cruz outnumber Pando, as they do.
+Department populations approximate the results of the 2024 Population and Housing Census; they
+only weight the demo figures so that La Paz and Santa Cruz outnumber Pando, as they do.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from portal.auth import models as _auth  # noqa: F401
 from portal.auth import tokens as _tokens  # noqa: F401
 from portal.catalog import models as _catalog  # noqa: F401
 from portal.db import Base
+from portal.harvest import models as _harvest  # noqa: F401
 from portal.pige import models as _pige  # noqa: F401
 
 metadata = Base.metadata

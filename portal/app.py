@@ -19,6 +19,9 @@ DOMAINS = (
     "portal.i18n",
     "portal.auth",
     "portal.catalog",
+    "portal.demo",
+    "portal.validation",
+    "portal.api",
     "portal.harvest",
 )
 

@@ -149,3 +149,16 @@ def secret_from_header(value: str | None) -> str:
     if rest and scheme.lower() == "bearer":
         return rest.strip()
     return value
+
+
+def user_from_request(req) -> User | None:
+    """flask-login's request loader: the user of a valid token in the request's headers
+    (``Authorization``, or CKAN's ``X-CKAN-API-Key``); ``None`` otherwise."""
+    raw = secret_from_header(req.headers.get("Authorization")
+                             or req.headers.get("X-CKAN-API-Key"))
+    if not raw:
+        return None
+    try:
+        return authenticate(raw)
+    except NotAuthorized:
+        return None

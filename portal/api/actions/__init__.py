@@ -1,0 +1,13 @@
+"""The actions, one module per area. Each module registers its functions with ``@action`` when
+imported; ``load`` imports them all. A new module of actions is added to ``MODULES``."""
+
+from __future__ import annotations
+
+import importlib
+
+MODULES = ("site", "datasets", "resources", "organizations", "groups", "users", "activity")
+
+
+def load() -> None:
+    for module in MODULES:
+        importlib.import_module(f"{__name__}.{module}")

@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from portal.auth import services as auth
 from portal.auth.permissions import SYSTEM
 from portal.catalog import services
 from portal.demo.catalog import (
@@ -22,6 +23,16 @@ from portal.demo.catalog import (
 from portal.errors import NotFound
 
 RESOURCE_INPUT = ("name", "description", "format", "schema")
+
+#: Accounts to try the publisher side of the demo; the README lists them. A real deployment
+#: creates its own with ``portal user create`` and never runs ``portal demo load``.
+DEMO_PASSWORD = "demo-datos-2026"
+DEMO_USERS = (
+    {"name": "admin", "fullname": "Administración del portal", "sysadmin": True},
+    {"name": "editor-ine", "fullname": "Editora del INE", "entity": "ine", "role": "editor"},
+    {"name": "revisor-agetic", "fullname": "Revisor de AGETIC", "entity": "agetic",
+     "role": "editor"},
+)
 
 
 def load_demo(user=None, *, datasets: Iterable[dict[str, Any]] | None = None) -> dict[str, int]:
@@ -48,6 +59,8 @@ def load_demo(user=None, *, datasets: Iterable[dict[str, Any]] | None = None) ->
             counts["created_themes"] += 1
         counts["themes"] += 1
 
+    _load_users(actor)
+
     for item in iter_demo_datasets() if datasets is None else datasets:
         data = {key: value for key, value in item.items() if key != "resources"}
         try:
@@ -66,6 +79,18 @@ def load_demo(user=None, *, datasets: Iterable[dict[str, Any]] | None = None) ->
                 counts["created_resources"] += 1
             counts["resources"] += 1
     return counts
+
+
+def _load_users(actor) -> None:
+    for record in DEMO_USERS:
+        if not _missing(auth.get_user, record["name"]):
+            continue
+        auth.create_user({"name": record["name"], "fullname": record["fullname"],
+                          "email": f"{record['name']}@example.org", "password": DEMO_PASSWORD,
+                          "sysadmin": record.get("sysadmin", False)}, actor)
+        if "entity" in record:
+            auth.set_membership(services.get_entity(record["entity"]),
+                                {"username": record["name"], "role": record["role"]}, actor)
 
 
 def _missing(lookup, name: str) -> bool:

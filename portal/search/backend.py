@@ -7,7 +7,8 @@ deployment could implement it on another engine without touching the callers (AP
 Field names follow CKAN's search index, so ``package_search`` maps onto a query without renaming:
 
 * facet and filter fields (exact values): ``organization`` (entity name), ``groups`` (theme names),
-  ``tags``, ``res_format``, ``license_id``, ``entity_kind``, plus ``name`` and ``id`` for filters;
+  ``tags``, ``res_format``, ``license_id``, ``entity_kind``, plus ``name``, ``id`` and
+  ``entity_id`` for filters;
 * sort fields: ``score`` (relevance), ``metadata_modified``, ``metadata_created``, ``title``,
   ``name``.
 """
@@ -32,7 +33,7 @@ FACET_FIELDS: tuple[str, ...] = (
     "license_id",
     "entity_kind",
 )
-FILTER_FIELDS: tuple[str, ...] = (*FACET_FIELDS, "name", "id")
+FILTER_FIELDS: tuple[str, ...] = (*FACET_FIELDS, "name", "id", "entity_id")
 SORT_FIELDS: tuple[str, ...] = ("score", "metadata_modified", "metadata_created", "title", "name")
 MAX_ROWS = 1000
 DEFAULT_ROWS = 10

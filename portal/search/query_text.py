@@ -94,7 +94,10 @@ class QueryParser:
             list(TEXT_FIELD_BOOSTS), schema, fieldboosts=TEXT_FIELD_BOOSTS, group=AndGroup
         )
         self._parser.remove_plugin_class(SingleQuotePlugin)  # apostrophes are not quotes
-        self._parser.add_plugin(PlusMinusPlugin())
+        # "+word" / "-word" only at the start of a word: "covid-19" and "odc-by" stay whole.
+        self._parser.add_plugin(
+            PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-")
+        )
         self._parser.add_plugin(
             FieldAliasPlugin({name: list(aliases) for name, aliases in FIELD_ALIASES.items()})
         )

@@ -60,6 +60,8 @@ class _View:
         self.leaves: list[Leaf] = []
         for sub, offset in searcher.leaf_searchers():
             reader = sub.reader()
+            if reader.segment() is None:  # the empty reader of an empty index
+                continue
             self.leaves.append(
                 Leaf(reader, sub, offset, cache.arrays_for(reader), live_mask(reader))
             )
@@ -262,7 +264,8 @@ class WhooshBackend(SearchBackend):
 
     @staticmethod
     def _filter_mask(leaf: Leaf, flt: Filter) -> np.ndarray:
-        mask = term_mask(leaf, flt.field, flt.values)
+        values = [v.upper() for v in flt.values] if flt.field == "res_format" else flt.values
+        mask = term_mask(leaf, flt.field, values)
         return ~mask if flt.negated else mask
 
     def _run(self, query: SearchQuery, parsed: wq.Query) -> SearchResult:

@@ -101,7 +101,7 @@ def to_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
         "private": "1" if doc.get("private") else "0",
         "groups": _exact_list(doc.get("groups", ())),
         "tags": _exact_list(keywords),
-        "res_format": _exact_list(doc.get("res_format", ())),
+        "res_format": _exact_list(v.upper() for v in doc.get("res_format", ())),
         "metadata_modified": to_micros(doc.get("metadata_modified")),
         "metadata_created": to_micros(doc.get("metadata_created")),
         "title_sort": fold(doc.get("title", "")).strip().encode("utf-8"),

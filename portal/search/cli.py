@@ -1,0 +1,65 @@
+"""``portal search rebuild`` and ``portal search check``."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
+
+from portal import db
+from portal.search import documents, get_backend
+
+SHOWN_IDS = 20
+
+
+@click.group("search", help="The search index of datasets.")
+def search_group() -> None:
+    pass
+
+
+@search_group.command("rebuild", help="Rebuild the search index from the database.")
+@click.option("--procs", type=int, default=None,
+              help="Indexing processes (default: the number of CPUs, at most 4).")
+@with_appcontext
+def rebuild_command(procs: int | None) -> None:
+    started = time.monotonic()
+    backend = get_backend()
+    with Session(db.engine()) as session:
+        total = documents.count_indexable(session)
+        with click.progressbar(documents.iter_documents(session), length=total,
+                               label="Indexing datasets", show_pos=True) as bar:
+            written = backend.rebuild(bar, procs=procs)
+    click.echo(f"Indexed {written} datasets in {time.monotonic() - started:.1f} s.")
+
+
+def _show(label: str, ids: list[str]) -> None:
+    click.echo(f"{label}: {len(ids)}")
+    for dataset_id in sorted(ids)[:SHOWN_IDS]:
+        click.echo(f"  {dataset_id}")
+    if len(ids) > SHOWN_IDS:
+        click.echo(f"  ... and {len(ids) - SHOWN_IDS} more")
+
+
+@search_group.command(
+    "check",
+    help="Compare the index with the database; exit status 1 when they disagree.",
+)
+@with_appcontext
+def check_command() -> None:
+    with Session(db.engine()) as session:
+        in_db = documents.modified_in_database(session)
+    in_index = get_backend().modified_by_id()
+    only_index = [i for i in in_index if i not in in_db]
+    only_db = [i for i in in_db if i not in in_index]
+    stale = [i for i, modified in in_db.items()
+             if i in in_index and in_index[i] != modified]
+    click.echo(f"Datasets in the database: {len(in_db)}; in the index: {len(in_index)}.")
+    _show("In the index but not in the database", only_index)
+    _show("In the database but not in the index", only_db)
+    _show("Stale in the index (metadata_modified differs)", stale)
+    if only_index or only_db or stale:
+        click.echo("The index disagrees with the database: run `portal search rebuild`.")
+        raise SystemExit(1)
+    click.echo("The index agrees with the database.")

@@ -1,0 +1,79 @@
+"""A small fixed catalog of search documents and an engine on a temporary folder."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from portal.search.whoosh_backend import WhooshBackend
+
+
+def doc(doc_id: str, **fields) -> dict:
+    base = {
+        "id": doc_id,
+        "name": f"conjunto-{doc_id}",
+        "title": f"Conjunto {doc_id}",
+        "notes": "",
+        "tags": [],
+        "groups": [],
+        "organization": "ine",
+        "entity_title": "Instituto Nacional de Estadística",
+        "entity_id": "e-ine",
+        "entity_kind": "agencia",
+        "license_id": "cc-by-4.0",
+        "res_format": [],
+        "res_name": [],
+        "private": False,
+        "metadata_created": datetime(2023, 1, 1),
+        "metadata_modified": datetime(2024, 1, 1),
+    }
+    base.update(fields)
+    return base
+
+
+CATALOG = [
+    doc("presupuesto", title="Presupuesto municipal de Cochabamba 2024",
+        notes="Ejecución presupuestaria del gobierno municipal por partida de gasto.",
+        tags=["presupuesto", "finanzas públicas"], groups=["economia"],
+        organization="gamc", entity_title="Gobierno Autónomo Municipal de Cochabamba",
+        entity_id="e-gamc", entity_kind="gobierno-municipal",
+        res_format=["CSV", "PDF"], res_name=["Gasto por partida"],
+        metadata_modified=datetime(2024, 6, 1)),
+    doc("matricula", title="Matrícula escolar por departamento",
+        notes="Estudiantes inscritos en unidades educativas fiscales y privadas. Incluye el "
+              "presupuesto asignado a cada distrito educativo.",
+        tags=["educación", "estudiantes"], groups=["educacion"],
+        organization="minedu", entity_title="Ministerio de Educación", entity_id="e-minedu",
+        entity_kind="ministerio", res_format=["XLSX"], res_name=["Matrícula 2023"],
+        license_id="cc0-1.0", metadata_modified=datetime(2024, 3, 1)),
+    doc("hospitales", title="Establecimientos de salud",
+        notes="Hospitales, centros de salud y postas sanitarias con su nivel de atención.",
+        tags=["salud", "hospitales"], groups=["salud"],
+        organization="minsalud", entity_title="Ministerio de Salud y Deportes",
+        entity_id="e-minsalud", entity_kind="ministerio", res_format=["CSV", "GeoJSON"],
+        res_name=["Establecimientos georreferenciados"], metadata_modified=datetime(2023, 9, 1)),
+    doc("censo", title="Censo de población y vivienda 2012",
+        notes="Resultados del censo nacional: población por municipio, sexo y edad.",
+        tags=["censo", "población"], groups=["poblacion"],
+        res_format=["CSV", "XLSX"], res_name=["Población por municipio"],
+        metadata_modified=datetime(2022, 5, 1)),
+    doc("exportaciones", title="Exportaciones por producto",
+        notes="Valor de las exportaciones de quinua, minerales e hidrocarburos.",
+        tags=["comercio exterior", "quinua"], groups=["economia"],
+        res_format=["JSON"], res_name=["Exportaciones mensuales"], license_id="odc-by",
+        metadata_modified=datetime(2024, 8, 1)),
+    doc("interno", title="Presupuesto interno de personal",
+        notes="Planilla reservada del ministerio.", tags=["presupuesto"], groups=["economia"],
+        organization="minedu", entity_title="Ministerio de Educación", entity_id="e-minedu",
+        entity_kind="ministerio", res_format=["CSV"], private=True,
+        metadata_modified=datetime(2024, 9, 1)),
+]
+
+
+@pytest.fixture
+def backend(tmp_path):
+    engine = WhooshBackend(tmp_path / "index")
+    engine.rebuild(CATALOG, procs=1)
+    yield engine
+    engine.close()

@@ -270,9 +270,7 @@ class HarvestRun:
                     seconds=self.hang_seconds))
         except (FetchError, ListingError) as exc:
             complete = False
-            fetch_timeout = isinstance(exc, FetchError) and exc.type == "timeout"
-            if fetch_timeout and self.clock() - self._last_progress > self.hang_seconds:
-                timed_out = True
+            timed_out = isinstance(exc, FetchError) and exc.type == "job-deadline"
             self._error(exc.type, exc.message, exc.url)
         except RdfError as exc:
             complete = False
@@ -311,7 +309,7 @@ class HarvestRun:
                                           known_themes=self.writer.known_themes,
                                           config=self.harvester.config)
             outcome.status, outcome.dataset_id = self.writer.write(item, data, digest)
-            outcome.message = " ".join(notes)
+            outcome.message = " ".join([*item.extra.get("notes", []), *notes])
         except SkipItem as exc:
             outcome.status, outcome.message, outcome.dataset_id = "skipped", exc.message, \
                 exc.dataset_id

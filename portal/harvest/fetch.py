@@ -177,6 +177,13 @@ class Fetcher:
             limit = min(limit, self.deadline)
         return limit - time.monotonic()
 
+    def _job_bound(self, started: float) -> bool:
+        """Whether the job's deadline, not this download's own limits, cut the read short."""
+        if self.deadline is None:
+            return False
+        own = min(started + self.policy.download_seconds, time.monotonic() + self.policy.timeout)
+        return self.deadline <= own
+
     # -- reading -----------------------------------------------------------------------------
 
     def get(self, url: str, *, accept: str | None = None) -> Fetched:
@@ -212,7 +219,7 @@ class Fetcher:
             self.check_url(current)
             remaining = self._remaining(started)
             if remaining <= 0:
-                raise self._timeout(current, whole=True)
+                raise self._timeout(current, whole=True, started=started)
             self.requests += 1
             try:
                 response = self.session.get(
@@ -220,7 +227,7 @@ class Fetcher:
                     timeout=(min(self.policy.timeout, remaining),
                              min(self.policy.timeout, remaining)))
             except requests.Timeout:
-                raise self._timeout(current) from None
+                raise self._timeout(current, started=started) from None
             except requests.RequestException as exc:
                 raise FetchError("connection-error", _msg(_l(
                     "No se pudo conectar con {url}: {error}."), url=current,
@@ -251,16 +258,21 @@ class Fetcher:
                 if total > self.policy.max_bytes:
                     raise self._too_large(url)
                 if self._remaining(started) <= 0:
-                    raise self._timeout(url, whole=True)
+                    raise self._timeout(url, whole=True, started=started)
                 yield chunk
         except requests.Timeout:
-            raise self._timeout(url) from None
+            raise self._timeout(url, started=started) from None
         except requests.RequestException as exc:
             raise FetchError("connection-error", _msg(_l(
                 "Se cortó la lectura de {url}: {error}."), url=url, error=_reason(exc)),
                 url) from None
 
-    def _timeout(self, url: str, *, whole: bool = False) -> FetchError:
+    def _timeout(self, url: str, *, whole: bool = False, started: float | None = None
+                 ) -> FetchError:
+        if started is not None and self._job_bound(started):
+            return FetchError("job-deadline", _msg(_l(
+                "Lectura de {url} interrumpida: el trabajo superó su tiempo sin avanzar."),
+                url=url), url)
         if whole:
             return FetchError("timeout", _msg(_l(
                 "La descarga de {url} se interrumpió: superó el tiempo máximo permitido."),

@@ -19,6 +19,7 @@ DOMAINS = (
     "portal.i18n",
     "portal.auth",
     "portal.catalog",
+    "portal.pige",
     "portal.api",
     "portal.demo",
     "portal.validation",

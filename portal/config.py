@@ -51,6 +51,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_HARVEST_MAX_MB", 50, "Harvest: largest remote file read, in MB.", int),
     Setting("PORTAL_HARVEST_ALLOWED_NETWORKS", "", "Harvest: private CIDRs allowed, comma-sep."),
     Setting("PORTAL_HARVEST_HANG_SECONDS", 900, "Harvest: a job silent this long is ended.", int),
+    Setting("PORTAL_PIGE_WINDOW_START", None, "PIGE: YYYY-MM-DD the 90-day window runs from."),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

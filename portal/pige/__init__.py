@@ -4,6 +4,11 @@ Pure modules, with no web or database layer: ``frame`` (the national frame read 
 ``standards/pige/``), ``calendar`` (Bolivian business days), ``procedure`` (the Chapter VI state
 machine with its deadlines) and ``progress`` (progress against targets). Import what you need from
 the module that holds it.
+
+Stored plans and their publication: ``models``, ``schemas`` (checks of what entities write),
+``services`` (the only writers), ``records`` (plans as data, confidentiality applied),
+``national`` (the dashboard's figures), ``registry`` (the registry dataset of the catalog),
+``views``, ``api``, ``cli`` and ``demo``.
 """
 
 
@@ -14,3 +19,11 @@ def N_(template: str) -> str:
     ``gettext(error.template) % error.params``.
     """
     return template
+
+
+def init_app(app) -> None:
+    """Register the PIGE pages, the ``portal pige`` commands and the API actions."""
+    from portal.pige import cli, views
+
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.pige_group)

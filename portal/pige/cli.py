@@ -1,0 +1,37 @@
+"""``portal pige``: load the demo plans and regenerate the registry dataset."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from portal.db import unit_of_work
+
+
+@click.group("pige", help="Institutional e-government plans (PIGE, DS 5468).")
+def pige_group() -> None:
+    pass
+
+
+@pige_group.command("demo", help="Load the demo plans for the demo entities (idempotent).")
+@with_appcontext
+def demo_command() -> None:
+    from portal.pige.demo import load_demo_plans
+
+    counts = load_demo_plans()
+    click.echo(f"Demo PIGE plans: {counts['plans']} ({counts['created_plans']} new, "
+               f"{counts['reports']} progress reports).")
+
+
+@pige_group.command("registry", help="Regenerate the PIGE registry dataset (CSV and JSON).")
+@with_appcontext
+def registry_command() -> None:
+    from portal.pige import registry
+
+    with unit_of_work():
+        dataset = registry.refresh()
+    if dataset is None:
+        raise click.ClickException("The catalog has no 'agetic' entity: the registry dataset "
+                                   "belongs to it. Create it (or load the demo) first.")
+    click.echo(f"Registry dataset '{dataset.name}' is up to date "
+               f"({len(dataset.resources)} resources).")

@@ -1,0 +1,258 @@
+"""PIGE pages: the national dashboard, each entity's plan with its procedure and progress, and the
+forms of the entity's plan officer and AGETIC's reviewers.
+
+Templates receive a version's content only when the reader may see it
+(``services.can_see_content``); for a confidential plan they never do, so no page can print it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portal.catalog import error_pages
+from portal.catalog import services as catalog
+from portal.errors import NotFound
+from portal.pige import national, records
+from portal.pige import services as pige
+from portal.pige.models import PlanVersion
+from portal.pige.refusals import PlanRefused, refuse, translate
+from portal.pige.schemas import ACTION_KIND_LABELS, indicators_of
+
+bp = Blueprint("pige", __name__, url_prefix="/pige")
+error_pages.register_portal_errors(bp)
+
+REFUSED = 422
+
+
+def _year_arg(default: int) -> int:
+    value = request.args.get("year", "")
+    years = pige.frame().plan.years
+    return int(value) if value.isdigit() and int(value) in years else default
+
+
+def _date_field(name: str) -> dt.date | None:
+    value = request.form.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise refuse(name, "invalid_date", "La fecha «%(value)s» no es válida (AAAA-MM-DD).",
+                     value=value) from None
+
+
+def _common() -> dict[str, Any]:
+    return {"frame": pige.frame(), "rules": pige.frame().procedure, "tr": translate,
+            "ACTION_KIND_LABELS": ACTION_KIND_LABELS}
+
+
+@bp.route("")
+def dashboard():
+    on = pige.today()
+    year = _year_arg(pige.default_year(on))
+    board = national.dashboard(year, on)
+    return render_template("pige/dashboard.html", board=board, years=pige.frame().plan.years,
+                           **_common())
+
+
+@bp.route("/marco")
+def national_frame():
+    return render_template("pige/frame.html", **_common())
+
+
+def _plan_page(version: PlanVersion, status: int = 200, errors: dict | None = None,
+               form: dict | None = None):
+    on = pige.today()
+    plan = version.plan
+    visible = pige.can_see_content(current_user, version)
+    year = _year_arg(pige.default_year(on))
+    progress = pige.progress_of(version, year) if visible else None
+    context = {
+        "plan": plan,
+        "version": version,
+        "public": records.public_record(version, on),
+        "content": records.content_record(version) if visible else None,
+        "indicators": {i["id"]: i for i in indicators_of(version.content)} if visible else {},
+        "progress": progress,
+        "year": year,
+        "years": pige.frame().plan.years,
+        "versions": [(v, pige.can_see_content(current_user, v)) for v in plan.versions],
+        "moves": pige.allowed_moves(version, current_user),
+        "can_edit": (visible and pige.is_officer(current_user, plan.entity_id)
+                     and version is plan.latest and version.state in pige.EDITABLE_STATES),
+        "can_report": (visible and pige.is_officer(current_user, plan.entity_id)
+                       and pige.is_approved(version)),
+        "can_update": (pige.is_officer(current_user, plan.entity_id)
+                       and version is plan.latest and pige.is_approved(version)),
+        "errors": errors or {},
+        "form": form or {},
+        "today": on,
+    }
+    return render_template("pige/plan.html", **context, **_common()), status
+
+
+@bp.route("/plan/<entity>")
+def plan(entity: str):
+    found = pige.get_plan(entity)
+    return _plan_page(pige.shown_version(found, current_user))[0]
+
+
+@bp.route("/plan/<entity>/v<int:number>")
+def version(entity: str, number: int):
+    return _plan_page(pige.get_version(entity, number))[0]
+
+
+# --- the officer's forms ---------------------------------------------------------------------
+
+
+def _content_from_form() -> dict[str, Any]:
+    data: dict[str, Any] = {"title": request.form.get("title", ""),
+                            "summary": request.form.get("summary", "")}
+    raw = request.form.get("content", "").strip()
+    try:
+        data["content"] = json.loads(raw) if raw else None
+    except json.JSONDecodeError as exc:
+        raise refuse("content", "invalid_json",
+                     "El contenido no es JSON válido (línea %(line)s, columna %(column)s): "
+                     "%(reason)s.", line=exc.lineno, column=exc.colno, reason=exc.msg) from None
+    return data
+
+
+def _form_page(template: str, status: int = 200, **context):
+    return render_template(template, **context, **_common()), status
+
+
+@bp.route("/plan/<entity>/nuevo", methods=["GET", "POST"])
+@login_required
+def new(entity: str):
+    found = catalog.get_entity(entity)
+    if not pige.is_officer(current_user, found.id):
+        from portal.auth import permissions
+
+        permissions.require(False)
+    values = {"title": "", "summary": "", "kind": "formulacion",
+              "content": json.dumps({"lines": []}, indent=2)}
+    if request.method == "POST":
+        values = {**values, **request.form.to_dict()}
+        try:
+            data = _content_from_form()
+            pige.create_plan(found.name, data, current_user,
+                             kind=request.form.get("kind", "formulacion"))
+        except PlanRefused as exc:
+            return _form_page("pige/plan_form.html", REFUSED, entity=found, values=values,
+                              errors=exc.fields, version=None)
+        return redirect(url_for("pige.plan", entity=found.name))
+    return _form_page("pige/plan_form.html", entity=found, values=values, errors={},
+                      version=None)[0]
+
+
+@bp.route("/plan/<entity>/v<int:number>/editar", methods=["GET", "POST"])
+@login_required
+def edit(entity: str, number: int):
+    found = pige.get_version(entity, number)
+    from portal.auth import permissions
+
+    permissions.require(pige.is_officer(current_user, found.plan.entity_id)
+                        and pige.can_see_content(current_user, found))
+    values = {"title": found.title, "summary": found.summary,
+              "content": json.dumps(_editable(found.content), ensure_ascii=False, indent=2)}
+    if request.method == "POST":
+        values = {**values, **request.form.to_dict()}
+        try:
+            pige.update_content(found, _content_from_form(), current_user)
+        except PlanRefused as exc:
+            return _form_page("pige/plan_form.html", REFUSED, entity=found.plan.entity,
+                              values=values, errors=exc.fields, version=found)
+        return redirect(url_for("pige.version", entity=entity, number=number))
+    return _form_page("pige/plan_form.html", entity=found.plan.entity, values=values, errors={},
+                      version=found)[0]
+
+
+def _editable(content: dict[str, Any]) -> dict[str, Any]:
+    """Stored content without the ids the portal gives by position."""
+    def strip(obj):
+        if isinstance(obj, dict):
+            return {k: strip(v) for k, v in obj.items() if k != "id"}
+        if isinstance(obj, list):
+            return [strip(v) for v in obj]
+        return obj
+    return strip(content)
+
+
+@bp.route("/plan/<entity>/nueva-version", methods=["POST"])
+@login_required
+def update(entity: str):
+    found = pige.get_plan(entity)
+    try:
+        created = pige.new_version(found, {}, current_user)
+    except PlanRefused as exc:
+        return _plan_page(found.latest, REFUSED, errors=exc.fields)
+    return redirect(url_for("pige.edit", entity=entity, number=created.number))
+
+
+@bp.route("/plan/<entity>/v<int:number>/paso", methods=["POST"])
+@login_required
+def move(entity: str, number: int):
+    found = pige.get_version(entity, number)
+    form = request.form.to_dict()
+    try:
+        pige.move(
+            found, form.get("action", ""), current_user, on=_date_field("on"),
+            observations=form.get("observations"),
+            identifier_code=form.get("identifier_code"),
+            resolution_number=form.get("resolution_number"),
+            resolution_cited_code=form.get("resolution_cited_code"),
+            confidential=form.get("confidential") in ("on", "1", "true"),
+        )
+    except PlanRefused as exc:
+        return _plan_page(found, REFUSED, errors=exc.fields, form=form)
+    return redirect(url_for("pige.version", entity=entity, number=number))
+
+
+@bp.route("/plan/<entity>/v<int:number>/avance/<int:year>", methods=["GET", "POST"])
+@login_required
+def report(entity: str, number: int, year: int):
+    found = pige.get_version(entity, number)
+    from portal.auth import permissions
+
+    permissions.require(pige.is_officer(current_user, found.plan.entity_id))
+    if not pige.can_see_content(current_user, found):
+        raise NotFound(_("El contenido de este plan no se publica: fue declarado confidencial "
+                         "en su resolución de aprobación."))
+    indicators = indicators_of(found.content)
+    existing = found.report(year)
+    values = {}
+    for indicator in indicators:
+        value = existing.value(indicator["id"]) if existing else None
+        values[indicator["id"]] = {
+            "achieved": "" if value is None else f"{value.achieved:g}",
+            "comment": value.comment if value else "",
+            "evidence": " ".join(value.evidence) if value else "",
+        }
+    if request.method == "POST":
+        values = {
+            i["id"]: {key: request.form.get(f"{key}-{i['id']}", "").strip()
+                      for key in ("achieved", "comment", "evidence")}
+            for i in indicators
+        }
+        try:
+            pige.submit_report(found, year, values, current_user)
+        except PlanRefused as exc:
+            return _form_page("pige/report_form.html", REFUSED, version=found, year=year,
+                              indicators=indicators, values=values, errors=exc.fields)
+        return redirect(url_for("pige.version", entity=entity, number=number, year=year))
+    if year not in pige.frame().plan.years:
+        exc = refuse("year", "year_outside_period",
+                     "El año %(year)s está fuera del periodo del plan (%(start)s-%(end)s).",
+                     year=year, start=pige.frame().plan.start_year,
+                     end=pige.frame().plan.end_year)
+        return _form_page("pige/report_form.html", REFUSED, version=found, year=year,
+                          indicators=indicators, values=values, errors=exc.fields)
+    return _form_page("pige/report_form.html", version=found, year=year, indicators=indicators,
+                      values=values, errors={})[0]

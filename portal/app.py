@@ -19,6 +19,7 @@ DOMAINS = (
     "portal.i18n",
     "portal.auth",
     "portal.catalog",
+    "portal.feeds",
     "portal.pige",
     "portal.api",
     "portal.demo",

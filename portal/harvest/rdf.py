@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable
 from typing import Any
 from xml.sax import SAXParseException, handler
@@ -96,7 +97,10 @@ def parse_rdf(content: bytes, *, media_type: str = "", url: str = "",
         if fmt == "json-ld":
             document = _load_json(content, url)
             document = inline_contexts(document, fetch_json, url)
-            graph.parse(data=json.dumps(document), format="json-ld", publicID=url or None)
+            with warnings.catch_warnings():
+                # rdflib 7's JSON-LD parser builds a ConjunctiveGraph, which it deprecates.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                graph.parse(data=json.dumps(document), format="json-ld", publicID=url or None)
         else:
             graph.parse(data=content, format=fmt, publicID=url or None)
     except DefusedXmlException as exc:

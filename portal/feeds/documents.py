@@ -1,0 +1,108 @@
+"""RDF documents of the feeds: a page of the catalog (Hydra-paged) and one dataset.
+
+Turtle is written by the streaming writer of ``portal.rdf``; RDF/XML and JSON-LD go through an
+rdflib graph (pages are small).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from urllib.parse import urlencode
+
+from flask import current_app
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+from sqlalchemy import func, select
+
+from portal import db
+from portal.catalog import dcat, services
+from portal.catalog.models import Dataset, Entity
+from portal.feeds.queries import FeedQuery, Page
+from portal.rdf import DCAT, HYDRA, PREFIXES, Triple, bind_prefixes, turtle_document
+
+JSONLD_CONTEXT = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
+def base_url() -> str:
+    return current_app.config["PORTAL_SITE_URL"].rstrip("/")
+
+
+def site_title() -> str:
+    return current_app.config["PORTAL_SITE_TITLE"]
+
+
+def catalog_publisher() -> Entity | None:
+    name = dcat._catalog_settings()["publisher"]["name"]
+    return db.session.scalar(select(Entity).where(Entity.name == name,
+                                                  Entity.state == "active"))
+
+
+def catalog_dates() -> tuple[datetime | None, datetime | None]:
+    """When the first public dataset was created and the last one changed."""
+    row = db.session.execute(services.public_datasets_query().with_only_columns(
+        func.min(Dataset.metadata_created), func.max(Dataset.metadata_modified))).one()
+    return row[0], row[1]
+
+
+def catalog_head_triples(refs: dcat.References) -> Iterable[Triple]:
+    issued, modified = catalog_dates()
+    return dcat.catalog_triples(base_url(), title=site_title(), publisher=catalog_publisher(),
+                                issued=issued, modified=modified, refs=refs)
+
+
+def page_url(ext: str, query: FeedQuery, page: int) -> URIRef:
+    return URIRef(f"{base_url()}/catalog.{ext}?{urlencode(query.args(page=page))}")
+
+
+def hydra_triples(ext: str, query: FeedQuery, page: Page) -> Iterable[Triple]:
+    """Paging as Hydra ``PartialCollectionView``, and as the older ``PagedCollection`` terms
+    that ckanext-dcat's and uData's harvesters follow."""
+    catalog = dcat.catalog_uri(base_url())
+    view = page_url(ext, query, page.number)
+    total = Literal(page.total, datatype=XSD.integer)
+    yield catalog, HYDRA.totalItems, total
+    yield catalog, HYDRA.view, view
+    yield view, RDF.type, HYDRA.PartialCollectionView
+    yield view, RDF.type, HYDRA.PagedCollection
+    yield view, HYDRA.totalItems, total
+    yield view, HYDRA.itemsPerPage, Literal(page.size, datatype=XSD.integer)
+    links = {"first": 1, "last": page.last}
+    if page.number < page.last:
+        links["next"] = page.number + 1
+    if page.number > 1:
+        links["previous"] = page.number - 1
+    for name, number in links.items():
+        target = page_url(ext, query, number)
+        yield view, HYDRA[name], target
+        yield view, HYDRA[f"{name}Page"], target
+
+
+def catalog_page_triples(ext: str, query: FeedQuery, page: Page) -> list[Triple]:
+    refs = dcat.References()
+    base = base_url()
+    catalog = dcat.catalog_uri(base)
+    triples = list(catalog_head_triples(refs))
+    triples += hydra_triples(ext, query, page)
+    for dataset in page.datasets:
+        triples.append((catalog, DCAT.dataset, dcat.dataset_uri(dataset.name, base)))
+        triples += dcat.dataset_triples(dataset, base, refs)
+    triples += dcat.references_triples(refs, base)
+    return triples
+
+
+def dataset_document_triples(dataset: Dataset) -> list[Triple]:
+    refs = dcat.References()
+    triples = list(dcat.dataset_triples(dataset, base_url(), refs))
+    triples += dcat.references_triples(refs, base_url())
+    return triples
+
+
+def serialize(triples: list[Triple], ext: str) -> str:
+    if ext == "ttl":
+        return turtle_document(triples)
+    graph = bind_prefixes(Graph())
+    for triple in triples:
+        graph.add(triple)
+    if ext == "jsonld":
+        return graph.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True)
+    return graph.serialize(format="xml")

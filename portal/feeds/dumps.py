@@ -1,0 +1,265 @@
+"""Full-catalog dumps, kept up to date incrementally.
+
+Each public dataset has a *fragment*: its Turtle statements, its JSON record and what its triples
+point to. Fragments live in a small SQLite file in the instance folder
+(``dumps/fragments.sqlite``), rewritten from the catalog signals when a dataset changes, so a
+dump is only a concatenation: ``catalog.ttl.gz`` (prefixes once, the catalog node, every
+fragment, then each publisher, theme and vocabulary concept once) and ``catalog.jsonl.gz`` (one
+record per line). A dump is reassembled when a fragment changed since it was written, and fully
+rebuilt (``portal dump build``) when the store is new, marked stale or made for another site URL.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from rdflib import URIRef
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from portal import db
+from portal.catalog import dcat, services
+from portal.catalog.models import Dataset, Entity, Theme, dataset_theme
+from portal.feeds.documents import base_url, catalog_head_triples
+from portal.feeds.records import dataset_record
+from portal.rdf import DCAT, turtle_block, turtle_prefixes
+
+log = logging.getLogger(__name__)
+
+FORMATS = {"ttl": "catalog.ttl.gz", "jsonl": "catalog.jsonl.gz"}
+CHUNK = 500
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS fragment (
+    dataset_id TEXT PRIMARY KEY,
+    ttl TEXT NOT NULL,
+    json TEXT NOT NULL,
+    refs TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+
+def dump_dir() -> Path:
+    path = Path(current_app.config["PORTAL_INSTANCE_PATH"]) / "dumps"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def dump_path(fmt: str) -> Path:
+    return dump_dir() / FORMATS[fmt]
+
+
+@contextmanager
+def store() -> Iterator[sqlite3.Connection]:
+    with closing(sqlite3.connect(dump_dir() / "fragments.sqlite", timeout=30)) as connection:
+        connection.executescript(_SCHEMA)
+        with connection:  # one transaction
+            yield connection
+
+
+def _meta(connection: sqlite3.Connection, key: str, default: str = "") -> str:
+    row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else default
+
+
+def _set_meta(connection: sqlite3.Connection, key: str, value: str) -> None:
+    connection.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) "
+                       "DO UPDATE SET value = excluded.value", (key, value))
+
+
+def _bump(connection: sqlite3.Connection) -> None:
+    _set_meta(connection, "generation", str(int(_meta(connection, "generation", "0")) + 1))
+
+
+# --- fragments -------------------------------------------------------------------------------
+
+
+def fragment(dataset: Dataset, base: str) -> tuple[str, str, str]:
+    """(Turtle, JSON record, references) of one public dataset."""
+    refs = dcat.References()
+    catalog = dcat.catalog_uri(base)
+    triples = [(catalog, DCAT.dataset, dcat.dataset_uri(dataset.name, base))]
+    triples += dcat.dataset_triples(dataset, base, refs)
+    references = {"iris": sorted(str(iri) for iri in refs.iris),
+                  "entities": sorted(refs.entities), "themes": sorted(refs.themes)}
+    return (turtle_block(triples),
+            json.dumps(dataset_record(dataset, base), ensure_ascii=False, separators=(",", ":")),
+            json.dumps(references, separators=(",", ":")))
+
+
+def _write(connection: sqlite3.Connection, datasets: list[Dataset], base: str) -> None:
+    connection.executemany(
+        "INSERT INTO fragment (dataset_id, ttl, json, refs) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(dataset_id) DO UPDATE SET ttl = excluded.ttl, json = excluded.json, "
+        "refs = excluded.refs",
+        [(dataset.id, *fragment(dataset, base)) for dataset in datasets],
+    )
+
+
+def _with_resources(statement):
+    return statement.options(selectinload(Dataset.resources), selectinload(Dataset.tags),
+                             selectinload(Dataset.themes))
+
+
+def refresh(session: Session, dataset_ids: list[str]) -> None:
+    """Rewrite (or drop) the fragments of these datasets after a change."""
+    if not dataset_ids:
+        return
+    datasets = list(session.scalars(_with_resources(
+        services.public_datasets_query().where(Dataset.id.in_(dataset_ids)))))
+    with store() as connection:
+        public = {dataset.id for dataset in datasets}
+        connection.executemany("DELETE FROM fragment WHERE dataset_id = ?",
+                               [(i,) for i in dataset_ids if i not in public])
+        _write(connection, datasets, base_url())
+        _bump(connection)
+
+
+def mark_stale() -> None:
+    with store() as connection:
+        _set_meta(connection, "stale", "1")
+
+
+def rebuild_fragments() -> int:
+    """Rewrite every fragment from the database, in chunks; returns the number of datasets."""
+    base = base_url()
+    count = 0
+    with store() as connection:
+        connection.execute("DELETE FROM fragment")
+        last_id = ""
+        while True:
+            ids = list(db.session.scalars(
+                services.public_datasets_query().with_only_columns(Dataset.id)
+                .where(Dataset.id > last_id).order_by(Dataset.id).limit(CHUNK)))
+            if not ids:
+                break
+            datasets = list(services.datasets_with_resources(
+                select(Dataset).where(Dataset.id.in_(ids))))
+            _write(connection, datasets, base)
+            count += len(datasets)
+            last_id = ids[-1]
+            db.session.expunge_all()  # keep memory flat
+        _set_meta(connection, "base_url", base)
+        _set_meta(connection, "stale", "0")
+        _bump(connection)
+    return count
+
+
+# --- assembly --------------------------------------------------------------------------------
+
+
+@dataclass
+class DumpState:
+    generation: int
+    needs_rebuild: bool
+
+
+def state() -> DumpState:
+    with store() as connection:
+        needs = (_meta(connection, "base_url") != base_url()
+                 or _meta(connection, "stale", "0") == "1")
+        return DumpState(int(_meta(connection, "generation", "0")), needs)
+
+
+def _built_generation(fmt: str) -> int:
+    marker = dump_dir() / f"{FORMATS[fmt]}.generation"
+    try:
+        return int(marker.read_text())
+    except (OSError, ValueError):
+        return -1
+
+
+def _assemble(fmt: str, generation: int) -> Path:
+    target = dump_path(fmt)
+    partial = target.with_suffix(f".{os.getpid()}.partial")
+    refs = dcat.References()
+    with gzip.open(partial, "wt", encoding="utf-8", compresslevel=6) as out, \
+            store() as connection:
+        if fmt == "ttl":
+            out.write(turtle_prefixes())
+        rows = connection.execute(f"SELECT {'ttl' if fmt == 'ttl' else 'json'}, refs "
+                                  "FROM fragment ORDER BY dataset_id")
+        entity_ids: set[str] = set()
+        theme_ids: set[str] = set()
+        for text, references in rows:
+            if fmt == "ttl":
+                out.write(text)
+                found = json.loads(references)
+                refs.iris.update(URIRef(iri) for iri in found["iris"])
+                entity_ids.update(found["entities"])
+                theme_ids.update(found["themes"])
+            else:
+                out.write(text)
+                out.write("\n")
+        if fmt == "ttl":
+            refs.entities.update({e.id: e for e in db.session.scalars(
+                select(Entity).where(Entity.id.in_(entity_ids)))} if entity_ids else {})
+            refs.themes.update({t.id: t for t in db.session.scalars(
+                select(Theme).where(Theme.id.in_(theme_ids)))} if theme_ids else {})
+            head = list(catalog_head_triples(refs))
+            out.write(turtle_block(head + list(dcat.references_triples(refs, base_url()))))
+    os.replace(partial, target)
+    (dump_dir() / f"{FORMATS[fmt]}.generation").write_text(str(generation))
+    return target
+
+
+def build(formats: tuple[str, ...] = tuple(FORMATS), *, full: bool = False) -> dict[str, Path]:
+    """Bring the dumps up to date: rebuild fragments when needed, reassemble stale files."""
+    current = state()
+    if full or current.needs_rebuild or current.generation == 0:
+        rebuild_fragments()
+        current = state()
+    return {fmt: (dump_path(fmt) if _built_generation(fmt) == current.generation
+                  and dump_path(fmt).exists() else _assemble(fmt, current.generation))
+            for fmt in formats}
+
+
+# --- listeners -------------------------------------------------------------------------------
+
+
+def _enabled() -> bool:
+    return "feeds" in current_app.blueprints
+
+
+def _guarded(refresh_ids) -> None:
+    """Keep fragments in step with a committed change. A failure here must not undo nor fail
+    the user's write: it is logged and the store marked stale, so the next dump rebuilds it.
+
+    Signals arrive inside the writer's ``after_commit`` hook, where its session may not run SQL:
+    the fragments are read through a session of their own.
+    """
+    if not _enabled():
+        return
+    try:
+        with Session(db.engine()) as session:
+            refresh(session, refresh_ids(session))
+    except Exception:  # any failure only makes the dump stale
+        log.exception("could not update the dump fragments; the next dump rebuilds them")
+        try:
+            mark_stale()
+        except Exception:  # logged; nothing else can be done here
+            log.exception("could not mark the dump store stale")
+
+
+def on_dataset_changed(dataset_id: str, **_kwargs) -> None:
+    _guarded(lambda _session: [dataset_id])
+
+
+def on_entity_changed(entity_id: str, **_kwargs) -> None:
+    _guarded(lambda session: list(session.scalars(
+        select(Dataset.id).where(Dataset.entity_id == entity_id))))
+
+
+def on_theme_changed(theme_id: str, **_kwargs) -> None:
+    _guarded(lambda session: list(session.scalars(
+        select(dataset_theme.c.dataset_id).where(dataset_theme.c.theme_id == theme_id))))

@@ -1,0 +1,188 @@
+"""The feeds blueprint: DCAT catalog pages, dataset documents, CSV, dumps, Atom and sitemap.
+
+Bad input is answered with a small JSON body and a 400, 404 or 406: never a 500.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal import db
+from portal.catalog import services
+from portal.catalog.models import Dataset
+from portal.errors import NotFound
+from portal.feeds import atom, documents, dumps, sitemap
+from portal.feeds.errors import FeedError
+from portal.feeds.negotiation import MEDIA_TYPE_OF, catalog_format_from_accept
+from portal.feeds.queries import FeedQuery, fetch_page
+from portal.feeds.records import CSV_COLUMNS, csv_rows
+
+bp = Blueprint("feeds", __name__)
+
+RDF_EXTENSIONS = ("ttl", "rdf", "xml", "jsonld")
+ATOM_SIZE = 50
+
+
+@bp.errorhandler(FeedError)
+def _feed_error(exc: FeedError):
+    return jsonify(exc.as_json()), exc.status
+
+
+@bp.errorhandler(NotFound)
+def _not_found(exc: NotFound):
+    return jsonify(FeedError(404, exc.message).as_json()), 404
+
+
+def _rdf_response(text: str, ext: str) -> Response:
+    response = Response(text, mimetype=MEDIA_TYPE_OF[ext])
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _check_extension(ext: str) -> None:
+    if ext not in RDF_EXTENSIONS:
+        raise FeedError(404, _("Formato desconocido: «%(ext)s». Formatos: %(known)s.",
+                               ext=ext, known=", ".join(RDF_EXTENSIONS)))
+
+
+# --- DCAT ------------------------------------------------------------------------------------
+
+
+@bp.route("/catalog.<ext>")
+def catalog(ext: str):
+    if ext == "csv":
+        return catalog_csv()
+    _check_extension(ext)
+    query = FeedQuery.from_args(request.args)
+    page = fetch_page(query)
+    triples = documents.catalog_page_triples(ext, query, page)
+    return _rdf_response(documents.serialize(triples, ext), ext)
+
+
+@bp.route("/catalog")
+def catalog_negotiated():
+    """The catalog's URI: 303 to the document in the format the client asks for."""
+    fmt = catalog_format_from_accept(request.headers.get("Accept", ""))
+    if fmt is None:
+        raise FeedError(406, _("No podemos responder en el formato pedido (Accept: %(accept)s). "
+                               "Formatos: %(known)s, text/html.", accept=request.headers["Accept"],
+                               known=", ".join(sorted(set(MEDIA_TYPE_OF.values())))))
+    if fmt == "html":
+        target = url_for("dataset.search") if "dataset.search" in current_app.view_functions \
+            else "/dataset"
+    else:
+        target = url_for("feeds.catalog", ext=fmt)
+    query = urlencode(request.args)
+    response = redirect(f"{target}?{query}" if query else target, 303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.route("/dataset/<name>.<fmt>")
+def dataset_rdf(name: str, fmt: str):
+    """One public dataset as Turtle, RDF/XML or JSON-LD (``.xml`` is RDF/XML too)."""
+    _check_extension(fmt)
+    dataset = services.get_dataset(name)
+    if not dataset.is_public:
+        raise FeedError(404, _("No existe el conjunto de datos «%(name)s».", name=name))
+    return _rdf_response(documents.serialize(documents.dataset_document_triples(dataset), fmt),
+                         fmt)
+
+
+# --- CSV, dumps ------------------------------------------------------------------------------
+
+
+def catalog_csv():
+    query = FeedQuery.from_args(request.args)
+    base = documents.base_url()
+    statement = query.ordered().with_only_columns(Dataset.id)
+
+    def rows():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(CSV_COLUMNS)
+        ids = list(db.session.scalars(statement))
+        for start in range(0, len(ids), dumps.CHUNK):
+            chunk = ids[start:start + dumps.CHUNK]
+            by_id = {d.id: d for d in services.datasets_with_resources(
+                select(Dataset).where(Dataset.id.in_(chunk)))}
+            for dataset_id in chunk:
+                writer.writerows(csv_rows(by_id[dataset_id], base))
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()
+
+    response = Response(stream_with_context(rows()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "inline; filename=catalog.csv"
+    return response
+
+
+@bp.route("/dump/<filename>")
+def dump(filename: str):
+    formats = {name: fmt for fmt, name in dumps.FORMATS.items()}
+    if filename not in formats:
+        raise FeedError(404, _("No existe el volcado «%(name)s». Volcados: %(known)s.",
+                               name=filename, known=", ".join(sorted(formats))))
+    path = dumps.build((formats[filename],))[formats[filename]]
+    return send_file(path, mimetype="application/gzip", as_attachment=True,
+                     download_name=filename, conditional=True, etag=True)
+
+
+# --- Atom, sitemap ---------------------------------------------------------------------------
+
+
+@bp.route("/feeds/datasets.atom")
+@bp.route("/feeds/dataset.atom")
+def atom_feed():
+    query = FeedQuery.from_args(request.args)
+    ids = list(db.session.scalars(query.ordered().with_only_columns(Dataset.id)
+                                  .limit(ATOM_SIZE)))
+    by_id = {d.id: d for d in services.datasets_with_resources(
+        select(Dataset).where(Dataset.id.in_(ids)))} if ids else {}
+    datasets = [by_id[i] for i in ids]
+    base = documents.base_url()
+    self_url = f"{base}{request.path}"
+    body = atom.atom_feed(
+        datasets, base_url=base, self_url=self_url,
+        title=_("%(site)s: conjuntos de datos nuevos y actualizados",
+                site=documents.site_title()),
+        updated=datasets[0].metadata_modified if datasets else None,
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.route("/sitemap.xml")
+def sitemap_xml():
+    base = documents.base_url()
+    total = sitemap.public_count()
+    if sitemap.parts(total) == 1:
+        body = sitemap.urlset(base, 1, with_home=True)
+    else:
+        body = sitemap.index(base, total)
+    return Response(stream_with_context(body), mimetype="application/xml")
+
+
+@bp.route("/sitemap-<int:part>.xml")
+def sitemap_part(part: int):
+    total = sitemap.public_count()
+    if not 1 <= part <= sitemap.parts(total):
+        raise FeedError(404, _("No existe la parte %(part)d del mapa del sitio.", part=part))
+    body = sitemap.urlset(documents.base_url(), part, with_home=part == 1)
+    return Response(stream_with_context(body), mimetype="application/xml")

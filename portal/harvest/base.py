@@ -327,7 +327,10 @@ class HarvestRun:
         self.writer.record(outcome)
         self._alive()
         if self.progress is not None:
-            self.progress(outcome, self.harvester)
+            try:
+                self.progress(outcome, self.harvester)
+            except Exception:  # a display problem must not stop the harvest
+                log.exception("harvest progress callback failed")
 
     def _remove_missing(self, seen: set[str]) -> None:
         gone = [p for remote_id, p in self.writer.previous.items()

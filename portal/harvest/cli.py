@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 from flask import current_app
@@ -105,7 +106,7 @@ class _Progress:
         self.done += 1
         if self.bar is None and harvester.expected:
             self.bar = click.progressbar(length=harvester.expected, label=self.label,
-                                         file=click.get_text_stream("stderr"),
+                                         file=sys.stderr,
                                          show_pos=True, show_eta=True)
             self.bar.__enter__()
             self.bar.update(self.done - 1)

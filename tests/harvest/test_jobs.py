@@ -1,0 +1,149 @@
+"""Running harvests: the lock row, hung jobs, the preview, schedules, the CLI and the scheduler."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from portal import db
+from portal.catalog.models import Dataset
+from portal.db import unit_of_work, utcnow
+from portal.harvest import services
+from portal.harvest.models import HarvestJob, HarvestLock
+from portal.harvest.scheduler import Scheduler
+from tests.harvest.servers import FakeCkan, Reply, ckan_package
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_two_runs_of_one_source_never_overlap(site, add_source):
+    FakeCkan(site, [ckan_package(1)])
+    source = add_source("uno", "ckan", site.base)
+    services._start_job(source, "manual")  # a run under way (its lock row is held)
+    with pytest.raises(services.HarvestBusy) as caught:
+        services.run_source(source)
+    assert "ya se está cosechando" in caught.value.message
+    assert _count(Dataset) == 0
+
+
+def test_a_hung_job_is_ended_and_marked(site, add_source, harvest_app):
+    FakeCkan(site, [ckan_package(1)])
+    source = add_source("colgado", "ckan", site.base)
+    stuck = services._start_job(source, "manual")
+    with unit_of_work():
+        old = utcnow() - timedelta(hours=2)
+        db.session.get(HarvestJob, stuck.id).heartbeat = old
+        db.session.get(HarvestLock, source.id).heartbeat = old
+    job = services.run_source(source)  # the stale lock is taken over
+    assert job.status == "done"
+    db.session.expire_all()
+    ended = db.session.get(HarvestJob, stuck.id)
+    assert ended.status == "timed_out" and "no se eliminó nada" in ended.message
+
+
+def test_a_job_without_progress_is_stopped_by_the_hang_limit(site, add_source, harvest_app):
+    harvest_app.config["PORTAL_HARVEST_HANG_SECONDS"] = 1
+    harvest_app.config["PORTAL_HARVEST_TIMEOUT"] = 10.0
+    FakeCkan(site, [ckan_package(1)])
+    site.add("/api/3/action/package_search", Reply(b"{}", delay=4))
+    started = time.monotonic()
+    job = services.run_source(add_source("lento", "ckan", site.base))
+    assert time.monotonic() - started < 3.5
+    assert job.status == "timed_out"
+    assert services.job_errors(job)[0].type == "job-deadline"
+    assert _count(HarvestLock) == 0
+
+
+def test_preview_writes_nothing(site, add_source):
+    FakeCkan(site, [ckan_package(1), ckan_package(2, title="")])
+    source = add_source("vista", "ckan", site.base)
+    preview = services.preview_source(source)
+    assert preview.counts["added"] == 1 and preview.counts["failed"] == 1
+    assert {item.status for item in preview.items} == {"added", "failed"}
+    db.session.expire_all()
+    assert _count(Dataset) == 0 and _count(HarvestJob) == 0
+
+
+def test_due_sources_follow_their_cron_schedule(site, add_source):
+    FakeCkan(site, [ckan_package(1)])
+    hourly = add_source("horaria", "ckan", site.base, schedule="0 * * * *")
+    add_source("manual", "ckan", site.base)
+    with unit_of_work():
+        hourly.created = utcnow() - timedelta(hours=2)
+    assert [s.name for s in services.due_sources()] == ["horaria"]
+    services.run_source(hourly, trigger="schedule")
+    assert services.due_sources() == []
+    assert services.next_run(hourly) > utcnow()
+
+
+def test_bad_source_definitions_are_refused(add_source):
+    from portal.errors import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        add_source("Mal Nombre", "ftp", "file:///x", schedule="cada hora", config="{no json")
+    assert set(caught.value.fields) == {"name", "type", "url", "schedule", "config"}
+    with pytest.raises(ValidationError) as caught:
+        add_source("opcion", "ckan", "https://example.org", config={"filas": 10})
+    assert "filas" in caught.value.fields["config"][0]
+
+
+def test_cli_add_list_show_run_preview(site, runner, harvest_app):
+    FakeCkan(site, [ckan_package(n) for n in range(1, 4)])
+    result = runner.invoke(args=["harvest", "source", "add", "cli", "--type", "ckan",
+                                 "--url", site.base, "--entity", "ine", "--schedule", "@hourly",
+                                 "--config", '{"rows": 2}'])
+    assert result.exit_code == 0, result.output
+    assert "cli\tckan\tine\t@hourly\tnever run" in runner.invoke(
+        args=["harvest", "source", "list"]).output
+    preview = runner.invoke(args=["harvest", "preview", "cli"])
+    assert preview.exit_code == 0 and "3 added" in preview.output
+    run = runner.invoke(args=["harvest", "run", "cli"])
+    assert run.exit_code == 0, run.output
+    assert "3 added" in run.output and "done" in run.output
+    shown = json.loads(runner.invoke(args=["harvest", "source", "show", "cli"]).output)
+    assert shown["datasets"] == 3 and shown["jobs"][0]["counts"]["added"] == 3
+    assert runner.invoke(args=["harvest", "run", "--due"]).output.strip() == "No source is due."
+    bad = runner.invoke(args=["harvest", "run", "nada"])
+    assert bad.exit_code != 0 and "No existe la fuente" in bad.output
+
+
+def test_scheduler_runs_due_sources_in_child_processes(site, add_source, harvest_app):
+    FakeCkan(site, [ckan_package(1), ckan_package(2)])
+    source = add_source("programada", "ckan", site.base, schedule="* * * * *")
+    with unit_of_work():
+        source.created = utcnow() - timedelta(minutes=5)
+    scheduler = Scheduler(harvest_app, log=lambda _text: None)
+    assert scheduler.tick() == ["programada"]
+    scheduler.wait(60)
+    db.session.expire_all()
+    job = services.last_job(source)
+    assert job.status == "done" and job.trigger == "schedule" and job.added == 2
+
+
+def test_scheduler_kills_a_hung_child(site, add_source, harvest_app):
+    source = add_source("eterna", "ckan", site.base, schedule="* * * * *")
+    with unit_of_work():
+        source.created = utcnow() - timedelta(minutes=5)
+    scheduler = Scheduler(harvest_app, log=lambda _text: None,
+                          command=lambda _name: [sys.executable, "-c",
+                                                 "import time; time.sleep(60)"])
+    assert scheduler.tick() == ["eterna"]
+    child = scheduler.children[source.id].process
+    hung = services._start_job(source, "schedule")  # what the child would have started
+    with unit_of_work():
+        old = utcnow() - timedelta(hours=1)
+        db.session.get(HarvestJob, hung.id).heartbeat = old
+        db.session.get(HarvestLock, source.id).heartbeat = old
+    db.session.remove()
+    scheduler.tick()
+    assert child.poll() is not None  # killed
+    db.session.expire_all()
+    assert db.session.get(HarvestJob, hung.id).status == "timed_out"
+    scheduler.stop()

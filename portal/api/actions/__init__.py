@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("site", "datasets", "resources", "organizations", "groups", "users", "activity")
+MODULES = ("site", "datasets", "resources", "organizations", "groups", "users", "activity",
+           "portal.harvest.api")
 
 
 def load() -> None:
     for module in MODULES:
-        importlib.import_module(f"{__name__}.{module}")
+        importlib.import_module(module if "." in module else f"{__name__}.{module}")

@@ -71,6 +71,7 @@ TAGS: dict[str, str] = {
     "groups": "Groups (themes) and tags",
     "users": "Users and API tokens",
     "activity": "Activity streams",
+    "pige": "E-government plans (PIGE)",
 }
 
 

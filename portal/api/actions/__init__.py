@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("site", "datasets", "resources", "organizations", "groups", "users", "activity",
+MODULES = ("site", "datasets", "resources", "organizations", "groups", "users", "activity", "pige",
            "portal.harvest.api")
 
 

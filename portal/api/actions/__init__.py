@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("site", "datasets", "resources", "organizations", "groups", "users", "activity", "pige",
-           "portal.harvest.api")
+MODULES = ("site", "datasets", "resources", "organizations", "groups", "users", "activity",
+           "portal.pige.api", "portal.harvest.api")
 
 
 def load() -> None:

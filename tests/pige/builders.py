@@ -7,6 +7,7 @@ import datetime as dt
 
 from portal.auth.services import get_user
 from portal.pige import services as pige
+from portal.storage import storage
 
 D = dt.date
 #: A string found only in the content of the plans the tests write (never in public parts).
@@ -70,3 +71,9 @@ def advance(version, until: str | None = None, *, confidential: bool = False):
         if action == until:
             break
     return version
+
+
+def stored_text(resource) -> str:
+    """The text of an uploaded resource, read from the portal's storage."""
+    with storage().open(resource.storage_key) as fh:
+        return fh.read().decode("utf-8")

@@ -400,8 +400,11 @@ class DatabaseWriter:
 
     def _remember(self, item: RemoteItem, dataset_id: str | None, content_hash: str,
                   status: str) -> None:
-        obj = db.session.scalar(select(HarvestObject).where(
-            HarvestObject.source_id == self.source.id, HarvestObject.remote_id == item.remote_id))
+        obj = None
+        if item.remote_id in self.previous:
+            obj = db.session.scalar(select(HarvestObject).where(
+                HarvestObject.source_id == self.source.id,
+                HarvestObject.remote_id == item.remote_id))
         if obj is None:
             obj = HarvestObject(source_id=self.source.id, remote_id=item.remote_id)
             db.session.add(obj)

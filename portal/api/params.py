@@ -64,7 +64,7 @@ class Params(Schema):
 
 def _limit(default_doc: str, maximum: int) -> Integer:
     return Integer(validate=validate.Range(min=0, max=maximum, error=_l(
-        "Debe estar entre {min} y {max}.")), **_doc(f"{default_doc} (at most {maximum}).",
+        "Debe estar entre {min} y {max}.")), **_doc(f"{default_doc}; at most {maximum}.",
                                                    minimum=0, maximum=maximum))
 
 

@@ -2,11 +2,12 @@
 
 Each public dataset has a *fragment*: its Turtle statements, its JSON record and what its triples
 point to. Fragments live in a small SQLite file in the instance folder
-(``dumps/fragments.sqlite``), rewritten from the catalog signals when a dataset changes, so a
-dump is only a concatenation: ``catalog.ttl.gz`` (prefixes once, the catalog node, every
-fragment, then each publisher, theme and vocabulary concept once) and ``catalog.jsonl.gz`` (one
-record per line). A dump is reassembled when a fragment changed since it was written, and fully
-rebuilt (``portal dump build``) when the store is new, marked stale or made for another site URL.
+(``dumps/fragments.sqlite``). The catalog signals mark the fragments a change touches; they are
+rewritten, only those, when a dump is next asked for. A dump is then a concatenation:
+``catalog.ttl.gz`` (prefixes once, every fragment, then the catalog node and each publisher,
+theme and vocabulary concept once) and ``catalog.jsonl.gz`` (one record per line). A dump is
+reassembled when a fragment changed since it was written, and fully rebuilt (``portal dump
+build``) when the store is new, marked stale or made for another site URL.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ CREATE TABLE IF NOT EXISTS fragment (
     refs TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dirty (dataset_id TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 
 
@@ -62,6 +64,9 @@ def dump_path(fmt: str) -> Path:
 @contextmanager
 def store() -> Iterator[sqlite3.Connection]:
     with closing(sqlite3.connect(dump_dir() / "fragments.sqlite", timeout=30)) as connection:
+        # A cache that ``portal dump build`` can always rebuild: no fsync on each commit.
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=OFF")
         connection.executescript(_SCHEMA)
         with connection:  # one transaction
             yield connection
@@ -125,6 +130,29 @@ def refresh(session: Session, dataset_ids: list[str]) -> None:
         _bump(connection)
 
 
+def mark_dirty(dataset_ids: list[str]) -> None:
+    """Note datasets whose fragments must be rewritten before the next dump (cheap: writes
+    stay fast; the work is done once, when a dump is asked for)."""
+    if not dataset_ids:
+        return
+    with store() as connection:
+        connection.executemany("INSERT OR IGNORE INTO dirty (dataset_id) VALUES (?)",
+                               [(i,) for i in dataset_ids])
+        _bump(connection)
+
+
+def refresh_dirty(session: Session) -> int:
+    with store() as connection:
+        ids = [row[0] for row in connection.execute("SELECT dataset_id FROM dirty")]
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        refresh(session, chunk)
+        with store() as connection:
+            connection.executemany("DELETE FROM dirty WHERE dataset_id = ?",
+                                   [(i,) for i in chunk])
+    return len(ids)
+
+
 def mark_stale() -> None:
     with store() as connection:
         _set_meta(connection, "stale", "1")
@@ -136,6 +164,7 @@ def rebuild_fragments() -> int:
     count = 0
     with store() as connection:
         connection.execute("DELETE FROM fragment")
+        connection.execute("DELETE FROM dirty")
         last_id = ""
         while True:
             ids = list(db.session.scalars(
@@ -218,7 +247,9 @@ def build(formats: tuple[str, ...] = tuple(FORMATS), *, full: bool = False) -> d
     current = state()
     if full or current.needs_rebuild or current.generation == 0:
         rebuild_fragments()
-        current = state()
+    else:
+        refresh_dirty(db.session())
+    current = state()
     return {fmt: (dump_path(fmt) if _built_generation(fmt) == current.generation
                   and dump_path(fmt).exists() else _assemble(fmt, current.generation))
             for fmt in formats}
@@ -232,17 +263,17 @@ def _enabled() -> bool:
 
 
 def _guarded(refresh_ids) -> None:
-    """Keep fragments in step with a committed change. A failure here must not undo nor fail
+    """Mark the fragments a committed change touches. A failure here must not undo nor fail
     the user's write: it is logged and the store marked stale, so the next dump rebuilds it.
 
     Signals arrive inside the writer's ``after_commit`` hook, where its session may not run SQL:
-    the fragments are read through a session of their own.
+    the datasets an entity or theme change touches are found through a session of their own.
     """
     if not _enabled():
         return
     try:
         with Session(db.engine()) as session:
-            refresh(session, refresh_ids(session))
+            mark_dirty(refresh_ids(session))
     except Exception:  # any failure only makes the dump stale
         log.exception("could not update the dump fragments; the next dump rebuilds them")
         try:

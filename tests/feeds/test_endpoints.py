@@ -176,17 +176,17 @@ def test_catalog_csv_takes_the_same_filters(client, catalog):
 
 
 def _jsonl(client) -> dict[str, dict]:
-    response = client.get("/dump/catalog.jsonl.gz")
-    assert response.status_code == 200
-    lines = gzip.decompress(response.data).decode().splitlines()
+    with client.get("/dump/catalog.jsonl.gz") as response:  # a file response: close it
+        assert response.status_code == 200
+        lines = gzip.decompress(response.data).decode().splitlines()
     return {record["name"]: record for record in map(json.loads, lines)}
 
 
 def _ttl(client):
-    response = client.get("/dump/catalog.ttl.gz")
-    assert response.status_code == 200
-    assert response.mimetype == "application/gzip"
-    return parse_graph(gzip.decompress(response.data), "turtle")
+    with client.get("/dump/catalog.ttl.gz") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "application/gzip"
+        return parse_graph(gzip.decompress(response.data), "turtle")
 
 
 def test_dumps_hold_public_datasets_and_conform(client, catalog):
@@ -264,3 +264,23 @@ def test_empty_catalog_is_a_valid_first_page(client):
     assert response.status_code == 200
     assert dataset_names(parse_graph(response.data, "turtle")) == set()
     assert client.get("/catalog.ttl?page=2").status_code == 404
+
+
+def test_dump_is_reassembled_from_changed_fragments_only(client, app, catalog, monkeypatch):
+    _jsonl(client)  # first dump: full build
+
+    def no_full_rebuild():
+        raise AssertionError("a change must not rebuild every fragment")
+
+    monkeypatch.setattr("portal.feeds.dumps.rebuild_fragments", no_full_rebuild)
+    with app.app_context():
+        services.update_dataset(services.get_dataset("tramites"), {"title": "Nuevo"}, SYSTEM,
+                                partial=True)
+    assert _jsonl(client)["tramites"]["title"] == "Nuevo"
+
+
+def test_dump_url_is_stable_and_cacheable(client, catalog):
+    with client.get("/dump/catalog.ttl.gz") as first:
+        etag = first.headers["ETag"]
+    with client.get("/dump/catalog.ttl.gz", headers={"If-None-Match": etag}) as again:
+        assert again.status_code == 304

@@ -52,6 +52,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_HARVEST_ALLOWED_NETWORKS", "", "Harvest: private CIDRs allowed, comma-sep."),
     Setting("PORTAL_HARVEST_HANG_SECONDS", 900, "Harvest: a job silent this long is ended.", int),
     Setting("PORTAL_PIGE_WINDOW_START", None, "PIGE: YYYY-MM-DD the 90-day window runs from."),
+    Setting("PORTAL_OCDS_STANDARD", None, "Validation: zip or folder of the OCDS 1.1.5 schemas."),
+    Setting("PORTAL_DATAPACKAGE_MAX_UNZIPPED_MB", 500, "Validation: largest expanded zip.", int),
+    Setting("PORTAL_PUBLISH_INVALID_PACKAGES", False, "Allow publishing invalid packages.", _bool),
+    Setting("PORTAL_VALIDATION_MODE", None, "background, sync or off (off under TESTING)."),
+    Setting("PORTAL_VALIDATION_WORKERS", 2, "Validation: threads of the background pool.", int),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

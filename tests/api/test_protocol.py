@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from portal.api import registry
 from portal.catalog.models import Dataset
 from tests.api.conftest import count, failed, ok
 
@@ -123,3 +124,16 @@ def test_null_values_from_ckan_clients_are_empty(api, world):
     dataset.update({"notes": None, "version": None, "url": None})
     updated = ok(api("package_update", dataset, token=world.tokens["editor"]))
     assert (updated["notes"], updated["version"], updated["url"]) == ("", "", "")
+
+
+def test_unexpected_failure_keeps_the_envelope(app, api, monkeypatch):
+    def broken(_values, _actor):
+        """Fail."""
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(registry.ACTIONS, "broken",
+                        registry.Action("broken", broken, registry.ACTIONS["status_show"].params,
+                                        None, tag="site"))
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    error = failed(api("broken"), 500, "Internal Server Error")
+    assert "boom" not in error["message"]

@@ -24,6 +24,7 @@ from frictionless import FrictionlessException, Package
 
 from portal.validation.messages import make_error
 from portal.validation.report import Report, ReportError, ReportTask
+from portal.validation.settings import setting
 from portal.validation.tabular import (
     DEFAULT_LIMIT_ERRORS,
     VALIDATOR_VERSION,
@@ -41,7 +42,7 @@ COPY_CHUNK = 1024 * 1024
 def max_unzipped_bytes() -> int:
     """The size limit of an extracted archive (``PORTAL_DATAPACKAGE_MAX_UNZIPPED_MB``)."""
     try:
-        megabytes = int(os.environ.get(MAX_UNZIPPED_ENV, DEFAULT_MAX_UNZIPPED_MB))
+        megabytes = int(setting(MAX_UNZIPPED_ENV, DEFAULT_MAX_UNZIPPED_MB))
     except ValueError:
         megabytes = DEFAULT_MAX_UNZIPPED_MB
     return megabytes * 1024 * 1024

@@ -28,6 +28,8 @@ from typing import Any
 
 import requests
 
+from portal.validation.settings import setting
+
 ENV_VAR = "PORTAL_OCDS_STANDARD"
 OCDS_TAG = "1__1__5"
 OCDS_VERSION = "1.1.5"
@@ -106,17 +108,18 @@ class OcdsStandard:
 
 def default_install_dir() -> Path:
     """Where ``portal standards fetch ocds`` installs the standard: ``<instance>/standards``."""
-    instance = os.environ.get("PORTAL_INSTANCE_PATH") or "instance"
+    instance = setting("PORTAL_INSTANCE_PATH") or "instance"
     return Path(instance) / "standards"
 
 
 def locate_standard(location: str | os.PathLike | None = None) -> Path:
     """The configured copy: the argument, ``PORTAL_OCDS_STANDARD``, or the default install."""
-    candidates = [location, os.environ.get(ENV_VAR), default_install_dir() / INSTALL_NAME]
+    configured = setting(ENV_VAR)
+    candidates = [location, configured, default_install_dir() / INSTALL_NAME]
     for candidate in candidates:
         if candidate and Path(candidate).exists():
             return Path(candidate)
-    given = location or os.environ.get(ENV_VAR)
+    given = location or configured
     if given:
         raise StandardNotFound(f"{given} does not exist")
     raise StandardNotFound(f"neither {ENV_VAR} is set nor {default_install_dir() / INSTALL_NAME} "

@@ -10,5 +10,6 @@ from portal.catalog import models as _catalog  # noqa: F401
 from portal.db import Base
 from portal.harvest import models as _harvest  # noqa: F401
 from portal.pige import models as _pige  # noqa: F401
+from portal.validation import models as _validation  # noqa: F401
 
 metadata = Base.metadata

@@ -544,24 +544,26 @@ def run_source(source: HarvestSource, *, trigger: str = "manual",
         raise ValidationError({"type": [str(_l("Tipo de fuente desconocido: «{type}».")).format(
             type=source.type)]})
     job = _start_job(source, trigger)
-    writer = DatabaseWriter(source, job)
-    harvester = _harvester(source, writer.previous)
+    writer = harvester = None
     try:
+        writer = DatabaseWriter(source, job)
+        harvester = _harvester(source, writer.previous)
         run = HarvestRun(harvester, writer, progress=progress,
                          hang_seconds=hang_limit().total_seconds())
         result = run.run()
         writer.flush()
         status = _job_status(result)
         message = _job_message(result, status)
-    except BaseException as exc:  # record why, then let KeyboardInterrupt & co. go on
-        writer.flush()
-        status, message = "failed", str(_l("El trabajo se interrumpió: {error}")).format(
-            error=f"{type(exc).__name__}: {exc}")
-        _close_job(job, status, message, False)
+    except BaseException as exc:  # record why, free the source, then let it go on
+        if writer is not None:
+            writer.flush()
+        _close_job(job, "failed", str(_l("El trabajo se interrumpió: {error}")).format(
+            error=f"{type(exc).__name__}: {exc}"), False)
         raise
     finally:
-        harvester.close()
-        harvester.fetcher.close()
+        if harvester is not None:
+            harvester.close()
+            harvester.fetcher.close()
     _close_job(job, status, message, result.listing_complete)
     return job
 

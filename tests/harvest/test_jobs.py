@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from portal import db
 from portal.catalog.models import Dataset
 from portal.db import unit_of_work, utcnow
-from portal.harvest import services
+from portal.harvest import registry, services
+from portal.harvest.base import Harvester, RemoteItem
 from portal.harvest.models import HarvestJob, HarvestLock
 from portal.harvest.scheduler import Scheduler
 from tests.harvest.servers import FakeCkan, Reply, ckan_package
@@ -147,3 +148,46 @@ def test_scheduler_kills_a_hung_child(site, add_source, harvest_app):
     db.session.expire_all()
     assert db.session.get(HarvestJob, hung.id).status == "timed_out"
     scheduler.stop()
+
+
+class _Broken(Harvester):
+    type = "roto"
+    defaults = {"fail_in": "init"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.config["fail_in"] == "init":
+            raise RuntimeError("backend roto")
+
+    def list_items(self):
+        yield RemoteItem("a", title="A")
+        yield RemoteItem("b", title="B")
+
+    def to_dataset(self, item):
+        if item.remote_id == "a":
+            raise KeyError("campo")
+        return {"title": "B", "license_id": "CC-BY-4.0"}
+
+
+@pytest.fixture
+def broken_backend():
+    registry.register("roto", _Broken)
+    yield
+    registry.unregister("roto")
+
+
+def test_a_backend_that_breaks_frees_the_source(add_source, broken_backend):
+    source = add_source("rota", "roto", "https://example.org/")
+    with pytest.raises(RuntimeError):
+        services.run_source(source)
+    job = services.last_job(source)
+    assert job.status == "failed" and "backend roto" in job.message
+    assert _count(HarvestLock) == 0
+
+
+def test_an_unexpected_item_error_fails_that_item_only(add_source, broken_backend):
+    source = add_source("a-medias", "roto", "https://example.org/", config={"fail_in": "item"})
+    job = services.run_source(source)
+    assert job.counts["failed"] == 1 and job.counts["added"] == 1
+    report = services.report_dict(job)
+    assert "Error inesperado (KeyError)" in report["items"][0]["message"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -21,22 +23,40 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+_local = threading.local()
+
+
+def _converter() -> md.Markdown:
+    """One Markdown converter per thread: building one (with its extensions) costs more than
+    converting a description."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = md.Markdown(extensions=["extra", "sane_lists"],
+                                                   output_format="html")
+    return converter.reset()
+
+
 def render_markdown(text: str | None) -> Markup:
     """Sanitised HTML of a Markdown text. Headings start at h2: the page owns the h1."""
     if not text:
         return Markup("")
-    rendered = md.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    return Markup(_render(text))  # sanitised by nh3 in _render
+
+
+@lru_cache(maxsize=1024)
+def _render(text: str) -> str:
+    rendered = _converter().convert(text)
     rendered = re.sub(r"<(/?)h1\b", r"<\1h2", rendered)
-    clean = nh3.clean(rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                      url_schemes=URL_SCHEMES, link_rel="nofollow noopener noreferrer")
-    return Markup(clean)  # sanitised by nh3 just above
+    return nh3.clean(rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes=URL_SCHEMES, link_rel="nofollow noopener noreferrer")
 
 
+@lru_cache(maxsize=4096)
 def plain_excerpt(text: str | None, length: int = 180) -> str:
     """The first paragraph of a Markdown text, without markup and cut at ``length``, for lists."""
     if not text:
         return ""
-    rendered = md.markdown(text, extensions=["extra"])
+    rendered = _converter().convert(text)
     first = re.search(r"<p>(.*?)</p>", rendered, re.DOTALL)
     fragment = first.group(1) if first else rendered
     plain = html.unescape(nh3.clean(fragment, tags=set()))

@@ -21,14 +21,13 @@ error_pages.register_portal_errors(home)
 
 @home.route("/")
 def index():
-    themes = [(theme, count) for theme, count in services.list_themes(with_counts=True)]
     entities = sorted(services.list_entities(with_counts=True), key=lambda pair: -pair[1])
     return render_template(
         "home.html",
         figures=listing.catalog_figures(),
         newest=listing.newest_datasets(),
         updated=listing.updated_datasets(),
-        themes=themes,
+        themes=services.list_themes(with_counts=True),
         entities=[pair for pair in entities if pair[1]][:8],
     )
 

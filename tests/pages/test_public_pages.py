@@ -6,6 +6,7 @@ import importlib.util
 
 import pytest
 
+from portal import create_app
 from tests import factories
 from tests.pages.html_check import assert_valid_page, check_page
 
@@ -163,12 +164,13 @@ def test_markdown_description_is_rendered_without_scripts_or_handlers(app, clien
     with app.app_context():
         factories.entity("ine")
         factories.dataset("peligroso", description=(
-            "Texto *normal*.\n\n<script>alert('x')</script>\n\n"
+            "# Título del autor\n\nTexto *normal*.\n\n<script>alert('x')</script>\n\n"
             '<a href="javascript:alert(1)">clic</a> <img src=x onerror="alert(2)">\n\n'
             "[enlace](javascript:alert(3)) <iframe src=\"https://evil.example\"></iframe>"
         ))
     body = text(client.get("/dataset/peligroso"))
     assert "<em>normal</em>" in body
+    assert "<h2>Título del autor</h2>" in body  # the page keeps its only <h1>
     main = body[body.index("<main"):body.index("</main>")]
     assert "<script" not in main and "alert(" not in main
     assert "javascript:" not in main and "onerror" not in main and "<iframe" not in main
@@ -249,3 +251,30 @@ def test_checker_catches_broken_html():
     assert "text control id='q' has no label" in problems
     unclosed = check_page('<!doctype html><html lang="es"><main><h1>x</h1><section></main>')
     assert any("never closed" in p or "closes <section>" in p for p in unclosed.problems)
+
+
+def test_pages_have_landmarks_a_skip_link_and_a_phone_viewport(client, catalog):
+    body = text(client.get("/dataset/censo-2024"))
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in body
+    assert '<a class="skip-link" href="#contenido">' in body and '<main id="contenido"' in body
+    assert '<header class="site-header">' in body and "<footer" in body
+    assert '<nav class="main-nav" aria-label="Principal">' in body
+    assert 'aria-label="Ruta de navegación"' in body
+    assert '/static/css/portal.css' in body
+    assert "<script src=" not in body  # no JavaScript needed to read a dataset
+
+
+def test_unexpected_errors_show_the_500_page(migrated, tmp_path):
+    app = create_app({"PORTAL_DATABASE_URL": migrated, "PORTAL_SECRET_KEY": "test",
+                      "PORTAL_INSTANCE_PATH": str(tmp_path / "boom")})
+
+    def boom():
+        raise RuntimeError("fallo")
+
+    app.add_url_rule("/boom", view_func=boom)
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    body = text(response)
+    assert "Error interno del servidor" in body and "fallo" not in body
+    assert_valid_page(body)
+    app.extensions["db_engine"].dispose()

@@ -136,7 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         backend = WhooshBackend(folder / "index")
         started = time.perf_counter()
-        indexed = backend.rebuild(catalog.documents(), procs=args.procs)
+        documents = list(catalog.documents())
+        print(f"generated {len(documents)} datasets in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        indexed = backend.rebuild(documents, procs=args.procs)
         build_s = time.perf_counter() - started
         print(f"indexed {indexed} datasets in {build_s:.1f} s")
 

@@ -15,9 +15,11 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
+
+from portal.search.whoosh_codec import PortalLeafMatcher, read_block_arrays
 
 # Field length bytes -> lengths, as whoosh decodes them.
 _LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -29,31 +31,15 @@ POSTINGS_CACHE_SIZE = 4096
 def read_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """Document numbers and weights (term frequencies) of one term in one segment reader.
 
-    Whole blocks are decoded at once from whoosh 3 posting files; any other matcher is walked
-    posting by posting.
+    Packed blocks of ``PortalCodec`` are decoded at once; any other matcher is walked posting by
+    posting.
     """
     try:
         matcher = reader.postings(fieldname, text)
     except TermNotFound:
         return _EMPTY_IDS, _EMPTY_WEIGHTS
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        id_parts, weight_parts = [], []
-        while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            deltas, weights = matcher._data[0], matcher._data[1]
-            count = matcher._blocklength
-            id_parts.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-            if weights is None:
-                weight_parts.append(np.ones(count, dtype=np.float32))
-            elif isinstance(weights, float):
-                weight_parts.append(np.full(count, weights, dtype=np.float32))
-            else:
-                weight_parts.append(np.asarray(weights, dtype=np.float32))
-            matcher._next_block()
-        if not id_parts:
-            return _EMPTY_IDS, _EMPTY_WEIGHTS
-        return (np.concatenate(id_parts).astype(np.int32), np.concatenate(weight_parts))
+    if isinstance(matcher, PortalLeafMatcher):
+        return read_block_arrays(matcher)
     ids, weights = [], []
     while matcher.is_active():
         ids.append(matcher.id())

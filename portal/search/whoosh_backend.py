@@ -22,6 +22,7 @@ import numpy as np
 from whoosh import highlight, index
 from whoosh import query as wq
 
+from portal.search import whoosh_bulk
 from portal.search.analysis import STOP_WORDS, fold, stem, words
 from portal.search.backend import (
     FacetCount,
@@ -41,7 +42,6 @@ from portal.search.whoosh_schema import TEXT_FIELD_BOOSTS, build_schema, from_mi
 
 WRITE_TIMEOUT_S = 30.0
 RETIRE_AFTER_S = 60.0
-BULK_LIMIT_MB = 1024
 HIGHLIGHT_FIELDS = ("title", "notes")
 _SORT_COLUMNS = {
     "metadata_modified": "metadata_modified",
@@ -197,21 +197,12 @@ class WhooshBackend(SearchBackend):
         fresh_path.mkdir(parents=True)
         fresh = index.create_in(str(fresh_path), self.schema)
         procs = procs or min(os.cpu_count() or 1, 4)
-        options: dict[str, Any] = {"limitmb": BULK_LIMIT_MB, "codec": PortalCodec()}
-        if procs > 1:
-            options.update(procs=procs, multisegment=True, batchsize=256)
-        written = 0
-        writer = fresh.writer(**options)
         try:
-            for doc in documents:
-                writer.add_document(**to_fields(doc))
-                written += 1
+            written = whoosh_bulk.build(fresh, documents, procs)
         except BaseException:
-            writer.cancel()
             fresh.close()
             shutil.rmtree(fresh_path, ignore_errors=True)
             raise
-        writer.commit()
         fresh.close()
         with self._lock:
             self.close()

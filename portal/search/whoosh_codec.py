@@ -1,12 +1,18 @@
-"""Faster writing of the index: posting formats and a codec tuned for the Spanish analyzer.
+"""Faster writing and reading of the index: posting formats and a codec for this engine.
 
-Whoosh's stock formats analyse a field through a chain of Token generators and pickle each
-posting's positions; its codec looks up every posting's field length again while writing blocks
-(to keep per-block length bounds that only its own top-N optimisation reads; this engine scores with
-the length columns instead, see ``whoosh_arrays``). At 100,000 datasets those costs double the
-build time. The formats here take the term list from ``SpanishAnalyzer.terms`` in one call and
-encode positions as a packed array; the codec skips the length look-up and the zlib compression of
-posting blocks (faster to write and to read, the index is somewhat larger).
+Whoosh 3 stores each block of 128 postings as a pickled tuple, analyses fields through a chain of
+Token generators, pickles each posting's positions and looks up every posting's field length again
+while writing. At 100,000 datasets those costs dominate both the build and the first read of a
+term. This codec keeps whoosh's files, term index and per-document data, and changes three things:
+
+* posting blocks are packed arrays (little-endian uint32 document numbers, float32 weights, then
+  the values), read without unpickling and turned into numpy arrays in one call
+  (``read_block_arrays``);
+* no per-posting field-length look-up while writing (the engine scores with the length columns);
+* the formats take the term list from ``SpanishAnalyzer.terms`` in one call and pack positions as
+  an array.
+
+Whoosh's own matchers still work on these blocks (phrases, merges, deletions by term).
 """
 
 from __future__ import annotations
@@ -15,12 +21,32 @@ from array import array
 from collections.abc import Iterator
 from struct import Struct
 
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
+import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3LeafMatcher
+from whoosh.codec.whoosh3 import W3PostingsWriter as _W3PostingsWriter
 from whoosh.formats import Frequency, Positions
+from whoosh.matching import ListMatcher
 from whoosh.system import _INT_SIZE, pack_uint, unpack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 _NATIVE_UINT = Struct("=I")  # the layout of array("I") items
 _ONE = pack_uint(1)
+# count, last id, max weight, weights mode, values mode, min length byte, max length byte
+_BLOCK_HEADER = Struct("<IIfBBBB")
+_WEIGHTS_ONE, _WEIGHTS_CONSTANT, _WEIGHTS_ARRAY = 0, 1, 2
+_VALUES_NONE, _VALUES_FIXED, _VALUES_VARIABLE, _VALUES_POSITIONS = 0, 1, 2, 3
+_LITTLE_UINT32 = np.dtype("<u4")
+_LITTLE_FLOAT32 = np.dtype("<f4")
+
+
+def _little(values: array) -> bytes:
+    if array("I", [1]).tobytes()[0] != 1:  # pragma: no cover - big-endian machines
+        values = array(values.typecode, values)
+        values.byteswap()
+    return values.tobytes()
+
+
+# -- formats ------------------------------------------------------------------------------------
 
 
 def _fast_terms(analyzer, value) -> list[str] | None:
@@ -88,17 +114,248 @@ class FastFrequency(Frequency):
             yield (term, freq, freq * boost, pack_uint(freq))
 
 
+# -- postings -----------------------------------------------------------------------------------
+
+
+class PortalPostingsWriter(_W3PostingsWriter):
+    """Writes posting blocks as packed arrays (see the module docstring)."""
+
+    def add_posting(self, id_, weight, vbytes, length=None):
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        self._values.append(vbytes or b"")
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
+    def add_many(self, ids: array, weights: array, values: list[bytes]) -> None:
+        """All postings of the current term at once (bulk build); the last, partial block stays
+        buffered for ``finish_postings``."""
+        limit = self._blocklimit
+        count = len(ids)
+        start = 0
+        while count - start > limit:
+            self._ids = ids[start:start + limit]
+            self._weights = weights[start:start + limit]
+            self._values = values[start:start + limit]
+            self._maxweight = max(self._weights)
+            self._write_block()
+            start += limit
+        self._ids = ids[start:]
+        self._weights = weights[start:]
+        self._values = values[start:]
+        self._maxweight = max(self._weights) if len(self._weights) else 0
+
+    def _write_block(self, last=False):
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        ids, weights, values = self._ids, self._weights, self._values
+        count = len(ids)
+        first = weights[0]
+        if all(w == 1.0 for w in weights):
+            weight_mode, weight_bytes = _WEIGHTS_ONE, b""
+        elif all(w == first for w in weights):
+            weight_mode, weight_bytes = _WEIGHTS_CONSTANT, _little(array("f", [first]))
+        else:
+            weight_mode, weight_bytes = _WEIGHTS_ARRAY, _little(array("f", weights))
+        if not isinstance(values[0], bytes) and not any(isinstance(v, bytes) for v in values):
+            # Bulk build (FastPositions): an int per single position, a list for several. Stored
+            # as the count of each posting's positions, then all the positions.
+            counts, flat = array("I"), array("I")
+            for v in values:
+                if isinstance(v, int):
+                    counts.append(1)
+                    flat.append(v)
+                else:
+                    counts.append(len(v))
+                    flat.extend(v)
+            value_mode, value_bytes = _VALUES_POSITIONS, _little(counts) + _little(flat)
+        elif not any(values):
+            value_mode, value_bytes = _VALUES_NONE, b""
+        elif self._format.fixed_value_size() and all(
+            len(v) == self._format.fixed_value_size() for v in values
+        ):
+            value_mode, value_bytes = _VALUES_FIXED, b"".join(values)
+        else:
+            encode = self._format.encode
+            values = [v if isinstance(v, bytes) else encode([v] if isinstance(v, int) else v)
+                      for v in values]
+            lengths = array("I", [len(v) for v in values])
+            value_mode, value_bytes = _VALUES_VARIABLE, _little(lengths) + b"".join(values)
+        header = _BLOCK_HEADER.pack(
+            count, ids[-1], self._maxweight, weight_mode, value_mode,
+            length_to_byte(self._minlength or 0), length_to_byte(self._maxlength or 0),
+        )
+        id_bytes = _little(ids if isinstance(ids, array) else array("I", ids))
+        size = len(header) + len(id_bytes) + len(weight_bytes) + len(value_bytes)
+        self._postfile.write_int(-size if last else size)
+        self._postfile.write(header)
+        self._postfile.write(id_bytes)
+        self._postfile.write(weight_bytes)
+        self._postfile.write(value_bytes)
+        self._blockcount += 1
+        self._new_block()
+
+
+def _parse_block(data: bytes, offset: int):
+    """(count, ids, weights, value layout) of the block whose header starts at ``offset``."""
+    count, _maxid, _maxweight, weight_mode, value_mode, _mn, _mx = _BLOCK_HEADER.unpack_from(
+        data, offset)
+    position = offset + _BLOCK_HEADER.size
+    ids = np.frombuffer(data, _LITTLE_UINT32, count, position)
+    position += 4 * count
+    if weight_mode == _WEIGHTS_ONE:
+        weights = np.ones(count, dtype=np.float32)
+    elif weight_mode == _WEIGHTS_CONSTANT:
+        weights = np.full(count, np.frombuffer(data, _LITTLE_FLOAT32, 1, position)[0],
+                          dtype=np.float32)
+        position += 4
+    else:
+        weights = np.frombuffer(data, _LITTLE_FLOAT32, count, position)
+        position += 4 * count
+    return count, ids, weights, value_mode, position
+
+
+def read_block_arrays(matcher: PortalLeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    """Every document number and weight of a term's postings, from the raw bytes in one pass."""
+    postfile = matcher._postfile
+    start = matcher._baseoffset
+    length = matcher._length
+    if isinstance(length, tuple):  # whoosh's W3TermInfo.from_bytes leaves it as unpack()'s tuple
+        length = length[0]
+    end = matcher._startoffset + length
+    data = postfile.get(start, end - start)
+    id_parts, weight_parts = [], []
+    offset = 0
+    while offset < len(data):
+        size = _INT_STRUCT.unpack_from(data, offset)[0]
+        offset += _INT_SIZE
+        _, ids, weights, _, _ = _parse_block(data, offset)
+        id_parts.append(ids)
+        weight_parts.append(weights)
+        offset += abs(size)
+        if size < 0:
+            break
+    if len(id_parts) == 1:
+        return id_parts[0].astype(np.int32), weight_parts[0].astype(np.float32)
+    return (np.concatenate(id_parts).astype(np.int32),
+            np.concatenate(weight_parts).astype(np.float32))
+
+
+_INT_STRUCT = Struct("!i")  # whoosh's write_int / read_int
+
+
+class PortalLeafMatcher(W3LeafMatcher):
+    """Whoosh's matcher over packed blocks."""
+
+    def _goto(self, position):
+        self._data = self._ids = self._weights = self._values = None
+        self._i = 0
+        postfile = self._postfile
+        length = _INT_STRUCT.unpack(postfile.get(position, _INT_SIZE))[0]
+        if length < 0:
+            self._lastblock = True
+            length = -length
+        self._nextoffset = position + _INT_SIZE + length
+        header_at = position + _INT_SIZE
+        (self._blocklength, self._maxid, self._maxweight, _w, _v, minlength,
+         maxlength) = _BLOCK_HEADER.unpack(postfile.get(header_at, _BLOCK_HEADER.size))
+        self._compression = 0
+        self._minlength = byte_to_length(minlength)
+        self._maxlength = byte_to_length(maxlength)
+        self._dataoffset = header_at
+
+    def _read_data(self):
+        data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        _count, ids, weights, value_mode, position = _parse_block(data, 0)
+        self._data = (data, ids, weights, value_mode, position)
+
+    def _read_ids(self):
+        if self._data is None:
+            self._read_data()
+        self._ids = self._data[1].tolist()
+
+    def _read_weights(self):
+        if self._data is None:
+            self._read_data()
+        self._weights = self._data[2].tolist()
+
+    def _read_values(self):
+        if self._data is None:
+            self._read_data()
+        data, _, _, value_mode, position = self._data
+        count = self._blocklength
+        if value_mode == _VALUES_NONE:
+            self._values = (b"",) * count if self.format.fixed_value_size() != 0 else (
+                (None,) * count)
+        elif value_mode == _VALUES_POSITIONS:
+            encode = self.format.encode
+            counts = np.frombuffer(data, _LITTLE_UINT32, count, position).tolist()
+            flat = np.frombuffer(data, _LITTLE_UINT32, sum(counts), position + 4 * count).tolist()
+            values, cursor = [], 0
+            for size in counts:
+                values.append(encode(flat[cursor:cursor + size]))
+                cursor += size
+            self._values = tuple(values)
+        elif value_mode == _VALUES_FIXED:
+            size = self.format.fixed_value_size()
+            self._values = tuple(data[position + i * size:position + (i + 1) * size]
+                                 for i in range(count))
+        else:
+            lengths = np.frombuffer(data, _LITTLE_UINT32, count, position).tolist()
+            cursor = position + 4 * count
+            values = []
+            for size in lengths:
+                values.append(data[cursor:cursor + size])
+                cursor += size
+            self._values = tuple(values)
+
+
+# -- codec --------------------------------------------------------------------------------------
+
+
 class _FieldWriter(W3FieldWriter):
     def add_postings(self, schema, lengths, items):
-        # Block length bounds are not needed (see the module docstring): skip the look-ups.
-        return super().add_postings(schema, None, items)
+        by_term = getattr(items, "by_field", None)
+        if by_term is None:
+            # Block length bounds are not needed (see the module docstring): skip the look-ups.
+            return super().add_postings(schema, None, items)
+        for fieldname, terms in by_term():
+            self.start_field(fieldname, schema[fieldname])
+            for btext, (ids, weights, values) in terms:
+                self.start_term(btext)
+                self._postwriter.add_many(ids, weights, values)
+                self.finish_term()
+            self.finish_field()
+        return None
 
 
 class PortalCodec(W3Codec):
-    """Whoosh 3 codec without posting compression and without per-posting length look-ups."""
+    """Whoosh 3 files with packed posting blocks (see the module docstring)."""
+
+    length_stats = False
 
     def __init__(self, blocklimit: int = 128, compression: int = 0, inlinelimit: int = 1):
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
 
     def field_writer(self, storage, segment):
         return _FieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return PortalPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                    compression=0, inlinelimit=self._inlinelimit)
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            ids, weights, values = terminfo.inlined_postings()
+            return ListMatcher(ids, weights, values, format_, scorer=scorer, term=term,
+                               terminfo=terminfo)
+        offset, length = terminfo.extent()
+        return PortalLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)

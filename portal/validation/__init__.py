@@ -1,14 +1,25 @@
-"""Validation: data in, report out. Knows nothing of the app, the database or requests.
+"""Validation: data in, report out. The validators know nothing of the app, the database or
+requests; the app-facing modules around them store and show their reports.
 
-Entry points: ``validate_table`` (tabular), ``validate_datapackage`` / ``datapackage_to_dataset``
-/ ``dataset_to_datapackage`` (datapackage), ``validate_ocds`` (ocds); all return a
-``report.Report``. ``init_app(app)`` registers the CLI commands on a Flask app.
+Entry points of the core: ``validate_table`` (tabular), ``validate_datapackage`` /
+``datapackage_to_dataset`` / ``dataset_to_datapackage`` (datapackage), ``validate_ocds`` (ocds);
+all return a ``report.Report``. App side: ``services`` (reports per resource), ``runner``
+(background workers), ``listeners`` (catalog signals), ``publish`` (Data Package publishing),
+``views``, ``api`` and ``commands``. ``init_app(app)`` wires them into a Flask app.
 """
 
 
 def init_app(app) -> None:
-    """Register ``validate-file`` and ``standards`` on the app's command line."""
+    """Register the pages, the listener of catalog changes and the commands ``validate``,
+    ``validate-file`` and ``standards``."""
+    from portal.validation import listeners, views
     from portal.validation.cli import standards_group, validate_file_command
+    from portal.validation.commands import validate_command
+    from portal.validation.runner import resolve_mode
 
+    resolve_mode(app)  # a misspelt PORTAL_VALIDATION_MODE fails at start-up
+    views.init_app(app)
+    listeners.connect()
     app.cli.add_command(validate_file_command)
     app.cli.add_command(standards_group)
+    app.cli.add_command(validate_command)

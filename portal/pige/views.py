@@ -15,10 +15,11 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.auth import permissions
 from portal.catalog import error_pages
 from portal.catalog import services as catalog
 from portal.errors import NotFound
-from portal.pige import national, records
+from portal.pige import N_, national, records
 from portal.pige import services as pige
 from portal.pige.models import PlanVersion
 from portal.pige.refusals import PlanRefused, refuse, translate
@@ -43,7 +44,7 @@ def _date_field(name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise refuse(name, "invalid_date", "La fecha «%(value)s» no es válida (AAAA-MM-DD).",
+        raise refuse(name, "invalid_date", N_("La fecha «%(value)s» no es válida (AAAA-MM-DD)."),
                      value=value) from None
 
 
@@ -119,8 +120,8 @@ def _content_from_form() -> dict[str, Any]:
         data["content"] = json.loads(raw) if raw else None
     except json.JSONDecodeError as exc:
         raise refuse("content", "invalid_json",
-                     "El contenido no es JSON válido (línea %(line)s, columna %(column)s): "
-                     "%(reason)s.", line=exc.lineno, column=exc.colno, reason=exc.msg) from None
+                     N_("El contenido no es JSON válido (línea %(line)s, columna %(column)s): "
+                        "%(reason)s."), line=exc.lineno, column=exc.colno, reason=exc.msg) from None
     return data
 
 
@@ -132,10 +133,7 @@ def _form_page(template: str, status: int = 200, **context):
 @login_required
 def new(entity: str):
     found = catalog.get_entity(entity)
-    if not pige.is_officer(current_user, found.id):
-        from portal.auth import permissions
-
-        permissions.require(False)
+    permissions.require(pige.is_officer(current_user, found.id))
     values = {"title": "", "summary": "", "kind": "formulacion",
               "content": json.dumps({"lines": []}, indent=2)}
     if request.method == "POST":
@@ -156,8 +154,6 @@ def new(entity: str):
 @login_required
 def edit(entity: str, number: int):
     found = pige.get_version(entity, number)
-    from portal.auth import permissions
-
     permissions.require(pige.is_officer(current_user, found.plan.entity_id)
                         and pige.can_see_content(current_user, found))
     values = {"title": found.title, "summary": found.summary,
@@ -219,8 +215,6 @@ def move(entity: str, number: int):
 @login_required
 def report(entity: str, number: int, year: int):
     found = pige.get_version(entity, number)
-    from portal.auth import permissions
-
     permissions.require(pige.is_officer(current_user, found.plan.entity_id))
     if not pige.can_see_content(current_user, found):
         raise NotFound(_("El contenido de este plan no se publica: fue declarado confidencial "
@@ -249,7 +243,7 @@ def report(entity: str, number: int, year: int):
         return redirect(url_for("pige.version", entity=entity, number=number, year=year))
     if year not in pige.frame().plan.years:
         exc = refuse("year", "year_outside_period",
-                     "El año %(year)s está fuera del periodo del plan (%(start)s-%(end)s).",
+                     N_("El año %(year)s está fuera del periodo del plan (%(start)s-%(end)s)."),
                      year=year, start=pige.frame().plan.start_year,
                      end=pige.frame().plan.end_year)
         return _form_page("pige/report_form.html", REFUSED, version=found, year=year,

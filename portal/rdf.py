@@ -11,11 +11,42 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
-from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Namespace as _RdflibNamespace
 
-# Plain namespaces: rdflib's closed ones warn on terms newer than their copy (dcat:version).
+_TERMS: dict[str, URIRef] = {}
+
+
+class Namespace(_RdflibNamespace):
+    """An open namespace whose terms are made once and reused: rdflib builds (and validates) a
+    new URIRef on every attribute access, which dominates the cost of a large export. Terms
+    that clash with ``str`` methods (``format``, ``index``...) are read with ``NS["format"]``."""
+
+    def term(self, name: str) -> URIRef:
+        key = str.__add__(self, name)
+        found = _TERMS.get(key)
+        if found is None:
+            found = _TERMS[key] = URIRef(key)
+        return found
+
+    def __getitem__(self, key: str) -> URIRef:  # type: ignore[override]
+        return self.term(key)
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        found = self.term(name)
+        self.__dict__[name] = found  # next time a plain attribute: no __getattr__ call
+        return found
+
+
+# Open namespaces, also for RDF/RDFS/XSD: rdflib's closed ones are slow and warn on terms newer
+# than their copy (dcat:version).
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCT = Namespace("http://purl.org/dc/terms/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
@@ -31,6 +62,28 @@ SCHEMA = Namespace("http://schema.org/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 TIME = Namespace("http://www.w3.org/2006/time#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+RDF_TYPE = RDF.type
+
+
+class Lit(NamedTuple):
+    """A literal as exporters yield it: plain values, no parsing (rdflib's ``Literal`` parses
+    and normalises its lexical form, which costs more than the rest of an export). Turned into
+    a ``Literal`` only when added to a graph."""
+
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+
+def to_term(term: Any) -> Any:
+    if isinstance(term, Lit):
+        return Literal(term.value, lang=term.lang,
+                       datatype=URIRef(term.datatype) if term.datatype else None)
+    return term
+
+
+def add_triples(graph: Graph, triples: Iterable[Triple]) -> None:
+    graph.addN((s, p, to_term(o), graph) for s, p, o in triples)
 
 #: Authority tables of the EU Publications Office and the IANA media-type registry.
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
@@ -128,45 +181,47 @@ def _iri(iri: str) -> str:
     return _qname(iri) or f"<{iri.translate(_IRI_ESCAPES)}>"
 
 
-def _literal(literal: Literal) -> str:
-    text = f'"{str(literal).translate(_STRING_ESCAPES)}"'
-    if literal.language:
-        return f"{text}@{literal.language}"
-    if literal.datatype is not None and literal.datatype != XSD.string:
-        return f"{text}^^{_iri(str(literal.datatype))}"
+def _literal(literal: Any) -> str:
+    if isinstance(literal, Lit):
+        value, datatype, lang = literal
+    else:
+        value, datatype, lang = str(literal), literal.datatype, literal.language
+    text = f'"{value.translate(_STRING_ESCAPES)}"'
+    if lang:
+        return f"{text}@{lang}"
+    if datatype is not None and datatype != _XSD_STRING:
+        return f"{text}^^{_iri(str(datatype))}"
     return text
+
+
+_XSD_STRING = str(XSD.string)
 
 
 def _term(term: Any, subjects: dict, inline: set, indent: str) -> str:
     if isinstance(term, URIRef):
         return _iri(str(term))
-    if isinstance(term, Literal):
+    if isinstance(term, Lit | Literal):
         return _literal(term)
     if isinstance(term, BNode):
-        if term in inline:
-            body = _predicates(subjects.pop(term, []), subjects, inline, indent + "    ")
+        key = "_:" + str(term)
+        if key in inline:
+            entry = subjects.pop(key, None)
+            body = _predicates(entry[1], subjects, inline, indent + "    ") if entry else ""
             return f"[\n{indent}    {body}\n{indent}]" if body else "[]"
-        return f"_:{term}"
+        return key
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def _predicates(pairs: list, subjects: dict, inline: set, indent: str) -> str:
-    parts: list[str] = []
-    current = None
-    objects: list[str] = []
-    for predicate, obj in pairs:
-        if predicate != current:
-            if current is not None:
-                parts.append(f"{_predicate(current)} {', '.join(objects)}")
-            current, objects = predicate, []
-        objects.append(_term(obj, subjects, inline, indent))
-    if current is not None:
-        parts.append(f"{_predicate(current)} {', '.join(objects)}")
+def _predicates(predicates: dict, subjects: dict, inline: set, indent: str) -> str:
+    parts = [
+        f"{'a' if predicate == _RDF_TYPE else _iri(predicate)} "
+        f"{', '.join(_term(obj, subjects, inline, indent) for obj in objects)}"
+        for predicate, objects in predicates.items()
+    ]
     return f" ;\n{indent}".join(parts)
 
 
-def _predicate(predicate: URIRef) -> str:
-    return "a" if predicate == RDF.type else _iri(str(predicate))
+_RDF_TYPE = str(RDF_TYPE)
 
 
 def turtle_block(triples: Iterable[Triple]) -> str:
@@ -174,29 +229,42 @@ def turtle_block(triples: Iterable[Triple]) -> str:
 
     Blank nodes that are the object of exactly one triple are written inline, so fragments can
     be concatenated without relabelling; others keep their (globally unique) rdflib labels.
+    Terms are compared as plain strings: rdflib's own comparisons are slow.
     """
-    subjects: dict[Any, list] = {}
-    object_uses: dict[BNode, int] = {}
+    subjects: dict[str, tuple[Any, dict[str, list]]] = {}
+    object_uses: dict[str, int] = {}
     for s, p, o in triples:
-        subjects.setdefault(s, []).append((p, o))
+        key = "_:" + str(s) if isinstance(s, BNode) else str(s)
+        entry = subjects.get(key)
+        if entry is None:
+            entry = subjects[key] = (s, {})
+        predicate = str(p)
+        objects = entry[1].get(predicate)
+        if objects is None:
+            if predicate == _RDF_TYPE and entry[1]:
+                others = dict(entry[1])  # rdf:type goes first
+                entry[1].clear()
+                objects = entry[1][predicate] = []
+                entry[1].update(others)
+            else:
+                objects = entry[1][predicate] = []
+        objects.append(o)
         if isinstance(o, BNode):
-            object_uses[o] = object_uses.get(o, 0) + 1
-    inline = {node for node, uses in object_uses.items() if uses == 1 and node in subjects}
-    for pairs in subjects.values():
-        # Group by predicate while keeping rdf:type first; Python's sort is stable.
-        pairs.sort(key=lambda pair: (pair[0] != RDF.type, pair[0]))
+            object_key = "_:" + str(o)
+            object_uses[object_key] = object_uses.get(object_key, 0) + 1
+    inline = {key for key, uses in object_uses.items() if uses == 1 and key in subjects}
     out: list[str] = []
     while subjects:
-        subject = next(iter(subjects))
-        if subject in inline:
+        key = next(iter(subjects))
+        if key in inline:
             # Written inside its parent; move it behind so the parent comes first.
-            subjects[subject] = subjects.pop(subject)
-            if all(node in inline for node in subjects):
-                inline.discard(subject)  # a cycle of blank nodes: write it labelled
+            subjects[key] = subjects.pop(key)
+            if all(other in inline for other in subjects):
+                inline.discard(key)  # a cycle of blank nodes: write it labelled
             continue
-        pairs = subjects.pop(subject)
-        head = f"_:{subject}" if isinstance(subject, BNode) else _iri(str(subject))
-        out.append(f"{head} {_predicates(pairs, subjects, inline, '    ')} .\n\n")
+        subject, predicates = subjects.pop(key)
+        head = key if isinstance(subject, BNode) else _iri(key)
+        out.append(f"{head} {_predicates(predicates, subjects, inline, '    ')} .\n\n")
     return "".join(out)
 
 

@@ -25,7 +25,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from portal.catalog.codelists import codes
@@ -48,12 +48,17 @@ from portal.rdf import (
     IANA_MEDIA_TYPES,
     LOCN,
     OWL,
+    RDF,
+    RDFS,
     SCHEMA,
     SKOS,
     SPDX,
     TIME,
     VCARD,
+    XSD,
+    Lit,
     Triple,
+    to_term,
 )
 from portal.standards import load_standard
 
@@ -174,12 +179,17 @@ def _generic_license_triples(license_id: str) -> Iterator[Triple]:
     licence = get_license(license_id)
     node = BNode()
     yield node, RDF.type, DCT.LicenseDocument
-    yield node, DCT.identifier, Literal(licence.id)
-    yield node, RDFS.label, Literal(licence.title, lang=LANG)
+    yield node, DCT.identifier, Lit(licence.id)
+    yield node, RDFS.label, Lit(licence.title, None, LANG)
 
 
 def _media_type_uri(media_type: str) -> URIRef:
     return URIRef(IANA_MEDIA_TYPES + media_type.strip().lower())
+
+
+def _add(graph: Graph, triple: Triple) -> None:
+    subject, predicate, obj = triple
+    graph.add((subject, predicate, to_term(obj)))
 
 
 # --- references described once ----------------------------------------------------------------
@@ -203,7 +213,7 @@ def _concept(node: URIRef, label: str, scheme: URIRef, *classes: URIRef,
              lang: str = LANG) -> list[Triple]:
     triples: list[Triple] = [(node, RDF.type, SKOS.Concept)]
     triples += [(node, RDF.type, cls) for cls in classes]
-    triples.append((node, SKOS.prefLabel, Literal(label, lang=lang)))
+    triples.append((node, SKOS.prefLabel, Lit(label, None, lang)))
     triples.append((node, SKOS.inScheme, scheme))
     return triples
 
@@ -213,7 +223,7 @@ def _wkt_box(box: list[float]) -> tuple[Literal, Literal]:
     polygon = (f"POLYGON(({west} {south}, {east} {south}, {east} {north}, {west} {north}, "
                f"{west} {south}))")
     centre = f"POINT({round((west + east) / 2, 2)} {round((south + north) / 2, 2)})"
-    return Literal(polygon, datatype=GSP.wktLiteral), Literal(centre, datatype=GSP.wktLiteral)
+    return Lit(polygon, GSP.wktLiteral), Lit(centre, GSP.wktLiteral)
 
 
 @cache
@@ -224,7 +234,7 @@ def vocabulary(base_url: str) -> dict[URIRef, tuple[Triple, ...]]:
     themes = vocab["data_themes"]
     theme_scheme = URIRef(themes["scheme"])
     found[theme_scheme] = [(theme_scheme, RDF.type, SKOS.ConceptScheme),
-                           (theme_scheme, DCT.title, Literal(themes["title"], lang="en"))]
+                           (theme_scheme, DCT.title, Lit(themes["title"], None, "en"))]
     for code, label in themes["items"].items():
         found[EU_DATA_THEME[code]] = _concept(EU_DATA_THEME[code], label, theme_scheme)
     frequency_scheme = URIRef(str(EU_FREQUENCY).rstrip("/"))
@@ -238,14 +248,14 @@ def vocabulary(base_url: str) -> dict[URIRef, tuple[Triple, ...]]:
     spatial_scheme = spatial_scheme_uri(base_url)
     found[spatial_scheme] = [
         (spatial_scheme, RDF.type, SKOS.ConceptScheme),
-        (spatial_scheme, DCT.title, Literal("Cobertura geográfica: Bolivia y sus departamentos",
+        (spatial_scheme, DCT.title, Lit("Cobertura geográfica: Bolivia y sus departamentos",
                                             lang=LANG)),
     ]
     for code, item in codes("spatial").items():
         node = spatial_uri(code, base_url)
         scheme = URIRef(str(EU_COUNTRY).rstrip("/")) if code == "BO" else spatial_scheme
         triples = _concept(node, item["label"], scheme, DCT.Location)
-        triples.append((node, SKOS.notation, Literal(code)))
+        triples.append((node, SKOS.notation, Lit(code)))
         if code in _spatial_boxes():
             bbox, centroid = _wkt_box(_spatial_boxes()[code])
             triples += [(node, DCAT.bbox, bbox), (node, DCAT.centroid, centroid)]
@@ -270,8 +280,8 @@ def vocabulary(base_url: str) -> dict[URIRef, tuple[Triple, ...]]:
             continue
         node = URIRef(licence.url)
         triples = [(node, RDF.type, DCT.LicenseDocument),
-                   (node, DCT.identifier, Literal(licence.id)),
-                   (node, RDFS.label, Literal(licence.title, lang=LANG))]
+                   (node, DCT.identifier, Lit(licence.id)),
+                   (node, RDFS.label, Lit(licence.title, None, LANG))]
         kind = licence_types["by_license"].get(licence.id)
         if kind:
             triples.append((node, DCT.type, URIRef(licence_types["base_uri"] + kind)))
@@ -283,10 +293,10 @@ def vocabulary(base_url: str) -> dict[URIRef, tuple[Triple, ...]]:
     for item in load_standard("dcat/file-types.json")["items"]:
         node = EU_FILE_TYPE[item["eu"]]
         found[node] = [(node, RDF.type, DCT.MediaTypeOrExtent),
-                       (node, RDFS.label, Literal(item["format"]))]
+                       (node, RDFS.label, Lit(item["format"]))]
         media = _media_type_uri(item["media_type"])
         found[media] = [(media, RDF.type, DCT.MediaType),
-                        (media, RDFS.label, Literal(item["media_type"]))]
+                        (media, RDFS.label, Lit(item["media_type"]))]
     found[SHA256] = [(SHA256, RDF.type, SPDX.ChecksumAlgorithm)]
     return {node: tuple(triples) for node, triples in found.items()}
 
@@ -332,24 +342,24 @@ def theme_scheme_triples(base_url: str) -> Iterator[Triple]:
     if has_app_context():
         title = current_app.config.get("PORTAL_SITE_TITLE") or title
     yield scheme, RDF.type, SKOS.ConceptScheme
-    yield scheme, DCT.title, Literal(f"Temas de {title}", lang=LANG)
+    yield scheme, DCT.title, Lit(f"Temas de {title}", None, LANG)
 
 
 def theme_triples(theme: Theme, base_url: str) -> Iterator[Triple]:
     node = theme_uri(theme.name, base_url)
     yield node, RDF.type, SKOS.Concept
-    yield node, SKOS.prefLabel, Literal(theme.title, lang=LANG)
+    yield node, SKOS.prefLabel, Lit(theme.title, None, LANG)
     yield node, SKOS.inScheme, theme_scheme_uri(base_url)
-    yield node, SKOS.notation, Literal(theme.name)
+    yield node, SKOS.notation, Lit(theme.name)
     if theme.description:
-        yield node, SKOS.definition, Literal(theme.description, lang=LANG)
+        yield node, SKOS.definition, Lit(theme.description, None, LANG)
     if theme.eu_theme in _vocabularies()["data_themes"]["items"]:
         yield node, SKOS.closeMatch, EU_DATA_THEME[theme.eu_theme]
 
 
 def theme_to_rdf(theme: Theme, graph: Graph, base_url: str) -> URIRef:
     for triple in theme_triples(theme, base_url):
-        graph.add(triple)
+        _add(graph, triple)
     return theme_uri(theme.name, base_url)
 
 
@@ -366,7 +376,7 @@ def publisher_triples(entity: Entity, base_url: str) -> Iterator[Triple]:
     node = entity_uri(entity.name, base_url)
     yield node, RDF.type, FOAF.Agent
     yield node, RDF.type, FOAF.Organization
-    yield node, FOAF.name, Literal(entity.title, lang=LANG)
+    yield node, FOAF.name, Lit(entity.title, None, LANG)
     kind = publisher_type(entity.kind)
     if kind is not None:
         yield node, DCT.type, kind
@@ -379,10 +389,10 @@ def publisher_triples(entity: Entity, base_url: str) -> Iterator[Triple]:
 def publisher_to_rdf(entity: Entity, graph: Graph, base_url: str) -> URIRef:
     seen: set = set()
     for triple in publisher_triples(entity, base_url):
-        graph.add(triple)
+        _add(graph, triple)
         if triple[1] == DCT.type:
             for described in _describe_iri(triple[2], base_url, seen):
-                graph.add(described)
+                _add(graph, described)
     return entity_uri(entity.name, base_url)
 
 
@@ -419,7 +429,7 @@ def contact_point_triples(name: str, email: str) -> Iterator[Triple]:
     node = BNode()
     yield node, RDF.type, VCARD.Kind
     if name:
-        yield node, VCARD.fn, Literal(name)
+        yield node, VCARD.fn, Lit(name)
     if email:
         yield node, VCARD.hasEmail, URIRef(f"mailto:{email}")
 
@@ -429,7 +439,7 @@ def contact_point_to_rdf(dataset: Dataset, graph: Graph) -> BNode | None:
         return None
     triples = list(contact_point_triples(dataset.contact_name, dataset.contact_email))
     for triple in triples:
-        graph.add(triple)
+        _add(graph, triple)
     return triples[0][0]
 
 
@@ -448,8 +458,8 @@ def contact_point_from_rdf(graph: Graph, node: Node) -> dict[str, str]:
 
 def _date_literal(value: date | datetime) -> Literal:
     if isinstance(value, datetime):
-        return Literal(value.replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
-    return Literal(value.isoformat(), datatype=XSD.date)
+        return Lit(value.replace(microsecond=0).isoformat(), XSD.dateTime)
+    return Lit(value.isoformat(), XSD.date)
 
 
 def dataset_triples(dataset: Dataset, base_url: str,
@@ -458,14 +468,14 @@ def dataset_triples(dataset: Dataset, base_url: str,
     refs = refs if refs is not None else References()
     node = dataset_uri(dataset.name, base_url)
     yield node, RDF.type, DCAT.Dataset
-    yield node, DCT.title, Literal(dataset.title, lang=LANG)
+    yield node, DCT.title, Lit(dataset.title, None, LANG)
     # dct:description is mandatory in DCAT-AP: a dataset without one is described by its title.
-    yield node, DCT.description, Literal(dataset.description or dataset.title, lang=LANG)
+    yield node, DCT.description, Lit(dataset.description or dataset.title, None, LANG)
     if dataset.entity is not None:
         refs.entities[dataset.entity.id] = dataset.entity
         yield node, DCT.publisher, entity_uri(dataset.entity.name, base_url)
     for tag in dataset.tags:
-        yield node, DCAT.keyword, Literal(tag.name, lang=LANG)
+        yield node, DCAT.keyword, Lit(tag.name, None, LANG)
     eu_themes = _vocabularies()["data_themes"]["items"]
     for theme in dataset.themes:
         refs.themes[theme.id] = theme
@@ -515,9 +525,9 @@ def dataset_triples(dataset: Dataset, base_url: str,
         yield node, DCAT.landingPage, page
         yield page, RDF.type, FOAF.Document
     if dataset.version:
-        yield node, DCAT.version, Literal(dataset.version)
+        yield node, DCAT.version, Lit(dataset.version)
     if dataset.identifier:
-        yield node, DCT.identifier, Literal(dataset.identifier)
+        yield node, DCT.identifier, Lit(dataset.identifier)
     if dataset.issued:
         yield node, DCT.issued, _date_literal(dataset.issued)
     if dataset.modified:
@@ -531,9 +541,9 @@ def dataset_to_rdf(dataset: Dataset, graph: Graph, base_url: str) -> URIRef:
     """Add a self-contained description of ``dataset`` to ``graph``; return its node."""
     refs = References()
     for triple in dataset_triples(dataset, base_url, refs):
-        graph.add(triple)
+        _add(graph, triple)
     for triple in references_triples(refs, base_url):
-        graph.add(triple)
+        _add(graph, triple)
     return dataset_uri(dataset.name, base_url)
 
 
@@ -601,9 +611,9 @@ def distribution_triples(resource: Resource, dataset: Dataset, base_url: str,
     node = distribution_uri(dataset.name, resource.id, base_url)
     yield node, RDF.type, DCAT.Distribution
     if resource.name:
-        yield node, DCT.title, Literal(resource.name, lang=LANG)
+        yield node, DCT.title, Lit(resource.name, None, LANG)
     if resource.description:
-        yield node, DCT.description, Literal(resource.description, lang=LANG)
+        yield node, DCT.description, Lit(resource.description, None, LANG)
     # DCAT-AP 3.0.0's shapes (those of ckanext-dcat) want the URLs typed rdfs:Resource.
     if resource.is_upload:
         url = URIRef(download_url(dataset.name, resource, base_url))
@@ -621,7 +631,7 @@ def distribution_triples(resource: Resource, dataset: Dataset, base_url: str,
         extent = BNode()
         yield node, DCT["format"], extent
         yield extent, RDF.type, DCT.MediaTypeOrExtent
-        yield extent, RDFS.label, Literal(resource.format)
+        yield extent, RDFS.label, Lit(resource.format)
     if resource.media_type:
         media = _media_type_uri(resource.media_type)
         refs.iris.add(media)
@@ -639,14 +649,14 @@ def distribution_triples(resource: Resource, dataset: Dataset, base_url: str,
     refs.iris.add(availability)
     yield node, DCATAP.availability, availability
     if resource.size is not None and resource.size >= 0:
-        yield node, DCAT.byteSize, Literal(str(resource.size), datatype=XSD.nonNegativeInteger)
+        yield node, DCAT.byteSize, Lit(str(resource.size), XSD.nonNegativeInteger)
     if resource.sha256:
         checksum = BNode()
         yield node, SPDX.checksum, checksum
         yield checksum, RDF.type, SPDX.Checksum
         yield checksum, SPDX.algorithm, SHA256
         refs.iris.add(SHA256)
-        yield checksum, SPDX.checksumValue, Literal(resource.sha256, datatype=XSD.hexBinary)
+        yield checksum, SPDX.checksumValue, Lit(resource.sha256, XSD.hexBinary)
     schema_url = _schema_url(resource.schema)
     if schema_url:
         yield node, DCT.conformsTo, URIRef(schema_url)
@@ -666,9 +676,9 @@ def _schema_url(schema: Any) -> str:
 def distribution_to_rdf(resource: Resource, graph: Graph, base_url: str) -> URIRef:
     refs = References()
     for triple in distribution_triples(resource, resource.dataset, base_url, refs):
-        graph.add(triple)
+        _add(graph, triple)
     for triple in references_triples(refs, base_url):
-        graph.add(triple)
+        _add(graph, triple)
     return distribution_uri(resource.dataset.name, resource.id, base_url)
 
 
@@ -717,8 +727,8 @@ def catalog_triples(base_url: str, *, title: str, publisher: Entity | None = Non
     settings = _catalog_settings()
     node = catalog_uri(base_url)
     yield node, RDF.type, DCAT.Catalog
-    yield node, DCT.title, Literal(title, lang=LANG)
-    yield node, DCT.description, Literal(settings["description"], lang=LANG)
+    yield node, DCT.title, Lit(title, None, LANG)
+    yield node, DCT.description, Lit(settings["description"], None, LANG)
     if publisher is None:
         publisher = Entity(**settings["publisher"])
     refs.entities[publisher.id or publisher.name] = publisher
@@ -755,13 +765,13 @@ def catalog_to_rdf(graph: Graph, base_url: str, *, title: str,
     node = catalog_uri(base_url)
     for triple in catalog_triples(base_url, title=title, publisher=publisher, issued=issued,
                                   modified=modified, refs=refs):
-        graph.add(triple)
+        _add(graph, triple)
     for dataset in datasets:
         graph.add((node, DCAT.dataset, dataset_uri(dataset.name, base_url)))
         for triple in dataset_triples(dataset, base_url, refs):
-            graph.add(triple)
+            _add(graph, triple)
     for triple in references_triples(refs, base_url):
-        graph.add(triple)
+        _add(graph, triple)
     return node
 
 

@@ -11,14 +11,24 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import current_app
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from sqlalchemy import func, select
 
 from portal import db
 from portal.catalog import dcat, services
 from portal.catalog.models import Dataset, Entity
 from portal.feeds.queries import FeedQuery, Page
-from portal.rdf import DCAT, HYDRA, PREFIXES, Triple, bind_prefixes, turtle_document
+from portal.rdf import (
+    DCAT,
+    HYDRA,
+    PREFIXES,
+    RDF,
+    XSD,
+    Triple,
+    add_triples,
+    bind_prefixes,
+    turtle_document,
+)
 
 JSONLD_CONTEXT = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
@@ -101,8 +111,7 @@ def serialize(triples: list[Triple], ext: str) -> str:
     if ext == "ttl":
         return turtle_document(triples)
     graph = bind_prefixes(Graph())
-    for triple in triples:
-        graph.add(triple)
+    add_triples(graph, triples)
     if ext == "jsonld":
         return graph.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True)
     return graph.serialize(format="xml")

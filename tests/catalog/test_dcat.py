@@ -46,7 +46,7 @@ def test_serialised_catalog_still_conforms(fmt):
 
 
 def test_streaming_turtle_writer_gives_the_same_graph():
-    from portal.rdf import turtle_document
+    from portal.rdf import add_triples, turtle_document
 
     build_catalog()
     datasets = list(services.datasets_with_resources(services.public_datasets_query()))
@@ -57,8 +57,7 @@ def test_streaming_turtle_writer_gives_the_same_graph():
     triples += list(dcat.references_triples(refs, BASE))
     written = Graph().parse(data=turtle_document(triples), format="turtle")
     expected = Graph()
-    for triple in triples:
-        expected.add(triple)
+    add_triples(expected, triples)
     from rdflib.compare import isomorphic
 
     assert len(written) == len(expected)

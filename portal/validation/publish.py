@@ -135,7 +135,11 @@ def stage_package(files: list[tuple[str, BinaryIO]], actor) -> StagedPackage:
             else:
                 _place_files(package, descriptor)
         if descriptor is not None:
-            report = validate_datapackage(descriptor)
+            refused = _refused_urls(descriptor)
+            if refused:
+                report.errors.extend(refused)
+            else:
+                report = validate_datapackage(descriptor)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -237,6 +241,28 @@ def _place_files(package: Path, descriptor: Path) -> None:
             if not target.exists() and source.is_file():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.move(source, target)
+
+
+def _refused_urls(descriptor: Path) -> list:
+    """Errors for the remote files and schemas of the package that point at private or local
+    addresses: frictionless would read them while validating."""
+    from portal.validation.services import refused_url
+
+    try:
+        data = json.loads(descriptor.read_text("utf-8"))
+    except (OSError, ValueError):
+        return []  # frictionless reports the broken descriptor
+    urls = []
+    for resource in (data.get("resources") or []) if isinstance(data, dict) else []:
+        if not isinstance(resource, dict):
+            continue
+        paths = resource.get("path")
+        for value in [*(paths if isinstance(paths, list) else [paths]),
+                      resource.get("schema"), resource.get("dialect")]:
+            if isinstance(value, str) and "://" in value:
+                urls.append(value)
+    problems = [refused_url(url) for url in dict.fromkeys(urls)]
+    return [problem for problem in problems if problem is not None]
 
 
 def _inside(path: str) -> bool:

@@ -295,11 +295,14 @@ def check_resource(resource: Resource) -> Report | None:
             validator = "ocds" if fmt in OCDS_FORMATS | JSON_FORMATS else "tabular"
             return Report(validator=validator, validator_version="", errors=[problem])
         kind = route(fmt, path)
+        schema = schema_reference(resource) if kind == "table" else None
+        refused = refused_url(schema, "schema-error") if isinstance(schema, str) else None
+        if refused is not None:
+            return Report(validator="tabular", validator_version="", errors=[refused])
         if kind == "ocds":
             report = validate_ocds(path, name=name)
         elif kind == "table":
-            report = validate_table(path, schema=schema_reference(resource), format=fmt.lower(),
-                                    name=name)
+            report = validate_table(path, schema=schema, format=fmt.lower(), name=name)
         else:
             return None
     for task in report.tasks:  # never show where the server keeps its files
@@ -325,6 +328,22 @@ def _holds_ocds(path: Path) -> bool:
     except OSError:
         return False
     return looks_like_ocds(head.lstrip(b"\xef\xbb\xbf \t\r\n"))
+
+
+def refused_url(url: str, error_type: str = "scheme-error") -> ReportError | None:
+    """An error when ``url`` is http(s) but points at a private or local address (the same
+    rule as harvesting, ``PORTAL_HARVEST_ALLOWED_NETWORKS``); ``None`` when it may be read."""
+    if not url.startswith(("http://", "https://")):
+        return None
+    from portal.harvest.fetch import Fetcher, FetchError, FetchPolicy
+
+    try:
+        with Fetcher(FetchPolicy.from_config(current_app.config)) as fetcher:
+            fetcher.check_url(url)
+    except FetchError as exc:
+        return make_error(error_type, _l("No se puede leer %(url)s: %(error)s", url=url,
+                                         error=exc.message), note=exc.type)
+    return None
 
 
 @contextmanager

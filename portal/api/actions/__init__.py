@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 
 MODULES = ("site", "datasets", "resources", "organizations", "groups", "users", "activity",
-           "portal.pige.api", "portal.harvest.api")
+           "portal.pige.api", "portal.harvest.api", "portal.validation.api")
 
 
 def load() -> None:

@@ -153,6 +153,7 @@ class WhooshBackend(SearchBackend):
             for fieldname in TEXT_FIELD_BOOSTS:
                 leaf.arrays.lengths(leaf.reader, fieldname)
             leaf.arrays.postings(leaf.reader, "private", "1")
+        view.rank(_SORT_COLUMNS["name"])
         for fieldname in facet_fields:
             view.facet_map(fieldname)
 
@@ -262,7 +263,10 @@ class WhooshBackend(SearchBackend):
     def _run(self, query: SearchQuery, parsed: wq.Query) -> SearchResult:
         view = self._current_view()
         facet_totals: dict[str, np.ndarray] = {}
-        docnums, scores, keys = [], [], {key.field: [] for key in query.sort}
+        # The name breaks the remaining ties, so the order does not depend on how the index was
+        # built (segments, document numbers): pages stay stable across a rebuild.
+        sort = (*query.sort, SortKey("name"))
+        docnums, scores, keys = [], [], {key.field: [] for key in sort}
         for position, leaf in enumerate(view.leaves):
             mask, leaf_scores = evaluate(parsed, leaf, view.stats)
             mask = mask & leaf.live & self._visible(leaf, query)
@@ -282,15 +286,15 @@ class WhooshBackend(SearchBackend):
             matched = np.flatnonzero(mask)
             docnums.append(matched + leaf.offset)
             scores.append(leaf_scores[matched])
-            for key in query.sort:
-                if key.field in ("metadata_modified", "metadata_created"):
-                    column = leaf.arrays.numbers(leaf.reader, key.field)
-                    keys[key.field].append(column[matched])
-                elif key.field in ("title", "name"):
-                    keys[key.field].append(view.rank(_SORT_COLUMNS[key.field])[position][matched])
+            for field in keys:
+                if field in ("metadata_modified", "metadata_created"):
+                    column = leaf.arrays.numbers(leaf.reader, field)
+                    keys[field].append(column[matched])
+                elif field in ("title", "name"):
+                    keys[field].append(view.rank(_SORT_COLUMNS[field])[position][matched])
         all_docs = np.concatenate(docnums) if docnums else np.zeros(0, dtype=np.int64)
         all_scores = np.concatenate(scores) if scores else np.zeros(0, dtype=np.float32)
-        page = self._page(query, all_docs, all_scores, keys)
+        page = self._page(query, sort, all_docs, all_scores, keys)
         hits = self._hits(view, parsed, page, all_docs, all_scores, query.highlight)
         facets = {
             fieldname: self._facet_counts(view, fieldname, facet_totals.get(fieldname), query)
@@ -299,13 +303,13 @@ class WhooshBackend(SearchBackend):
         return SearchResult(count=len(all_docs), hits=hits, facets=facets)
 
     @staticmethod
-    def _page(query: SearchQuery, docs: np.ndarray, scores: np.ndarray, keys) -> np.ndarray:
-        """Positions (into ``docs``) of the requested page, in the requested order."""
+    def _page(query: SearchQuery, sort, docs: np.ndarray, scores: np.ndarray, keys) -> np.ndarray:
+        """Positions (into ``docs``) of the requested page, in the order of ``sort``."""
         if query.start >= len(docs) or query.rows == 0:
             return np.zeros(0, dtype=np.int64)
-        # np.lexsort sorts by the last key first; document order breaks the remaining ties.
-        columns = [docs]
-        for key in reversed(query.sort):
+        # np.lexsort sorts by the last key first.
+        columns = []
+        for key in reversed(sort):
             if key.field == "score":
                 values = scores.astype(np.float64)
             else:

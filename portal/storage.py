@@ -20,6 +20,7 @@ from typing import BinaryIO, Protocol
 
 import filetype
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 
 from portal.errors import ValidationError
 
@@ -79,9 +80,9 @@ class LocalStorage:
         name = safe_filename(filename)
         ext = name.rpartition(".")[2] if "." in name else ""
         if ext in self.forbidden:
-            raise ValidationError(
-                {"upload": [f"No se permiten archivos .{ext} por seguridad."]}
-            )
+            raise ValidationError({"upload": [
+                str(_l("No se permiten archivos .%(ext)s por seguridad.")) % {"ext": ext}
+            ]})
         folder = self.root / prefix
         folder.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
@@ -94,15 +95,15 @@ class LocalStorage:
                     size += len(chunk)
                     if size > self.max_bytes:
                         raise ValidationError({"upload": [
-                            f"El archivo supera el tamaño máximo permitido de "
-                            f"{self.max_bytes // (1024 * 1024)} MB."
+                            str(_l("El archivo supera el tamaño máximo permitido de %(mb)s MB."))
+                            % {"mb": self.max_bytes // (1024 * 1024)}
                         ]})
                     if len(head) < 8192:
                         head += chunk[: 8192 - len(head)]
                     digest.update(chunk)
                     out.write(chunk)
             if size == 0:
-                raise ValidationError({"upload": ["El archivo está vacío."]})
+                raise ValidationError({"upload": [str(_l("El archivo está vacío."))]})
             key = f"{prefix}/{name}"
             os.replace(tmp, self.root / key)
         except BaseException:

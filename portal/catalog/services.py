@@ -18,6 +18,7 @@ from portal import db, signals
 from portal.activity import services as activity
 from portal.auth import permissions
 from portal.catalog.licenses import get_license
+from portal.catalog.messages import localise
 from portal.catalog.models import Dataset, Entity, Resource, Tag, Theme
 from portal.catalog.schemas import DatasetSchema, EntitySchema, ResourceSchema, ThemeSchema
 from portal.db import new_id, on_commit, on_rollback, unit_of_work, utcnow
@@ -52,7 +53,9 @@ def _flatten(messages: dict) -> dict[str, list[str]]:
             for sub_key, sub_value in _flatten(value).items():
                 flat.setdefault(str(key), []).extend(f"{sub_key}: {m}" for m in sub_value)
         else:
-            flat[str(key)] = [str(m) for m in value]
+            # A validator may raise one message rather than a list of them.
+            values = value if isinstance(value, list | tuple) else [value]
+            flat[str(key)] = [localise(m) for m in values]
     return flat
 
 
@@ -89,7 +92,8 @@ def get_resource(resource_id: str) -> Resource:
 
 
 def read_dataset(ref: str, actor) -> Dataset:
-    """A dataset the actor may see; private ones look missing to others, as in CKAN."""
+    """A dataset the actor may see. Deleted ones look missing; a private one raises
+    ``NotAuthorized``, as CKAN's ``package_show`` does (pages turn it into a 404)."""
     dataset = get_dataset(ref)
     if not permissions.can_read_dataset(actor, dataset):
         if dataset.is_public or dataset.state == "deleted":

@@ -40,11 +40,6 @@ NEW_DATASET = {
     "modified": "",
 }
 
-#: catalog.services._flatten turns a lazy (translatable) message raised by a schema validator into
-#: a list of its characters, so the page shows "N o   e s ..." (reported to the lead; remove this
-#: marker once fixed).
-LAZY_MESSAGES_BUG = pytest.mark.xfail(
-    reason="services._flatten splits lazy validator messages into characters", strict=False)
 
 
 def text(response) -> str:
@@ -180,11 +175,9 @@ def test_editor_creates_a_dataset_through_the_form(app, catalog, login):
         ({"name": "Con Espacios"}, "name", "minúsculas sin tildes"),
         ({"license_id": "CC-BY-NC-4.0"}, "license_id", "licencia abierta"),
         pytest.param({"contact_email": "no-es-correo"}, "contact_email",
-                     "No es un correo electrónico válido", marks=LAZY_MESSAGES_BUG),
-        pytest.param({"temporal_end": "2023-01-01"}, "temporal_end", "no puede ser anterior",
-                     marks=LAZY_MESSAGES_BUG),
-        pytest.param({"landing_page": "ftp://x"}, "landing_page", "http://",
-                     marks=LAZY_MESSAGES_BUG),
+                     "No es un correo electrónico válido"),
+        pytest.param({"temporal_end": "2023-01-01"}, "temporal_end", "no puede ser anterior",),
+        pytest.param({"landing_page": "ftp://x"}, "landing_page", "http://",),
         ({"issued": "ayer"}, "issued", "</span> "),
     ],
 )

@@ -307,16 +307,23 @@ class WhooshBackend(SearchBackend):
         """Positions (into ``docs``) of the requested page, in the order of ``sort``."""
         if query.start >= len(docs) or query.rows == 0:
             return np.zeros(0, dtype=np.int64)
-        # np.lexsort sorts by the last key first.
-        columns = []
-        for key in reversed(sort):
+        columns = []  # ascending sort values, first key first
+        for key in sort:
             if key.field == "score":
                 values = scores.astype(np.float64)
             else:
                 values = np.concatenate(keys[key.field]).astype(np.float64)
             columns.append(-values if key.descending else values)
-        order = np.lexsort(columns)
-        return order[query.start:query.start + query.rows]
+        wanted = query.start + query.rows
+        candidates = np.arange(len(docs))
+        if len(docs) > 4 * wanted:
+            # Only documents whose first key is within the first ``wanted`` can be on the page:
+            # sort those (ties included) instead of every match.
+            threshold = np.partition(columns[0], wanted - 1)[wanted - 1]
+            candidates = np.flatnonzero(columns[0] <= threshold)
+        # np.lexsort sorts by the last key first.
+        order = np.lexsort([column[candidates] for column in reversed(columns)])
+        return candidates[order[query.start:wanted]]
 
     def _hits(self, view: _View, parsed, page, docs, scores, with_highlights) -> tuple[Hit, ...]:
         searcher = view.searcher

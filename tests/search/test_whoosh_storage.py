@@ -10,7 +10,7 @@ from whoosh import index
 from whoosh import query as wq
 
 from portal.search.analysis import words
-from portal.search.backend import SearchQuery
+from portal.search.backend import SearchQuery, SortKey
 from portal.search.whoosh_arrays import read_postings
 from portal.search.whoosh_backend import WhooshBackend
 from portal.search.whoosh_codec import PortalLeafMatcher
@@ -118,3 +118,13 @@ def test_exact_fields_and_deletions_on_packed_blocks(built):
         assert searcher.doc_count() == 700
         assert len(list(searcher.documents(organization="entidad-3"))) == 100
         assert searcher.search(wq.Term("tags", "agua"), limit=None).scored_length() > 0
+
+
+@pytest.mark.parametrize("sort", [(), (SortKey("title"),), (SortKey("metadata_modified", True),)])
+def test_small_pages_of_a_large_match_follow_the_full_order(built, sort):
+    engine = built[2]
+    options = {"sort": sort} if sort else {}
+    full = engine.search(SearchQuery(q="agua OR riego OR municipio", rows=700, **options)).ids
+    paged = [hit for start in range(0, 70, 7) for hit in engine.search(
+        SearchQuery(q="agua OR riego OR municipio", start=start, rows=7, **options)).ids]
+    assert paged == full[:70]

@@ -357,10 +357,11 @@ class DatabaseWriter:
     def _same_identifier(self, item: RemoteItem, identifier: str) -> Dataset | None:
         """A dataset that already carries this ``dct:identifier``: adopt it when it came from
         this source and no other item of it owns it; otherwise skip (no duplicate)."""
-        found = db.session.scalars(select(Dataset).where(Dataset.identifier == identifier)
-                                   .order_by(Dataset.state == "deleted")).first()
-        if found is None:
+        found_id = db.session.scalar(select(Dataset.id).where(Dataset.identifier == identifier)
+                                     .order_by(Dataset.state == "deleted").limit(1))
+        if found_id is None:
             return None
+        found = db.session.get(Dataset, found_id)
         origin = (found.extras or {}).get("harvest_source")
         owner = self.owner_of.get(found.id)
         if origin == self.source.name and owner in (None, item.remote_id):

@@ -56,7 +56,11 @@ def fingerprint(app) -> dict[str, list]:
 
 
 def test_matrix_covers_every_write_action(app):
-    assert set(MATRIX) == {action.name for action in registry.actions() if action.write}
+    """Every write action of the API's own modules; the domains that register actions of their
+    own (validation, harvest, PIGE) test their authorization with them."""
+    own = {action.name for action in registry.actions()
+           if action.write and action.func.__module__.startswith("portal.api.actions.")}
+    assert set(MATRIX) == own
 
 
 @pytest.mark.parametrize("role", ROLES)

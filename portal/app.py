@@ -21,7 +21,6 @@ DOMAINS = (
     "portal.catalog",
     "portal.feeds",
     "portal.pige",
-    "portal.api",
     "portal.demo",
     "portal.validation",
     "portal.api",

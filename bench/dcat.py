@@ -48,7 +48,7 @@ EU_THEMES = ("AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "SOCI", "TE
 FORMATS = (("CSV", "text/csv"), ("XLSX", ""), ("JSON", "application/json"), ("PDF", ""))
 SPATIAL = ("BO", "BO-L", "BO-C", "BO-S", "BO-H", "BO-O", "BO-P", "BO-T", "BO-B", "BO-N")
 FREQUENCIES = ("ANNUAL", "MONTHLY", "QUARTERLY", "IRREG")
-LICENSES = ("CC-BY-4.0", "CC0-1.0", "ODbL-1.0")
+LICENSES = ("CC-BY-4.0", "CC0-1.0", "ODC-ODbL-1.0")
 CHUNK = 5000
 
 

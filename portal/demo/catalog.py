@@ -33,7 +33,7 @@ THEME_FIELDS = ("name", "title", "description", "eu_theme")
 #: Licences of the demo and how often an entity adopts each one.
 LICENSE_WEIGHTS = (
     ("CC-BY-4.0", 0.78), ("CC0-1.0", 0.06), ("CC-BY-SA-4.0", 0.05), ("ODC-BY-1.0", 0.06),
-    ("ODbL-1.0", 0.05),
+    ("ODC-ODbL-1.0", 0.05),
 )
 
 #: Extras key listing the files made invalid on purpose: ``{filename: [error type]}``.

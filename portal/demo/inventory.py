@@ -741,7 +741,7 @@ FAMILIES: list[Family] = [
             ("Termoeléctrica", 2.0), ("Hidroeléctrica", 1.0), ("Eólica", 0.2), ("Solar", 0.12),
             ("Biomasa", 0.05),
         ), amount("energia_gwh", "Energía generada", 390, 0.04, "GWh", decimals=1), monthly=True),
-        each_year(2023, 2025), "Ministerio de Hidrocarburos y Energías", license_id="ODbL-1.0",
+        each_year(2023, 2025), "Ministerio de Hidrocarburos y Energías", license_id="ODC-ODbL-1.0",
     ),
     Family(
         "PATR", ("minculturas",), "Bienes del patrimonio cultural declarados por departamento "

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import lazy_gettext as _l
 
 from portal.catalog.codelists import codes
-from portal.catalog.licenses import licenses
+from portal.catalog.licenses import find_license
 from portal.catalog.models import ACCESS_RIGHTS
 from portal.catalog.schemas import SLUG
 from portal.errors import PortalError
@@ -24,38 +24,6 @@ PROVENANCE_KEYS = ("harvest_source", "harvest_remote_id", "harvest_remote_url", 
 URL_RE = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-#: Licence ids used by CKAN, Data Packages and others -> ours.
-LICENSE_ALIASES = {
-    "cc-by": "CC-BY-4.0", "cc-by-4.0": "CC-BY-4.0", "cc-by-3.0": "CC-BY-3.0",
-    "cc-by-sa": "CC-BY-SA-4.0", "cc-by-sa-4.0": "CC-BY-SA-4.0",
-    "cc-zero": "CC0-1.0", "cc0": "CC0-1.0", "cc0-1.0": "CC0-1.0",
-    "cc-nc": "CC-BY-NC-4.0", "cc-by-nc-4.0": "CC-BY-NC-4.0",
-    "odc-by": "ODC-BY-1.0", "odc-by-1.0": "ODC-BY-1.0",
-    "odc-odbl": "ODbL-1.0", "odbl": "ODbL-1.0", "odc-odbl-1.0": "ODbL-1.0", "odbl-1.0": "ODbL-1.0",
-    "odc-pddl": "PDDL-1.0", "pddl": "PDDL-1.0", "odc-pddl-1.0": "PDDL-1.0",
-    "uk-ogl": "OGL-UK-3.0", "ogl-uk-3.0": "OGL-UK-3.0",
-    "other-open": "other-open", "other-closed": "other-closed", "notspecified": "notspecified",
-}
-#: Licence URLs seen in the wild that are not the registry's own URL.
-LICENSE_URL_ALIASES = {
-    "opendefinition.org/licenses/cc-by": "CC-BY-4.0",
-    "opendefinition.org/licenses/cc-by-sa": "CC-BY-SA-4.0",
-    "opendefinition.org/licenses/cc-zero": "CC0-1.0",
-    "opendefinition.org/licenses/odc-by": "ODC-BY-1.0",
-    "opendefinition.org/licenses/odc-odbl": "ODbL-1.0",
-    "opendefinition.org/licenses/odc-pddl": "PDDL-1.0",
-    "opendatacommons.org/licenses/pddl/1.0": "PDDL-1.0",
-    "opendatacommons.org/licenses/odbl/1.0": "ODbL-1.0",
-    "opendatacommons.org/licenses/by/1.0": "ODC-BY-1.0",
-    "creativecommons.org/licenses/by/4.0/legalcode": "CC-BY-4.0",
-    "creativecommons.org/publicdomain/zero/1.0/legalcode": "CC0-1.0",
-    "publications.europa.eu/resource/authority/licence/cc_by_4_0": "CC-BY-4.0",
-    "publications.europa.eu/resource/authority/licence/cc0": "CC0-1.0",
-    "publications.europa.eu/resource/authority/licence/cc_bysa_4_0": "CC-BY-SA-4.0",
-    "publications.europa.eu/resource/authority/licence/odc_by": "ODC-BY-1.0",
-    "publications.europa.eu/resource/authority/licence/odc_odbl": "ODbL-1.0",
-    "publications.europa.eu/resource/authority/licence/odc_pddl": "PDDL-1.0",
-}
 ACCESS_RIGHTS_ALIASES = {"public": "public", "restricted": "restricted",
                          "non_public": "non-public", "non-public": "non-public"}
 
@@ -64,36 +32,17 @@ class ItemInvalid(PortalError):
     """A remote item that cannot become a dataset (no title, unknown licence...)."""
 
 
-def _url_key(url: str) -> str:
-    key = re.sub(r"^https?://(www\.)?", "", url.strip().lower())
-    return key.rstrip("/")
-
-
 def resolve_license(value: Any, config: dict[str, Any]) -> tuple[str, str | None]:
     """Our licence id for a remote licence id, URL or title; ``("", None)`` when none is given.
     Returns the id and a note when a default was used. Raises ``ItemInvalid`` when unknown."""
     raw = str(value or "").strip()
     mapping = {str(k).strip().lower(): v for k, v in (config.get("license_map") or {}).items()}
-    registry = licenses()
     if raw:
-        lowered = raw.lower()
-        if lowered in mapping:
-            return str(mapping[lowered]), None
-        if raw in registry:
-            return raw, None
-        by_lower = {lid.lower(): lid for lid in registry}
-        if lowered in by_lower:
-            return by_lower[lowered], None
-        if lowered in LICENSE_ALIASES:
-            return LICENSE_ALIASES[lowered], None
-        key = _url_key(raw)
-        for lid, lic in registry.items():
-            if lic.url and _url_key(lic.url) == key:
-                return lid, None
-            if lic.title and lic.title.lower() == lowered:
-                return lid, None
-        if key in LICENSE_URL_ALIASES:
-            return LICENSE_URL_ALIASES[key], None
+        if raw.lower() in mapping:
+            return str(mapping[raw.lower()]), None
+        found = find_license(raw)
+        if found is not None:
+            return found.id, None
     default = str(config.get("default_license") or "")
     if default:
         note = str(_l("Licencia «{raw}» sin equivalente; se aplicó {default}.")).format(

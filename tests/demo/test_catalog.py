@@ -31,7 +31,7 @@ DATASET_KEYS = {
     "state", "private", "extras", "resources",
 }
 RESOURCE_KEYS = {"name", "description", "format", "filename", "content", "schema"}
-DEMO_LICENSES = {"CC-BY-4.0", "CC0-1.0", "CC-BY-SA-4.0", "ODC-BY-1.0", "ODbL-1.0"}
+DEMO_LICENSES = {"CC-BY-4.0", "CC0-1.0", "CC-BY-SA-4.0", "ODC-BY-1.0", "ODC-ODbL-1.0"}
 EU_THEMES = {"AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "REGI",
              "SOCI", "TECH", "TRAN"}
 # Real registries shorter than the 20 rows a demo table otherwise has.

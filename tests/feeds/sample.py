@@ -60,7 +60,7 @@ def build_catalog() -> dict[str, object]:
         description="Estudiantes matriculados por carrera.", keywords=["educación superior"],
         themes=["educacion", "poblacion"], spatial=["BO-L"], frequency="ANNUAL",
         temporal_start="2020-01-01", temporal_end="2024-12-31", contact_name="Kardex",
-        contact_email="kardex@umsa.bo", license_id="ODbL-1.0", language=["es"],
+        contact_email="kardex@umsa.bo", license_id="ODC-ODbL-1.0", language=["es"],
     )
     factories.resource(matricula, name="Matrícula", description="Matrícula por carrera.",
                        url="https://umsa.bo/matricula.json", format="JSON")

@@ -72,7 +72,7 @@ def test_ocds_release_package(site, add_source, ocds_standard):
     assert job.counts["added"] == 1, _message(job)
     dataset = db.session.scalars(select(Dataset)).one()
     assert dataset.title.startswith("Contrataciones públicas de Open Data Services")
-    assert dataset.license_id == "PDDL-1.0"
+    assert dataset.license_id == "ODC-PDDL-1.0"
     assert [r.format for r in dataset.resources] == ["JSON"]
     assert "Validación OCDS, archivo 1: válido" in _message(job)
     assert services.run_source(source).counts["unchanged"] == 1

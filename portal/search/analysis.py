@@ -26,29 +26,36 @@ WORD_RE = re.compile(r"[^\W_]+")
 _STEM_CACHE_MAX = 200_000
 
 
+# Combining marks (accents, tildes, diaeresis) left by the canonical decomposition (NFD).
+_MARKS_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def _fold_char(char: str) -> str:
-    decomposed = unicodedata.normalize("NFD", char.lower())
-    base = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return base if len(base) == 1 else char.lower()
-
-
-# Length-preserving table (one character for one), so character offsets found in the folded text
-# are offsets in the original text too: highlighting relies on that.
-_FOLD_TABLE = {
-    code: _fold_char(chr(code))
-    for code in range(0xC0, 0x250)
-    if _fold_char(chr(code)) != chr(code) and len(_fold_char(chr(code))) == 1
-}
+    base = _MARKS_RE.sub("", unicodedata.normalize("NFD", char)).lower()
+    return base if len(base) == 1 else char
 
 
 def fold(text: str) -> str:
-    """Lower-case ``text`` and strip its accents, keeping its length: "Añó" -> "ano"."""
+    """Lower-case ``text`` and strip its accents, keeping its length: "Añó" -> "ano".
+
+    Keeping the length lets character offsets found in the folded text point into the original
+    (highlighting relies on it). The whole-string decomposition is the fast path; the rare text
+    where it would change the length (Hangul syllables, stray combining marks) is folded
+    character by character with the same rule."""
     lowered = text.lower()
-    if len(lowered) != len(text):  # a few non-Latin letters grow when lower-cased
+    if len(lowered) != len(text):  # a few letters grow when lower-cased ("İ")
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     if lowered.isascii():
         return lowered
-    return lowered.translate(_FOLD_TABLE)
+    decomposed = unicodedata.normalize("NFD", lowered)
+    # Latin text: dropping what is not ASCII leaves one letter per original character.
+    folded = decomposed.encode("ascii", "ignore").decode("ascii")
+    if len(folded) == len(lowered):
+        return folded
+    folded = _MARKS_RE.sub("", decomposed)
+    if len(folded) == len(lowered):
+        return folded
+    return "".join(_fold_char(c) for c in lowered)
 
 
 STOP_WORDS: frozenset[str] = frozenset(fold(w) for w in stopwords_for_language("es"))

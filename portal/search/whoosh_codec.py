@@ -120,6 +120,10 @@ class FastFrequency(Frequency):
 class PortalPostingsWriter(_W3PostingsWriter):
     """Writes posting blocks as packed arrays (see the module docstring)."""
 
+    def start_postings(self, format_, terminfo):
+        self._positions_as_numbers = False
+        super().start_postings(format_, terminfo)
+
     def add_posting(self, id_, weight, vbytes, length=None):
         if len(self._ids) >= self._blocklimit:
             self._write_block()
@@ -134,9 +138,13 @@ class PortalPostingsWriter(_W3PostingsWriter):
             if length > self._maxlength:
                 self._maxlength = length
 
-    def add_many(self, ids: array, weights: array, values: list[bytes]) -> None:
+    _positions_as_numbers = False
+
+    def add_many(self, ids: array, weights: array, values: list) -> None:
         """All postings of the current term at once (bulk build); the last, partial block stays
-        buffered for ``finish_postings``."""
+        buffered for ``finish_postings``. In ``FastPositions`` fields the values are positions
+        (an int, or a list of them), not bytes."""
+        self._positions_as_numbers = isinstance(self._format, FastPositions)
         limit = self._blocklimit
         count = len(ids)
         start = 0
@@ -158,24 +166,29 @@ class PortalPostingsWriter(_W3PostingsWriter):
         self._terminfo.add_block(self)
         ids, weights, values = self._ids, self._weights, self._values
         count = len(ids)
+        if not isinstance(weights, array):
+            weights = array("f", weights)
         first = weights[0]
-        if all(w == 1.0 for w in weights):
+        if weights.count(1.0) == count:
             weight_mode, weight_bytes = _WEIGHTS_ONE, b""
-        elif all(w == first for w in weights):
+        elif weights.count(first) == count:
             weight_mode, weight_bytes = _WEIGHTS_CONSTANT, _little(array("f", [first]))
         else:
-            weight_mode, weight_bytes = _WEIGHTS_ARRAY, _little(array("f", weights))
-        if not isinstance(values[0], bytes) and not any(isinstance(v, bytes) for v in values):
+            weight_mode, weight_bytes = _WEIGHTS_ARRAY, _little(weights)
+        if self._positions_as_numbers:
             # Bulk build (FastPositions): an int per single position, a list for several. Stored
             # as the count of each posting's positions, then all the positions.
-            counts, flat = array("I"), array("I")
-            for v in values:
-                if isinstance(v, int):
-                    counts.append(1)
-                    flat.append(v)
-                else:
-                    counts.append(len(v))
-                    flat.extend(v)
+            if all(v.__class__ is int for v in values):
+                counts, flat = array("I", [1]) * count, array("I", values)
+            else:
+                counts, flat = array("I"), array("I")
+                for v in values:
+                    if v.__class__ is int:
+                        counts.append(1)
+                        flat.append(v)
+                    else:
+                        counts.append(len(v))
+                        flat.extend(v)
             value_mode, value_bytes = _VALUES_POSITIONS, _little(counts) + _little(flat)
         elif not any(values):
             value_mode, value_bytes = _VALUES_NONE, b""

@@ -44,7 +44,10 @@ def fold(text: str) -> str:
     character by character with the same rule."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a few letters grow when lower-cased ("İ")
-        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        lowered = "".join(
+            c.lower() if len(c.lower()) == 1 else unicodedata.normalize("NFD", c)[0].lower()
+            for c in text
+        )
     if lowered.isascii():
         return lowered
     decomposed = unicodedata.normalize("NFD", lowered)

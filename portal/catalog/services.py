@@ -418,18 +418,18 @@ def _apply_resource(resource: Resource, values: dict[str, Any]) -> None:
         raise ValidationError({"license_id": [
             str(_l("Licencia desconocida: «{id}».")).format(id=values["license_id"])
         ]})
-    for field in RESOURCE_FIELDS:
-        if field == "url" and resource.url_type == "upload" and not values.get("url"):
-            continue
-        setattr(resource, field, values[field])
-    if values.get("url") and resource.url_type == "upload" and values["url"] != resource.url:
-        # A new link replaces the uploaded file.
+    if resource.url_type == "upload" and values.get("url") and values["url"] != resource.url:
+        # A new link replaces the uploaded file, which goes once the change has committed.
         old_key = resource.storage_key
         on_commit(lambda: storage().delete(old_key))
         resource.url_type = ""
         resource.storage_key = ""
         resource.size = None
         resource.sha256 = ""
+    for field in RESOURCE_FIELDS:
+        if field == "url" and resource.url_type == "upload":
+            continue  # an upload's url is its stored file name
+        setattr(resource, field, values[field])
     resource.format = (resource.format or "").upper()
     resource.modified = utcnow()
 

@@ -2,8 +2,6 @@
 
 import io
 
-import pytest
-
 from portal import db
 from portal.catalog.models import Resource
 from tests.api.conftest import CSV, failed, ok
@@ -43,9 +41,6 @@ def test_upload_replaces_the_file(api, world):
     assert replaced["name"] == "Casos"  # patch keeps what it does not name
 
 
-@pytest.mark.xfail(strict=True, reason="catalog.services._apply_resource sets the new url before "
-                                       "comparing it with the old one, so the upload stays "
-                                       "(lead's file)")
 def test_a_url_replaces_the_upload(api, world):
     token = world.tokens["editor"]
     linked = ok(api("resource_patch", {"id": world.upload_id,

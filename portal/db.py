@@ -101,15 +101,26 @@ def unit_of_work() -> Iterator[Session]:
         if depth == 0:
             sess.rollback()
             sess.info.pop("after_commit", None)
+            sess.info.pop("after_commit_keys", None)
             sess.info.pop("after_rollback", None)
         raise
     finally:
         sess.info["uow_depth"] = depth
 
 
-def on_commit(callback: Callable[[], None]) -> None:
-    """Run ``callback`` once the current transaction has committed."""
-    session().info.setdefault("after_commit", []).append(callback)
+def on_commit(callback: Callable[[], None], key: object = None) -> None:
+    """Run ``callback`` once the current transaction has committed.
+
+    Callbacks with the same ``key`` run once per transaction: a dataset created with its
+    resources in one unit of work is announced to listeners once, not once per service call.
+    """
+    info = session().info
+    if key is not None:
+        keys = info.setdefault("after_commit_keys", set())
+        if key in keys:
+            return
+        keys.add(key)
+    info.setdefault("after_commit", []).append(callback)
 
 
 def on_rollback(callback: Callable[[], None]) -> None:
@@ -120,6 +131,7 @@ def on_rollback(callback: Callable[[], None]) -> None:
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(sess: Session) -> None:
     callbacks = sess.info.pop("after_commit", [])
+    sess.info.pop("after_commit_keys", None)
     sess.info.pop("after_rollback", None)
     for callback in callbacks:
         callback()
@@ -130,5 +142,6 @@ def _run_after_rollback(sess: Session, previous_transaction) -> None:
     if previous_transaction.parent is not None:
         return
     sess.info.pop("after_commit", None)
+    sess.info.pop("after_commit_keys", None)
     for callback in sess.info.pop("after_rollback", []):
         callback()

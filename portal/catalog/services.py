@@ -325,7 +325,8 @@ def _apply_dataset(dataset: Dataset, values: dict[str, Any], actor) -> None:
 
 def _announce(dataset: Dataset) -> None:
     dataset_id = dataset.id
-    on_commit(lambda: signals.dataset_changed.send(dataset_id))
+    on_commit(lambda: signals.dataset_changed.send(dataset_id),
+              key=("dataset_changed", dataset_id))
 
 
 def create_dataset(data: dict[str, Any], actor) -> Dataset:

@@ -170,3 +170,44 @@ def test_member_reads_private_datasets_but_cannot_edit_them():
 def test_missing_dataset_is_not_found():
     with pytest.raises(NotFound):
         services.get_dataset("no-existe")
+
+
+def test_a_dataset_written_in_one_unit_of_work_is_announced_once():
+    from portal import signals
+    from portal.db import unit_of_work
+
+    factories.entity("ine")
+    sent = []
+
+    def listener(dataset_id):
+        sent.append(dataset_id)
+
+    signals.dataset_changed.connect(listener)
+    try:
+        with unit_of_work():
+            dataset = factories.dataset("censo")
+            factories.resource(dataset)
+            factories.resource(dataset, url="https://example.org/otro.csv")
+            assert sent == []  # nothing before the commit
+    finally:
+        signals.dataset_changed.disconnect(listener)
+    assert sent == [dataset.id]
+
+
+def test_nothing_is_announced_for_a_rolled_back_write():
+    from portal import signals
+
+    factories.entity("ine")
+    sent = []
+
+    def listener(dataset_id):
+        sent.append(dataset_id)
+
+    signals.dataset_changed.connect(listener)
+    try:
+        factories.dataset("valido")
+        with pytest.raises(ValidationError):
+            factories.dataset("valido")  # refused inside the transaction (duplicate name)
+    finally:
+        signals.dataset_changed.disconnect(listener)
+    assert len(sent) == 1

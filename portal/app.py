@@ -19,12 +19,13 @@ DOMAINS = (
     "portal.i18n",
     "portal.auth",
     "portal.catalog",
-    "portal.feeds",
     "portal.pige",
+    "portal.feeds",
     "portal.demo",
     "portal.validation",
     "portal.api",
     "portal.harvest",
+    "portal.search",
 )
 
 

@@ -46,6 +46,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_DEFAULT_LOCALE", "es", "Language of the interface.", str),
     Setting("PORTAL_PAGE_SIZE", 20, "Datasets per page in lists.", int),
     Setting("PORTAL_DEBUG_SQL", False, "Log every SQL statement.", _bool),
+    Setting("PORTAL_SEARCH_INDEX", None, "Search: folder of the whoosh index "
+            "(default: <instance>/search-index)."),
     Setting("PORTAL_HARVEST_TIMEOUT", 30.0, "Harvest: seconds to connect or wait for data.", float),
     Setting("PORTAL_HARVEST_DOWNLOAD_SECONDS", 300.0, "Harvest: longest one download.", float),
     Setting("PORTAL_HARVEST_MAX_MB", 50, "Harvest: largest remote file read, in MB.", int),

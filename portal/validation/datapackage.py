@@ -27,10 +27,12 @@ from portal.validation.report import Report, ReportError, ReportTask
 from portal.validation.settings import setting
 from portal.validation.tabular import (
     DEFAULT_LIMIT_ERRORS,
+    TABLE_FORMATS,
     VALIDATOR_VERSION,
     error_from_frictionless,
     merge_frictionless_task,
 )
+from portal.validation.tabular import _check_content as check_content
 
 MAX_UNZIPPED_ENV = "PORTAL_DATAPACKAGE_MAX_UNZIPPED_MB"
 DEFAULT_MAX_UNZIPPED_MB = 500
@@ -100,7 +102,24 @@ def _validate_descriptor(descriptor: Path, report: Report, limit_errors: int) ->
     report.errors.extend(error_from_frictionless(e) for e in freport.errors)
     for ftask in freport.tasks:
         task = ReportTask(name=ftask.name, type="table", place=ftask.place)
+        problem = _content_problem(descriptor.parent, ftask.place)
+        if problem is not None:  # say what the file is, not what decoding it as text gave
+            task.errors.append(problem)
+            report.tasks.append(task)
+            continue
         report.tasks.append(merge_frictionless_task(task, ftask))
+
+
+def _content_problem(base: Path, place: str) -> ReportError | None:
+    """A ``format-error`` when a local table of the package is not what its extension says."""
+    if not isinstance(place, str) or "://" in place:
+        return None
+    path = base / place
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in TABLE_FORMATS or not path.is_file():
+        return None
+    problem, _fmt = check_content(path, fmt)
+    return problem if problem is not None and problem.type == "format-error" else None
 
 
 def find_descriptor(folder: Path) -> Path | None:

@@ -17,15 +17,7 @@ from portal.validation.models import ValidationReport
 from tests import factories
 from tests.conformance import conformance_file
 from tests.pages.html_check import check_page
-from tests.validation.flow import (  # noqa: F401 - fixtures
-    CSV_BAD,
-    CSV_OK,
-    SCHEMA,
-    login,
-    make_app,
-    vapp,
-    world,
-)
+from tests.validation.flow.helpers import CSV_BAD, CSV_OK, SCHEMA
 
 
 def _report(app, resource_id):

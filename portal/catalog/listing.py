@@ -1,9 +1,11 @@
 """Read-only queries of the pages: the dataset list with its filters and facets, the home page's
 figures, and the datasets of an entity or a theme.
 
-``find_datasets`` is the one function that turns the list's parameters into results. Today it is a
-plain database query (title and description ``LIKE``); the search engine can replace it with the
-same signature and result shape (``DatasetListing``) without touching the views or templates.
+``find_datasets`` is the one function that turns the list's parameters into results. The search
+engine serves it when installed: it registers a function of the same signature under
+``FINDER_EXTENSION`` in ``app.extensions`` (the catalog never imports search). Without one, the
+list is a plain database query (title, description and keyword ``LIKE``), so the catalog works on
+its own.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -19,16 +23,36 @@ from portal.auth import permissions
 from portal.catalog.models import Dataset, Entity, Resource, Tag, Theme, dataset_tag, dataset_theme
 
 #: Filters of the list, with CKAN's parameter names (``/dataset?organization=ine&tags=censo``).
-FILTER_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
-#: Sort options of the list: parameter value -> (column, descending).
+FILTER_FIELDS = ("organization", "groups", "tags", "res_format", "license_id", "entity_kind")
+FACET_TITLES = {
+    "organization": _l("Entidades"),
+    "groups": _l("Temas"),
+    "tags": _l("Palabras clave"),
+    "res_format": _l("Formatos"),
+    "license_id": _l("Licencias"),
+    "entity_kind": _l("Tipo de entidad"),
+}
+#: Sort options of the list (CKAN's ``sort`` values) and their labels; relevance is the default
+#: and, without words to rank by, gives the most recently modified first.
+SORT_LABELS = {
+    "score desc": _l("Relevancia"),
+    "metadata_modified desc": _l("Última actualización"),
+    "metadata_created desc": _l("Fecha de publicación"),
+    "title asc": _l("Título (A-Z)"),
+    "name asc": _l("Nombre (A-Z)"),
+}
+DEFAULT_SORT = "score desc"
+#: The database query's order for each sort option: (column, descending).
 SORTS = {
+    "score desc": (Dataset.metadata_modified, True),
     "metadata_modified desc": (Dataset.metadata_modified, True),
     "metadata_created desc": (Dataset.metadata_created, True),
     "title asc": (Dataset.title, False),
     "name asc": (Dataset.name, False),
 }
-DEFAULT_SORT = "metadata_modified desc"
 FACET_LIMIT = 10
+#: ``app.extensions`` key of the engine behind ``find_datasets``.
+FINDER_EXTENSION = "catalog.find_datasets"
 
 
 @dataclass(frozen=True)
@@ -47,7 +71,8 @@ class ListParams:
         except ValueError:
             page = 1
         sort = args.get("sort", DEFAULT_SORT)
-        filters = {name: tuple(v for v in args.getlist(name) if v) for name in FILTER_FIELDS}
+        filters = {name: tuple(dict.fromkeys(v for v in args.getlist(name) if v))
+                   for name in FILTER_FIELDS}
         return cls(
             q=args.get("q", "").strip()[:200],
             filters={name: values for name, values in filters.items() if values},
@@ -55,6 +80,16 @@ class ListParams:
             page=page,
             per_page=per_page,
         )
+
+    def args(self, **changes) -> dict[str, list[str]]:
+        """The parameters as a query string (``url_for(..., **params.args())``), without the
+        defaults."""
+        values: dict[str, list[str]] = {"q": [self.q] if self.q else []}
+        values.update({name: list(items) for name, items in self.filters.items()})
+        values["sort"] = [self.sort] if self.sort != DEFAULT_SORT else []
+        values["page"] = [str(self.page)] if self.page > 1 else []
+        values.update(changes)
+        return {name: items for name, items in values.items() if items}
 
 
 @dataclass(frozen=True)
@@ -72,10 +107,27 @@ class DatasetListing:
     facets: Mapping[str, list[FacetItem]]
     page: int
     per_page: int
+    #: Dataset id -> field ("title", "notes") -> escaped HTML with the matches in ``<mark>``.
+    highlights: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: A corrected query to propose when nothing matched.
+    did_you_mean: str | None = None
+    #: Why the query could not run (unbalanced quotes...), shown instead of results.
+    error: str | None = None
+    #: The same search as CSV and through the API, when the engine offers them.
+    csv_url: str | None = None
+    api_url: str | None = None
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.count // self.per_page))
+
+
+def find_datasets(params: ListParams, actor) -> DatasetListing:
+    """The page of datasets matching ``params`` that ``actor`` may see, with facet counts."""
+    finder = current_app.extensions.get(FINDER_EXTENSION)
+    if finder is not None:
+        return finder(params, actor)
+    return find_in_database(params, actor)
 
 
 def visible_datasets(actor) -> Select:
@@ -109,10 +161,13 @@ def _filtered(params: ListParams, actor) -> Select:
         query = query.where(Dataset.resources.any(func.upper(Resource.format) == value.upper()))
     for value in filters.get("license_id", ()):
         query = query.where(Dataset.license_id == value)
+    for value in filters.get("entity_kind", ()):
+        query = query.where(Dataset.entity.has(Entity.kind == value))
     return query
 
 
 def _facets(ids) -> dict[str, list[FacetItem]]:
+    from portal.catalog.codelists import label
     from portal.catalog.licenses import get_license
 
     def counted(value_col, label_col, *joins, where=None):
@@ -145,11 +200,15 @@ def _facets(ids) -> dict[str, list[FacetItem]]:
                       item.count)
             for item in licences
         ],
+        "entity_kind": [
+            FacetItem(item.value, label("entity-kinds", item.value), item.count)
+            for item in counted(Entity.kind, Entity.kind, (Entity, Entity.id == Dataset.entity_id))
+        ],
     }
 
 
-def find_datasets(params: ListParams, actor) -> DatasetListing:
-    """The page of datasets matching ``params`` that ``actor`` may see, with facet counts."""
+def find_in_database(params: ListParams, actor) -> DatasetListing:
+    """``find_datasets`` without a search engine: a database query."""
     query = _filtered(params, actor)
     ids = query.with_only_columns(Dataset.id).scalar_subquery()
     count = db.session.scalar(select(func.count()).select_from(query.subquery()))

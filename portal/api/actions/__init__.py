@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("site", "datasets", "resources", "organizations", "groups", "users", "activity",
-           "portal.pige.api", "portal.harvest.api", "portal.validation.api")
+MODULES = ("site", "datasets", "search", "resources", "organizations", "groups", "users",
+           "activity", "portal.pige.api", "portal.harvest.api", "portal.validation.api")
 
 
 def load() -> None:

@@ -121,6 +121,10 @@ class DatasetListing:
     def pages(self) -> int:
         return max(1, -(-self.count // self.per_page))
 
+    @property
+    def facet_titles(self) -> Mapping[str, str]:
+        return FACET_TITLES
+
 
 def find_datasets(params: ListParams, actor) -> DatasetListing:
     """The page of datasets matching ``params`` that ``actor`` may see, with facet counts."""

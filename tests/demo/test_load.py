@@ -11,16 +11,14 @@ from sqlalchemy import func, select
 from portal import db
 from portal.catalog import services
 from portal.catalog.models import Dataset, Entity, Resource, Theme
-from portal.demo import init_app
 from portal.demo.catalog import demo_entities, demo_themes, iter_demo_datasets
 from portal.demo.load import load_demo
+from portal.pige.registry import REGISTRY_NAME
 from portal.storage import storage
 
 
 @pytest.fixture
-def demo_runner(app, runner):
-    if "demo" not in app.cli.commands:  # until the app factory registers portal.demo itself
-        init_app(app)
+def demo_runner(runner):
     return runner
 
 
@@ -39,11 +37,13 @@ def test_demo_load_twice_gives_the_same_catalog(app, demo_runner):
     assert f"{len(generated)} datasets ({len(generated)} new)" in first.output
     with app.app_context():
         after_first = _totals()
+    # The demo PIGE plans add the registry of plans: one dataset with a CSV and a JSON file.
     assert after_first == {
         "entities": len(demo_entities()), "themes": len(demo_themes()),
-        "datasets": len(generated),
-        "resources": sum(len(item["resources"]) for item in generated),
+        "datasets": len(generated) + 1,
+        "resources": sum(len(item["resources"]) for item in generated) + 2,
     }
+    assert "12 PIGE plans (12 new)" in first.output
 
     second = demo_runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0, second.output
@@ -63,7 +63,8 @@ def test_demo_load_twice_gives_the_same_catalog(app, demo_runner):
             assert resource.schema == expected["schema"]
         assert sorted(dataset.keywords) == sorted(item["keywords"])
         private = sum(1 for item in generated if item["private"] or item["state"] != "active")
-        assert services.count_public_datasets() == len(generated) - private
+        assert services.count_public_datasets() == len(generated) - private + 1
+        assert services.get_dataset(REGISTRY_NAME).entity.name == "agetic"
 
 
 def test_load_completes_a_dataset_left_without_its_files(app, ctx, system):

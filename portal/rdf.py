@@ -9,6 +9,7 @@ prefixes once at the top of a document.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterable
 from typing import Any, NamedTuple
@@ -147,6 +148,35 @@ def turtle_prefixes() -> str:
                    PREFIXES.items()) + "\n"
 
 
+# --- escaping --------------------------------------------------------------------------------
+
+# Characters an IRI may not hold (RFC 3987 / Turtle IRIREF): controls, space and <>"{}|^`\.
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
+# Characters a short Turtle string may not hold as such, and the other C0 controls.
+_STRING_UNSAFE = re.compile(r'[\x00-\x1f"\\\x7f]')
+_STRING_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r",
+                   ord("\t"): "\\t", ord("\b"): "\\b", ord("\f"): "\\f"}
+_STRING_ESCAPES.update({code: f"\\u{code:04X}" for code in [*range(0x20), 0x7F]
+                        if code not in _STRING_ESCAPES})
+
+
+def _percent(match: re.Match) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group().encode())
+
+
+def safe_iri(text: str) -> str:
+    """``text`` with the characters no IRI may contain percent-encoded (a link typed with a space
+    stays the same address, and the IRI stays valid in every RDF syntax)."""
+    return _IRI_UNSAFE.sub(_percent, text) if _IRI_UNSAFE.search(text) else text
+
+
+def turtle_string(value: str) -> str:
+    """A quoted Turtle string: ``"..."`` with quotes, backslashes and controls escaped."""
+    if _STRING_UNSAFE.search(value):
+        value = value.translate(_STRING_ESCAPES)
+    return f'"{value}"'
+
+
 # --- the writer ------------------------------------------------------------------------------
 
 _QNAMES: dict[str, str] = {}
@@ -173,12 +203,15 @@ def _qname(iri: str) -> str | None:
 
 
 _IRI_ESCAPES = {ord(c): f"\\u{ord(c):04X}" for c in '<>"{}|^`\\ '}
-_STRING_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r",
-                   ord("\t"): "\\t"}
 
 
 def _iri(iri: str) -> str:
     return _qname(iri) or f"<{iri.translate(_IRI_ESCAPES)}>"
+
+
+def turtle_iri(iri: str) -> str:
+    """An IRI as Turtle writes it: ``prefix:local`` for the known vocabularies, else ``<iri>``."""
+    return _iri(iri)
 
 
 def _literal(literal: Any) -> str:
@@ -186,7 +219,7 @@ def _literal(literal: Any) -> str:
         value, datatype, lang = literal
     else:
         value, datatype, lang = str(literal), literal.datatype, literal.language
-    text = f'"{value.translate(_STRING_ESCAPES)}"'
+    text = turtle_string(value)
     if lang:
         return f"{text}@{lang}"
     if datatype is not None and datatype != _XSD_STRING:

@@ -33,6 +33,7 @@ from portal.catalog.licenses import get_license, licenses
 from portal.catalog.models import Dataset, Entity, Resource, Theme
 from portal.catalog.schemas import SLUG
 from portal.rdf import (
+    ADMS,
     DCAT,
     DCATAP,
     DCT,
@@ -58,6 +59,7 @@ from portal.rdf import (
     XSD,
     Lit,
     Triple,
+    safe_iri,
     to_term,
 )
 from portal.standards import load_standard
@@ -184,7 +186,7 @@ def _generic_license_triples(license_id: str) -> Iterator[Triple]:
 
 
 def _media_type_uri(media_type: str) -> URIRef:
-    return URIRef(IANA_MEDIA_TYPES + media_type.strip().lower())
+    return URIRef(safe_iri(IANA_MEDIA_TYPES + media_type.strip().lower()))
 
 
 def _add(graph: Graph, triple: Triple) -> None:
@@ -381,9 +383,9 @@ def publisher_triples(entity: Entity, base_url: str) -> Iterator[Triple]:
     if kind is not None:
         yield node, DCT.type, kind
     if entity.website:
-        yield node, FOAF.homepage, URIRef(entity.website)
+        yield node, FOAF.homepage, URIRef(safe_iri(entity.website))
     if entity.email:
-        yield node, FOAF.mbox, URIRef(f"mailto:{entity.email}")
+        yield node, FOAF.mbox, URIRef(safe_iri(f"mailto:{entity.email}"))
 
 
 def publisher_to_rdf(entity: Entity, graph: Graph, base_url: str) -> URIRef:
@@ -431,7 +433,7 @@ def contact_point_triples(name: str, email: str) -> Iterator[Triple]:
     if name:
         yield node, VCARD.fn, Lit(name)
     if email:
-        yield node, VCARD.hasEmail, URIRef(f"mailto:{email}")
+        yield node, VCARD.hasEmail, URIRef(safe_iri(f"mailto:{email}"))
 
 
 def contact_point_to_rdf(dataset: Dataset, graph: Graph) -> BNode | None:
@@ -474,8 +476,8 @@ def dataset_triples(dataset: Dataset, base_url: str,
     if dataset.entity is not None:
         refs.entities[dataset.entity.id] = dataset.entity
         yield node, DCT.publisher, entity_uri(dataset.entity.name, base_url)
-    for tag in dataset.tags:
-        yield node, DCAT.keyword, Lit(tag.name, None, LANG)
+    for keyword in dataset.keywords:
+        yield node, DCAT.keyword, Lit(keyword, None, LANG)
     eu_themes = _vocabularies()["data_themes"]["items"]
     for theme in dataset.themes:
         refs.themes[theme.id] = theme
@@ -521,7 +523,7 @@ def dataset_triples(dataset: Dataset, base_url: str,
             refs.iris.add(language)
             yield node, DCT.language, language
     if dataset.landing_page:
-        page = URIRef(dataset.landing_page)
+        page = URIRef(safe_iri(dataset.landing_page))
         yield node, DCAT.landingPage, page
         yield page, RDF.type, FOAF.Document
     if dataset.version:
@@ -532,6 +534,7 @@ def dataset_triples(dataset: Dataset, base_url: str,
         yield node, DCT.issued, _date_literal(dataset.issued)
     if dataset.modified:
         yield node, DCT.modified, _date_literal(dataset.modified)
+    yield from provenance_triples(dataset, node)
     for resource in dataset.resources:
         yield node, DCAT.distribution, distribution_uri(dataset.name, resource.id, base_url)
         yield from distribution_triples(resource, dataset, base_url, refs)
@@ -552,7 +555,8 @@ def dataset_from_rdf(graph: Graph, node: Node) -> dict[str, Any]:
 
     Returns the dataset's fields, ``entity`` (the publisher's slug), ``resources`` (resource
     inputs) and ``extras`` with what has no field: the node's ``uri``, the ``publisher`` as entity
-    input, EU ``eu_themes``, and values that match none of the catalog's code lists.
+    input, EU ``eu_themes``, ``source`` (``dct:source``) and ``alternate_identifier``
+    (``adms:identifier``), and values that match none of the catalog's code lists.
     """
     extras: dict[str, Any] = {}
     if isinstance(node, URIRef):
@@ -585,6 +589,7 @@ def dataset_from_rdf(graph: Graph, node: Node) -> dict[str, Any]:
     values["identifier"] = _text(graph, node, DCT.identifier)
     values["issued"] = _date_from(graph.value(node, DCT.issued))
     values["modified"] = _date_from(graph.value(node, DCT.modified))
+    _provenance_from(graph, node, extras)
     resources = [distribution_from_rdf(graph, dist)
                  for dist in graph.objects(node, DCAT.distribution)]
     for resource in resources:
@@ -600,6 +605,79 @@ def dataset_from_rdf(graph: Graph, node: Node) -> dict[str, Any]:
     values["resources"] = sorted(resources, key=lambda r: (r["name"], r["url"]))
     values["extras"] = extras
     return values
+
+
+# --- provenance of harvested datasets -----------------------------------------------------------
+
+#: The extras a harvester writes on each dataset it creates (``portal.harvest.mapping``).
+PROVENANCE_KEYS = ("harvest_source", "harvest_remote_id", "harvest_remote_url", "harvest_last")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a harvested dataset comes from: the harvest source's name, the dataset's id and
+    address in the remote catalog, and when the portal last took changes from it."""
+
+    source: str
+    remote_id: str
+    remote_url: str
+    last: datetime | None
+
+
+def provenance_of(dataset: Any) -> Provenance | None:
+    """The provenance a harvester stored in ``dataset.extras``; None for datasets made here."""
+    extras = dataset.extras or {}
+    source = str(extras.get("harvest_source") or "").strip()
+    if not source:
+        return None
+    remote_url = str(extras.get("harvest_remote_url") or "").strip()
+    if not remote_url.lower().startswith(("http://", "https://")):
+        remote_url = ""
+    try:
+        last = datetime.fromisoformat(str(extras.get("harvest_last") or "").replace("Z", "+00:00"))
+    except ValueError:
+        last = None
+    return Provenance(source, str(extras.get("harvest_remote_id") or "").strip(), remote_url,
+                      last)
+
+
+def provenance_triples(dataset: Any, node: URIRef) -> Iterator[Triple]:
+    """``dct:source``: the remote dataset (typed ``dcat:Dataset``, as DCAT-AP's range says, so it
+    carries the title and description it was harvested with); ``adms:identifier``: its id in the
+    remote catalog, with the harvest source as the agency of that identifier."""
+    provenance = provenance_of(dataset)
+    if provenance is None:
+        return
+    if provenance.remote_url:
+        remote = URIRef(safe_iri(provenance.remote_url))
+        yield node, DCT.source, remote
+        yield remote, RDF.type, DCAT.Dataset
+        yield remote, DCT.title, Lit(dataset.title, None, LANG)
+        yield remote, DCT.description, Lit(dataset.description or dataset.title, None, LANG)
+    if provenance.remote_id:
+        identifier = BNode()
+        yield node, ADMS.identifier, identifier
+        yield identifier, RDF.type, ADMS.Identifier
+        yield identifier, SKOS.notation, Lit(provenance.remote_id)
+        yield identifier, ADMS.schemaAgency, Lit(provenance.source)
+
+
+def _provenance_from(graph: Graph, node: Node, extras: dict) -> None:
+    """Another catalog's ``dct:source`` and ``adms:identifier`` into extras, under the names
+    ckanext-dcat uses (``source``, ``alternate_identifier``). The ``harvest_*`` keys are the
+    harvester's own business: it sets them for the catalog it reads from."""
+    sources = sorted(str(o) for o in graph.objects(node, DCT.source)
+                     if isinstance(o, URIRef | Literal))
+    if sources:
+        extras["source"] = sources
+    identifiers = []
+    for identifier in graph.objects(node, ADMS.identifier):
+        notation = str(identifier) if isinstance(identifier, Literal) else _text(
+            graph, identifier, SKOS.notation)
+        if notation.strip():
+            identifiers.append(notation.strip())
+    if identifiers:
+        extras["alternate_identifier"] = sorted(set(identifiers))
 
 
 # --- distribution ----------------------------------------------------------------------------
@@ -621,8 +699,9 @@ def distribution_triples(resource: Resource, dataset: Dataset, base_url: str,
         yield node, DCAT.downloadURL, url
         yield url, RDF.type, RDFS.Resource
     elif resource.url:
-        yield node, DCAT.accessURL, URIRef(resource.url)
-        yield URIRef(resource.url), RDF.type, RDFS.Resource
+        url = URIRef(safe_iri(resource.url))
+        yield node, DCAT.accessURL, url
+        yield url, RDF.type, RDFS.Resource
     file_type = file_types().get((resource.format or "").upper())
     if file_type is not None:
         refs.iris.add(EU_FILE_TYPE[file_type["eu"]])
@@ -659,8 +738,9 @@ def distribution_triples(resource: Resource, dataset: Dataset, base_url: str,
         yield checksum, SPDX.checksumValue, Lit(resource.sha256, XSD.hexBinary)
     schema_url = _schema_url(resource.schema)
     if schema_url:
-        yield node, DCT.conformsTo, URIRef(schema_url)
-        yield URIRef(schema_url), RDF.type, DCT.Standard
+        schema = URIRef(safe_iri(schema_url))
+        yield node, DCT.conformsTo, schema
+        yield schema, RDF.type, DCT.Standard
     if resource.created:
         yield node, DCT.issued, _date_literal(resource.created)
     if resource.modified:
@@ -795,9 +875,15 @@ def find_datasets(graph: Graph) -> list[Node]:
 
     A paged catalog may list a dataset that only a later page describes: it is left out here.
     """
-    found = dict.fromkeys(graph.subjects(RDF.type, DCAT.Dataset))
+    listed: dict[Node, None] = {}
     for catalog in graph.subjects(RDF.type, DCAT.Catalog):
-        found.update(dict.fromkeys(graph.objects(catalog, DCAT.dataset)))
+        listed.update(dict.fromkeys(graph.objects(catalog, DCAT.dataset)))
+    # A dataset named only as the dct:source of another (where a harvested copy came from) is
+    # described there for DCAT-AP's sake, not offered: it is left out unless a catalog lists it.
+    sources = set(graph.objects(None, DCT.source))
+    found = {node: None for node in graph.subjects(RDF.type, DCAT.Dataset)
+             if node not in sources or node in listed}
+    found.update(listed)
     return [node for node in found if (node, DCT.title, None) in graph
             or (node, DCAT.distribution, None) in graph]
 

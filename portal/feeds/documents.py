@@ -1,13 +1,15 @@
 """RDF documents of the feeds: a page of the catalog (Hydra-paged) and one dataset.
 
-Turtle is written by the streaming writer of ``portal.rdf``; RDF/XML and JSON-LD go through an
-rdflib graph (pages are small).
+Turtle is written as text: each dataset by ``portal.catalog.dcat_turtle`` (the hot path), the
+catalog head, paging and shared descriptions by the writer of ``portal.rdf``. RDF/XML and JSON-LD
+go through an rdflib graph of the same triples (pages are small).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import current_app
@@ -16,6 +18,7 @@ from sqlalchemy import func, select
 
 from portal import db
 from portal.catalog import dcat, services
+from portal.catalog.dcat_turtle import dataset_turtle
 from portal.catalog.models import Dataset, Entity
 from portal.feeds.queries import FeedQuery, Page
 from portal.rdf import (
@@ -27,7 +30,8 @@ from portal.rdf import (
     Triple,
     add_triples,
     bind_prefixes,
-    turtle_document,
+    turtle_block,
+    turtle_prefixes,
 )
 
 JSONLD_CONTEXT = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
@@ -87,6 +91,22 @@ def hydra_triples(ext: str, query: FeedQuery, page: Page) -> Iterable[Triple]:
         yield view, HYDRA[f"{name}Page"], target
 
 
+def catalog_page_turtle(query: FeedQuery, page: Page) -> str:
+    """A page of the catalog as Turtle: the same statements as ``catalog_page_triples``."""
+    refs = dcat.References()
+    base = base_url()
+    head = [*catalog_head_triples(refs), *hydra_triples("ttl", query, page)]
+    body = [dataset_turtle(dataset, base, refs, in_catalog=True) for dataset in page.datasets]
+    tail = turtle_block(dcat.references_triples(refs, base))
+    return "".join((turtle_prefixes(), turtle_block(head), *body, tail))
+
+
+def dataset_document_turtle(dataset: Any) -> str:
+    refs = dcat.References()
+    body = dataset_turtle(dataset, base_url(), refs)
+    return turtle_prefixes() + body + turtle_block(dcat.references_triples(refs, base_url()))
+
+
 def catalog_page_triples(ext: str, query: FeedQuery, page: Page) -> list[Triple]:
     refs = dcat.References()
     base = base_url()
@@ -100,7 +120,7 @@ def catalog_page_triples(ext: str, query: FeedQuery, page: Page) -> list[Triple]
     return triples
 
 
-def dataset_document_triples(dataset: Dataset) -> list[Triple]:
+def dataset_document_triples(dataset: Any) -> list[Triple]:
     refs = dcat.References()
     triples = list(dcat.dataset_triples(dataset, base_url(), refs))
     triples += dcat.references_triples(refs, base_url())
@@ -108,10 +128,12 @@ def dataset_document_triples(dataset: Dataset) -> list[Triple]:
 
 
 def serialize(triples: list[Triple], ext: str) -> str:
-    if ext == "ttl":
-        return turtle_document(triples)
+    """RDF/XML or JSON-LD (Turtle is written by ``catalog_page_turtle`` and
+    ``dataset_document_turtle``)."""
     graph = bind_prefixes(Graph())
     add_triples(graph, triples)
     if ext == "jsonld":
         return graph.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True)
-    return graph.serialize(format="xml")
+    if ext in ("rdf", "xml"):
+        return graph.serialize(format="xml")
+    raise ValueError(f"not a graph format: {ext}")

@@ -25,14 +25,16 @@ from pathlib import Path
 from flask import current_app
 from rdflib import URIRef
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from portal import db
 from portal.catalog import dcat, services
+from portal.catalog.dcat_turtle import dataset_turtle
 from portal.catalog.models import Dataset, Entity, Theme, dataset_theme
 from portal.feeds.documents import base_url, catalog_head_triples
 from portal.feeds.records import dataset_record
-from portal.rdf import DCAT, turtle_block, turtle_prefixes
+from portal.feeds.rows import DatasetRow, RowLoader
+from portal.rdf import turtle_block, turtle_prefixes
 
 log = logging.getLogger(__name__)
 
@@ -89,39 +91,37 @@ def _bump(connection: sqlite3.Connection) -> None:
 # --- fragments -------------------------------------------------------------------------------
 
 
-def fragment(dataset: Dataset, base: str) -> tuple[str, str, str]:
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _references_text(refs: dcat.References) -> str:
+    """What a fragment points to, as three lines of space-separated values (IRIs, entity ids,
+    theme ids): most datasets share the same text, so assembly reads each distinct one once."""
+    return "\n".join((" ".join(sorted(map(str, refs.iris))), " ".join(sorted(refs.entities)),
+                      " ".join(sorted(refs.themes))))
+
+
+def fragment(dataset: DatasetRow | Dataset, base: str) -> tuple[str, str, str]:
     """(Turtle, JSON record, references) of one public dataset."""
     refs = dcat.References()
-    catalog = dcat.catalog_uri(base)
-    triples = [(catalog, DCAT.dataset, dcat.dataset_uri(dataset.name, base))]
-    triples += dcat.dataset_triples(dataset, base, refs)
-    references = {"iris": sorted(str(iri) for iri in refs.iris),
-                  "entities": sorted(refs.entities), "themes": sorted(refs.themes)}
-    return (turtle_block(triples),
-            json.dumps(dataset_record(dataset, base), ensure_ascii=False, separators=(",", ":")),
-            json.dumps(references, separators=(",", ":")))
+    return (dataset_turtle(dataset, base, refs, in_catalog=True),
+            _encode_json(dataset_record(dataset, base)), _references_text(refs))
 
 
-def _write(connection: sqlite3.Connection, datasets: list[Dataset], base: str) -> None:
+def _write(connection: sqlite3.Connection, datasets: list[DatasetRow], base: str) -> None:
     connection.executemany(
         "INSERT INTO fragment (dataset_id, ttl, json, refs) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(dataset_id) DO UPDATE SET ttl = excluded.ttl, json = excluded.json, "
         "refs = excluded.refs",
-        [(dataset.id, *fragment(dataset, base)) for dataset in datasets],
+        ((dataset.id, *fragment(dataset, base)) for dataset in datasets),
     )
-
-
-def _with_resources(statement):
-    return statement.options(selectinload(Dataset.resources), selectinload(Dataset.tags),
-                             selectinload(Dataset.themes))
 
 
 def refresh(session: Session, dataset_ids: list[str]) -> None:
     """Rewrite (or drop) the fragments of these datasets after a change."""
     if not dataset_ids:
         return
-    datasets = list(session.scalars(_with_resources(
-        services.public_datasets_query().where(Dataset.id.in_(dataset_ids)))))
+    datasets = RowLoader(session).load(dataset_ids)
     with store() as connection:
         public = {dataset.id for dataset in datasets}
         connection.executemany("DELETE FROM fragment WHERE dataset_id = ?",
@@ -165,19 +165,9 @@ def rebuild_fragments() -> int:
     with store() as connection:
         connection.execute("DELETE FROM fragment")
         connection.execute("DELETE FROM dirty")
-        last_id = ""
-        while True:
-            ids = list(db.session.scalars(
-                services.public_datasets_query().with_only_columns(Dataset.id)
-                .where(Dataset.id > last_id).order_by(Dataset.id).limit(CHUNK)))
-            if not ids:
-                break
-            datasets = list(services.datasets_with_resources(
-                select(Dataset).where(Dataset.id.in_(ids))))
+        for datasets in RowLoader(db.session).batches():
             _write(connection, datasets, base)
             count += len(datasets)
-            last_id = ids[-1]
-            db.session.expunge_all()  # keep memory flat
         _set_meta(connection, "base_url", base)
         _set_meta(connection, "stale", "0")
         _bump(connection)
@@ -220,16 +210,17 @@ def _assemble(fmt: str, generation: int) -> Path:
                                   "FROM fragment ORDER BY dataset_id")
         entity_ids: set[str] = set()
         theme_ids: set[str] = set()
+        seen: set[str] = set()
         for text, references in rows:
-            if fmt == "ttl":
-                out.write(text)
-                found = json.loads(references)
-                refs.iris.update(URIRef(iri) for iri in found["iris"])
-                entity_ids.update(found["entities"])
-                theme_ids.update(found["themes"])
-            else:
-                out.write(text)
+            out.write(text)
+            if fmt != "ttl":
                 out.write("\n")
+            elif references not in seen:
+                seen.add(references)
+                iris, entities, themes = references.split("\n")
+                refs.iris.update(URIRef(iri) for iri in iris.split())
+                entity_ids.update(entities.split())
+                theme_ids.update(themes.split())
         if fmt == "ttl":
             refs.entities.update({e.id: e for e in db.session.scalars(
                 select(Entity).where(Entity.id.in_(entity_ids)))} if entity_ids else {})
@@ -282,8 +273,17 @@ def _guarded(refresh_ids) -> None:
             log.exception("could not mark the dump store stale")
 
 
+def mark_datasets(dataset_ids: list[str]) -> None:
+    _guarded(lambda _session: dataset_ids)
+
+
 def on_dataset_changed(dataset_id: str, **_kwargs) -> None:
-    _guarded(lambda _session: [dataset_id])
+    # During a bulk write (a harvest) the store is opened once per batch, not once per dataset.
+    batch = services.current_batch()
+    if batch is not None:
+        batch.defer(mark_datasets, dataset_id)
+    else:
+        mark_datasets([dataset_id])
 
 
 def on_entity_changed(entity_id: str, **_kwargs) -> None:

@@ -26,6 +26,7 @@ from portal.catalog.models import (
     dataset_theme,
 )
 from portal.feeds.errors import FeedError
+from portal.feeds.rows import DatasetRow, RowLoader
 
 PAGE_SIZE = 100
 FQ_FIELDS = ("organization", "tags", "groups", "res_format", "license_id")
@@ -141,7 +142,7 @@ class Page:
     number: int
     size: int
     total: int
-    datasets: list[Dataset]
+    datasets: list[DatasetRow]
 
     @property
     def last(self) -> int:
@@ -157,8 +158,5 @@ def fetch_page(query: FeedQuery, size: int = PAGE_SIZE) -> Page:
     ids = list(db.session.scalars(
         query.ordered().with_only_columns(Dataset.id).offset((query.page - 1) * size).limit(size)
     ))
-    if ids:
-        by_id = {d.id: d for d in services.datasets_with_resources(
-            select(Dataset).where(Dataset.id.in_(ids)))}
-        page.datasets = [by_id[i] for i in ids if i in by_id]
+    page.datasets = RowLoader(db.session).load(ids)
     return page

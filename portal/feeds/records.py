@@ -7,19 +7,18 @@ from typing import Any
 
 from portal.catalog import dcat
 from portal.catalog.licenses import get_license
-from portal.catalog.models import Dataset, Resource
 
 
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def resource_url(dataset: Dataset, resource: Resource, base_url: str) -> str:
+def resource_url(dataset: Any, resource: Any, base_url: str) -> str:
     return dcat.download_url(dataset.name, resource, base_url) if resource.is_upload \
         else resource.url
 
 
-def dataset_record(dataset: Dataset, base_url: str) -> dict[str, Any]:
+def dataset_record(dataset: Any, base_url: str) -> dict[str, Any]:
     licence = get_license(dataset.license_id)
     return {
         "id": dataset.id,
@@ -32,7 +31,7 @@ def dataset_record(dataset: Dataset, base_url: str) -> dict[str, Any]:
         "license_id": dataset.license_id,
         "license_title": licence.title if licence else "",
         "license_url": licence.url if licence else "",
-        "keywords": [tag.name for tag in dataset.tags],
+        "keywords": list(dataset.keywords),
         "themes": [theme.name for theme in dataset.themes],
         "contact_name": dataset.contact_name,
         "contact_email": dataset.contact_email,
@@ -77,7 +76,7 @@ CSV_COLUMNS = (
 )
 
 
-def csv_rows(dataset: Dataset, base_url: str) -> list[list[Any]]:
+def csv_rows(dataset: Any, base_url: str) -> list[list[Any]]:
     """One row per resource; a dataset without resources gets one row with empty resource
     columns, so every public dataset is listed."""
     record = dataset_record(dataset, base_url)

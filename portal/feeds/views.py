@@ -71,6 +71,8 @@ def catalog(ext: str):
     _check_extension(ext)
     query = FeedQuery.from_args(request.args)
     page = fetch_page(query)
+    if ext == "ttl":
+        return _rdf_response(documents.catalog_page_turtle(query, page), ext)
     triples = documents.catalog_page_triples(ext, query, page)
     return _rdf_response(documents.serialize(triples, ext), ext)
 
@@ -101,6 +103,8 @@ def dataset_rdf(name: str, fmt: str):
     dataset = services.get_dataset(name)
     if not dataset.is_public:
         raise FeedError(404, _("No existe el conjunto de datos «%(name)s».", name=name))
+    if fmt == "ttl":
+        return _rdf_response(documents.dataset_document_turtle(dataset), fmt)
     return _rdf_response(documents.serialize(documents.dataset_document_triples(dataset), fmt),
                          fmt)
 

@@ -227,3 +227,75 @@ def test_udata_paged_collection_samples(page):
         assert first["keywords"] == ["Tag 1", "Tag 2", "Tag 3", "Tag 4"]
         assert first["contact_email"] == "hello@its.me"
         assert first["extras"]["themes"] == ["Theme 1", "Theme 2"]
+
+
+def _written_and_expected(dataset, refs_written, refs_expected) -> tuple[Graph, Graph]:
+    from portal.catalog.dcat_turtle import dataset_turtle
+    from portal.rdf import DCAT, add_triples, turtle_prefixes
+
+    text = turtle_prefixes() + dataset_turtle(dataset, BASE, refs_written, in_catalog=True)
+    written = parse_graph(text, "turtle")
+    expected = Graph()
+    add_triples(expected, [(dcat.catalog_uri(BASE), DCAT.dataset,
+                            dcat.dataset_uri(dataset.name, BASE))])
+    add_triples(expected, dcat.dataset_triples(dataset, BASE, refs_expected))
+    return written, expected
+
+
+def test_direct_turtle_writer_gives_the_graph_of_the_triples_for_objects_and_rows():
+    from rdflib.compare import graph_diff, isomorphic
+
+    from portal import db
+    from portal.feeds.rows import RowLoader
+    from tests.feeds.sample import build_harvested
+
+    build_catalog()
+    build_harvested()
+    datasets = list(services.datasets_with_resources(services.public_datasets_query()))
+    rows = RowLoader(db.session).load([d.id for d in datasets])
+    assert [r.name for r in rows] == [d.name for d in datasets]
+    for dataset in [*datasets, *rows]:
+        refs_written, refs_expected = dcat.References(), dcat.References()
+        written, expected = _written_and_expected(dataset, refs_written, refs_expected)
+        _both, only_written, only_expected = graph_diff(written, expected)
+        assert isomorphic(written, expected), (dataset.name, sorted(only_written),
+                                               sorted(only_expected))
+        assert refs_written.iris == refs_expected.iris, dataset.name
+        assert set(refs_written.entities) == set(refs_expected.entities)
+        assert set(refs_written.themes) == set(refs_expected.themes)
+
+
+def test_harvested_dataset_exports_its_provenance_and_conforms():
+    from portal.rdf import ADMS, DCAT, DCT, RDF, SKOS
+    from tests.feeds.sample import HARVESTED_EXTRAS, build_harvested
+
+    dataset = build_harvested()
+    graph = new_graph()
+    node = dcat.dataset_to_rdf(dataset, graph, BASE)
+    remote = URIRef(HARVESTED_EXTRAS["harvest_remote_url"])
+    assert graph.value(node, DCT.source) == remote
+    assert (remote, RDF.type, DCAT.Dataset) in graph
+    identifier = graph.value(node, ADMS.identifier)
+    assert (identifier, RDF.type, ADMS.Identifier) in graph
+    assert str(graph.value(identifier, SKOS.notation)) == HARVESTED_EXTRAS["harvest_remote_id"]
+    assert str(graph.value(identifier, ADMS.schemaAgency)) == "ine-ckan"
+    for shapes in (SHAPES_3_0_1, SHAPES_3_0_0):
+        assert validate(graph, shapes).violations == []
+    # Read back (as a harvester of our feed would), the remote dataset is not a second dataset.
+    parsed = parse_graph(graph.serialize(format="turtle"), "turtle")
+    assert dcat.find_datasets(parsed) == [node]
+    values = dcat.dataset_from_rdf(parsed, node)
+    assert values["extras"]["source"] == [str(remote)]
+    assert values["extras"]["alternate_identifier"] == [HARVESTED_EXTRAS["harvest_remote_id"]]
+    assert (values["title"], values["description"]) == (dataset.title, dataset.description)
+    assert values["keywords"] == sorted(dataset.keywords)
+
+
+def test_a_dataset_made_here_has_no_provenance():
+    build_catalog()
+    graph = new_graph()
+    node = dcat.dataset_to_rdf(services.get_dataset("censo-2024"), graph, BASE)
+    from portal.rdf import ADMS, DCT
+
+    assert dcat.provenance_of(services.get_dataset("censo-2024")) is None
+    assert graph.value(node, DCT.source) is None and graph.value(node, ADMS.identifier) is None

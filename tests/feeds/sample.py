@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from portal.auth.permissions import SYSTEM
 from portal.catalog import services
+from portal.errors import NotFound
 from tests import factories
 
 PUBLIC = ("censo-2024", "presupuesto-municipal", "matricula-universitaria", "tramites")
@@ -74,3 +75,32 @@ def build_catalog() -> dict[str, object]:
     eliminado = factories.dataset("eliminado", entity_name="ine", title="Eliminado")
     services.delete_dataset(eliminado, SYSTEM)
     return {"censo": censo, "presupuesto": presupuesto, "matricula": matricula}
+
+
+HARVESTED_EXTRAS = {
+    "harvest_source": "ine-ckan",
+    "harvest_remote_id": "b1c2d3e4-0001",
+    "harvest_remote_url": "https://ckan.ine.gob.bo/dataset/encuesta-hogares",
+    "harvest_last": "2025-05-20T14:30:00+00:00",
+}
+
+
+def build_harvested() -> object:
+    """A dataset as a harvester leaves it (provenance in its extras), with text that needs
+    escaping in every RDF syntax: quotes, backslashes, tabs, carriage returns, a control
+    character and characters outside the BMP."""
+    try:
+        services.get_entity("ine")
+    except NotFound:
+        factories.entity("ine", title="Instituto Nacional de Estadística", kind="agencia")
+    harvested = factories.dataset(
+        "encuesta-hogares", entity_name="ine", title='Encuesta de "Hogares" 2024 \\ EH',
+        description='Línea 1\r\nLínea 2\twith tab, """triple""" quotes, a \\n that is text, '
+                    "a bell \x07 and 📊.",
+        keywords=['comillas "dobles"', "hogares"], license_id="CC-BY-4.0",
+        extras=dict(HARVESTED_EXTRAS), spatial=["BO"], frequency="ANNUAL",
+        landing_page="https://ckan.ine.gob.bo/dataset/encuesta-hogares",
+    )
+    factories.resource(harvested, name="Microdatos", description="Base de datos.",
+                       url="https://ckan.ine.gob.bo/eh/microdatos.csv", format="CSV")
+    return harvested

@@ -20,7 +20,7 @@ from portal import db
 from portal.catalog import dcat, services
 from portal.catalog.dcat_turtle import dataset_turtle
 from portal.catalog.models import Dataset, Entity
-from portal.feeds.queries import FeedQuery, Page
+from portal.feeds.queries import FeedQuery, Page, remember
 from portal.rdf import (
     DCAT,
     HYDRA,
@@ -51,15 +51,21 @@ def catalog_publisher() -> Entity | None:
                                                   Entity.state == "active"))
 
 
-def catalog_dates() -> tuple[datetime | None, datetime | None]:
-    """When the first public dataset was created and the last one changed."""
-    row = db.session.execute(services.public_datasets_query().with_only_columns(
-        func.min(Dataset.metadata_created), func.max(Dataset.metadata_modified))).one()
-    return row[0], row[1]
+def catalog_dates(version: tuple | None = None) -> tuple[datetime | None, datetime | None]:
+    """When the first public dataset was created and the last one changed (a scan of the
+    datasets: kept while the catalog ``version`` stays the same, when one is given)."""
+
+    def compute() -> tuple[datetime | None, datetime | None]:
+        row = db.session.execute(services.public_datasets_query().with_only_columns(
+            func.min(Dataset.metadata_created), func.max(Dataset.metadata_modified))).one()
+        return row[0], row[1]
+
+    return compute() if version is None else remember("dates", version, compute)
 
 
-def catalog_head_triples(refs: dcat.References) -> Iterable[Triple]:
-    issued, modified = catalog_dates()
+def catalog_head_triples(refs: dcat.References,
+                         version: tuple | None = None) -> Iterable[Triple]:
+    issued, modified = catalog_dates(version)
     return dcat.catalog_triples(base_url(), title=site_title(), publisher=catalog_publisher(),
                                 issued=issued, modified=modified, refs=refs)
 
@@ -95,7 +101,7 @@ def catalog_page_turtle(query: FeedQuery, page: Page) -> str:
     """A page of the catalog as Turtle: the same statements as ``catalog_page_triples``."""
     refs = dcat.References()
     base = base_url()
-    head = [*catalog_head_triples(refs), *hydra_triples("ttl", query, page)]
+    head = [*catalog_head_triples(refs, page.version), *hydra_triples("ttl", query, page)]
     body = [dataset_turtle(dataset, base, refs, in_catalog=True) for dataset in page.datasets]
     tail = turtle_block(dcat.references_triples(refs, base))
     return "".join((turtle_prefixes(), turtle_block(head), *body, tail))
@@ -111,7 +117,7 @@ def catalog_page_triples(ext: str, query: FeedQuery, page: Page) -> list[Triple]
     refs = dcat.References()
     base = base_url()
     catalog = dcat.catalog_uri(base)
-    triples = list(catalog_head_triples(refs))
+    triples = list(catalog_head_triples(refs, page.version))
     triples += hydra_triples(ext, query, page)
     for dataset in page.datasets:
         triples.append((catalog, DCAT.dataset, dcat.dataset_uri(dataset.name, base)))

@@ -8,9 +8,12 @@ query starts from ``services.public_datasets_query()``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypeVar
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, or_, select
 
@@ -29,6 +32,7 @@ from portal.feeds.errors import FeedError
 from portal.feeds.rows import DatasetRow, RowLoader
 
 PAGE_SIZE = 100
+T = TypeVar("T")
 FQ_FIELDS = ("organization", "tags", "groups", "res_format", "license_id")
 _FQ_TERM = re.compile(r'\s*([a-z_]+):(?:"([^"]*)"|(\S+))\s*')
 
@@ -103,6 +107,10 @@ class FeedQuery:
         values.update({key: str(value) for key, value in changes.items()})
         return {key: value for key, value in values.items() if value}
 
+    @property
+    def is_whole_catalog(self) -> bool:
+        return not (self.q or self.fq or self.modified_since)
+
     def statement(self) -> Select:
         statement = services.public_datasets_query()
         if self.modified_since is not None:
@@ -143,6 +151,7 @@ class Page:
     size: int
     total: int
     datasets: list[DatasetRow]
+    version: tuple | None = None  # the catalog_version it was read at (whole catalog only)
 
     @property
     def last(self) -> int:
@@ -155,8 +164,60 @@ def fetch_page(query: FeedQuery, size: int = PAGE_SIZE) -> Page:
     if query.page > page.last:
         raise FeedError(404, _("La página %(page)d no existe: la última es la %(last)d.",
                                page=query.page, last=page.last))
-    ids = list(db.session.scalars(
-        query.ordered().with_only_columns(Dataset.id).offset((query.page - 1) * size).limit(size)
-    ))
+    offset = (query.page - 1) * size
+    ordering = None
+    if query.is_whole_catalog and total <= ORDERING_CACHE_MAX:
+        page.version = catalog_version(total)
+        ordering = remember_when_stable("ordering", page.version, lambda: list(
+            db.session.scalars(query.ordered().with_only_columns(Dataset.id))))
+    if ordering is not None:
+        ids = ordering[offset:offset + size]
+    else:
+        ids = list(db.session.scalars(
+            query.ordered().with_only_columns(Dataset.id).offset(offset).limit(size)))
     page.datasets = RowLoader(db.session).load(ids)
     return page
+
+
+# --- values kept while the catalog does not change -------------------------------------------
+
+#: Above this many public datasets the ordering is not kept in memory (about 90 bytes each).
+ORDERING_CACHE_MAX = 500_000
+
+
+def catalog_version(public_total: int | None = None) -> tuple[int, datetime | None]:
+    """A value that changes whenever the set or the order of public datasets may have: their
+    number and the latest metadata change of any dataset (the services stamp
+    ``metadata_modified`` on every write, deletion and change of visibility included). Two
+    cheap queries (an index count and an index maximum), read from the database, so every
+    process of the portal sees the same version."""
+    total = services.count_public_datasets() if public_total is None else public_total
+    return total, db.session.scalar(select(func.max(Dataset.metadata_modified)))
+
+
+def remember(name: str, version: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in the app (one value per name) until the catalog version changes.
+
+    Paging through the whole catalog (what harvesters do) would otherwise sort every public
+    dataset again for each page: O(pages x datasets) instead of one sort per change.
+    """
+    key = f"feeds.{name}"
+    found = current_app.extensions.get(key)
+    if found is None or found[0] != version:
+        found = (version, compute())
+        current_app.extensions[key] = found  # one assignment: safe between threads
+    return found[1]
+
+
+def remember_when_stable(name: str, version: tuple, compute: Callable[[], T]) -> T | None:
+    """Like ``remember``, but computes only for a version an earlier call has already seen, and
+    else returns None: while the catalog keeps changing (a harvest running), nothing costly is
+    computed for a value that would be thrown away at once."""
+    key = f"feeds.{name}"
+    found = current_app.extensions.get(key)
+    if found is not None and found[0] == version:
+        return found[1]
+    if current_app.extensions.get(f"{key}.seen") != version:
+        current_app.extensions[f"{key}.seen"] = version
+        return None
+    return remember(name, version, compute)

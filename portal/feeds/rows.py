@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.catalog import services
 from portal.catalog.models import Dataset, Entity, Resource, Tag, Theme, dataset_tag, dataset_theme
 
 BATCH = 1000
@@ -108,9 +107,12 @@ class DatasetRow:
 
 _D, _E, _R = Dataset.__table__.c, Entity.__table__.c, Resource.__table__.c
 _T, _TAG = Theme.__table__.c, Tag.__table__.c
-_DATASETS = (select(*[_D[name] for name in _DATASET], *[_E[name] for name in _ENTITY])
-             .join_from(Dataset.__table__, Entity.__table__, _D.entity_id == _E.id)
-             .where(services.public_datasets_query().whereclause))
+# Visibility is checked on each row, not in SQL: with it, SQLite's planner takes the (state,
+# private) index, which nearly every row matches, over the primary key, and reads the whole
+# table for each batch.
+_DATASETS = (select(*[_D[name] for name in _DATASET], _D.state, _D.private,
+                    *[_E[name] for name in _ENTITY])
+             .join_from(Dataset.__table__, Entity.__table__, _D.entity_id == _E.id))
 _KEYWORDS = (select(dataset_tag.c.dataset_id, _TAG.name)
              .join_from(dataset_tag, Tag.__table__, dataset_tag.c.tag_id == _TAG.id)
              .order_by(_TAG.name))
@@ -132,29 +134,38 @@ class RowLoader:
         """The public datasets among ``ids``, in that order (others are left out)."""
         if not ids:
             return []
-        found = self._datasets(_DATASETS.where(_D.id.in_(ids)))
+        found = {}
+        for start in range(0, len(ids), BATCH):
+            found.update(self._datasets(_DATASETS.where(_D.id.in_(ids[start:start + BATCH])))[0])
         return [found[i] for i in ids if i in found]
 
     def batches(self, size: int = BATCH) -> Iterator[list[DatasetRow]]:
         """Every public dataset, in batches ordered by id (keyset paging: flat memory)."""
         last = ""
         while True:
-            found = self._datasets(_DATASETS.where(_D.id > last).order_by(_D.id).limit(size))
-            if not found:
+            found, last_seen = self._datasets(
+                _DATASETS.where(_D.id > last).order_by(_D.id).limit(size))
+            if last_seen is None:
                 return
-            yield list(found.values())
-            last = next(reversed(found))
+            if found:
+                yield list(found.values())
+            last = last_seen
 
-    def _datasets(self, statement) -> dict[str, DatasetRow]:
+    def _datasets(self, statement) -> tuple[dict[str, DatasetRow], str | None]:
+        """The public datasets a statement selects, and the id of the last row it read."""
         width = len(_DATASET)
         datasets: dict[str, DatasetRow] = {}
+        last_seen = None
         for row in self.session.execute(statement):
-            entity = self.entities.get(row[width])
+            last_seen = row[0]
+            if row[width] != "active" or row[width + 1]:
+                continue  # draft, deleted or private
+            entity = self.entities.get(row[width + 2])
             if entity is None:
-                entity = self.entities[row[width]] = EntityRow(*row[width:])
+                entity = self.entities[row[width + 2]] = EntityRow(*row[width + 2:])
             datasets[row[0]] = DatasetRow(*row[:width], entity)
         if not datasets:
-            return datasets
+            return datasets, last_seen
         ids = list(datasets)
         for dataset_id, name in self.session.execute(
                 _KEYWORDS.where(dataset_tag.c.dataset_id.in_(ids))):
@@ -166,4 +177,4 @@ class RowLoader:
             datasets[row[0]].themes.append(theme)
         for row in self.session.execute(_RESOURCES.where(_R.dataset_id.in_(ids))):
             datasets[row[0]].resources.append(ResourceRow(*row[1:]))
-        return datasets
+        return datasets, last_seen

@@ -284,3 +284,48 @@ def test_dump_url_is_stable_and_cacheable(client, catalog):
         etag = first.headers["ETag"]
     with client.get("/dump/catalog.ttl.gz", headers={"If-None-Match": etag}) as again:
         assert again.status_code == 304
+
+
+def _page_names(client, page: int) -> set[str]:
+    graph = parse_graph(client.get(f"/catalog.ttl?page={page}").data, "turtle")
+    return {str(o).rsplit("/", 1)[-1] for o in graph.objects(URIRef(f"{SITE}/catalog"),
+                                                             DCAT.dataset)}
+
+
+def test_whole_catalog_pages_follow_every_change(app, client, catalog, monkeypatch):
+    """The ordering of the whole catalog is kept between requests (from the second one at the
+    same catalog version): a change must show at once all the same."""
+    from portal.rdf import DCT
+
+    monkeypatch.setattr("portal.feeds.views.fetch_page.__defaults__", (3,))
+    for _ in range(3):  # the first request notes the version, the second keeps the ordering
+        first, second = _page_names(client, 1), _page_names(client, 2)
+        assert len(first) == 3 and first | second == set(PUBLIC)
+    [oldest] = second
+    with app.app_context():
+        services.update_dataset(services.get_dataset(oldest), {"title": "Nuevo título"},
+                                SYSTEM, partial=True)
+        modified = services.get_dataset(oldest).metadata_modified
+    assert oldest in _page_names(client, 1) and oldest not in _page_names(client, 2)
+    graph = parse_graph(client.get("/catalog.ttl?page=1").data, "turtle")
+    assert str(graph.value(URIRef(f"{SITE}/catalog"), DCT.modified)).startswith(
+        modified.replace(microsecond=0).isoformat())
+    with app.app_context():
+        services.delete_dataset(services.get_dataset(oldest), SYSTEM)
+    assert _page_names(client, 1) == set(PUBLIC) - {oldest}  # one page of 3 now
+    graph = parse_graph(client.get("/catalog.ttl").data, "turtle")
+    assert int(graph.value(URIRef(f"{SITE}/catalog"), HYDRA.totalItems)) == len(PUBLIC) - 1
+
+
+def test_harvested_dataset_in_the_catalog_feed_conforms(app, client, catalog):
+    from portal.catalog import dcat
+    from tests.feeds.sample import HARVESTED_EXTRAS, build_harvested
+
+    with app.app_context():
+        build_harvested()
+    graph = parse_graph(client.get("/catalog.ttl").data, "turtle")
+    assert validate(graph, SHAPES_3_0_1).violations == []
+    found = {str(node).rsplit("/", 1)[-1] for node in dcat.find_datasets(graph)}
+    assert found == {*PUBLIC, "encuesta-hogares"}
+    assert (URIRef(f"{SITE}/dataset/encuesta-hogares"), dcat.DCT.source,
+            URIRef(HARVESTED_EXTRAS["harvest_remote_url"])) in graph

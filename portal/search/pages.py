@@ -9,7 +9,8 @@ pages of an entity or a theme search the index instead of the database.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import current_app, url_for
@@ -35,6 +36,9 @@ from portal.search.labels import facet_labels
 
 #: The list's relevance order, as ``package_search`` takes it.
 RELEVANCE_SORT = "score desc, metadata_modified desc"
+#: Markdown emphasis, code and heading marks, left out of a highlighted description (the list
+#: shows descriptions as plain text).
+_MARKDOWN_MARKS = re.compile(r"\*{1,3}|_{2,3}|`+|^#{1,6}\s+", re.MULTILINE)
 
 
 def sort_keys(sort: str) -> tuple[SortKey, ...]:
@@ -92,6 +96,14 @@ def facet_items(result: SearchResult) -> dict[str, list[FacetItem]]:
     return facets
 
 
+def plain_marks(highlights: Mapping[str, str]) -> dict[str, str]:
+    """Highlighted fields for the list: the description without its Markdown marks."""
+    marks = dict(highlights)
+    if "notes" in marks:
+        marks["notes"] = _MARKDOWN_MARKS.sub("", marks["notes"])
+    return marks
+
+
 def fq_of(params: ListParams) -> str:
     """The list's filters as CKAN's ``fq``: ``organization:"ine" tags:"censo"``."""
     def quoted(value: str) -> str:
@@ -141,7 +153,8 @@ def find_datasets(params: ListParams, actor) -> DatasetListing:
         facet_items(result),
         params.page,
         params.per_page,
-        highlights={hit.id: dict(hit.highlights) for hit in result.hits if hit.highlights},
+        highlights={hit.id: plain_marks(hit.highlights) for hit in result.hits
+                    if hit.highlights},
         did_you_mean=result.did_you_mean,
         **links,
     )

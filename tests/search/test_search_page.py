@@ -32,7 +32,7 @@ def site(app):
         factories.theme("economia", title="Economía y finanzas")
         census = factories.dataset(
             "censo-2024", title="Censo de Población 2024",
-            description="Resultados definitivos del censo por departamento.",
+            description="Resultados **definitivos** del censo por departamento.",
             keywords=["censo", "población"], themes=["economia"])
         factories.resource(census, name="Casos", url="https://example.org/censo.csv",
                            format="CSV")
@@ -73,6 +73,8 @@ def test_full_text_ranks_titles_first_and_ignores_accents_and_plurals(site, clie
     body = page(client, "/dataset?q=censo")
     assert titles(body) == ["Censo de Población 2024", "Matrícula escolar por departamento"]
     assert "2 conjuntos de datos encontrados" in body
+    marked = re.sub(r"<mark[^>]*>", "<mark>", body)  # descriptions as plain text, as unsearched
+    assert "Resultados definitivos del <mark>censo</mark> por departamento" in marked
     assert titles(page(client, "/dataset?q=MATRICULAS+escolares")) == [
         "Matrícula escolar por departamento"]
     assert_valid_page(body)

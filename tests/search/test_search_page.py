@@ -235,3 +235,18 @@ def test_ckan_autocomplete_utilities(site, client):
     assert tags == {"ResultSet": {"Result": [{"Name": "población"}]}}
     assert client.get("/api/2/util/tag/autocomplete").get_json() == {
         "ResultSet": {"Result": []}}
+
+
+def test_without_the_search_engine_the_list_is_a_database_query(app, client):
+    """An app whose search views are not registered keeps a working list (same filters)."""
+    if "search" in app.blueprints:
+        pytest.skip("this app registers the search views")
+    with app.app_context():
+        factories.entity("ine", kind="agencia")
+        factories.entity("mefp", kind="ministerio")
+        factories.dataset("censo-2024", title="Censo 2024")
+        factories.dataset("presupuesto-2024", entity_name="mefp", title="Presupuesto 2024")
+    body = page(client, "/dataset?entity_kind=ministerio")
+    assert titles(body) == ["Presupuesto 2024"]
+    assert "Tipo de entidad" in page(client, "/dataset")
+    assert "search-suggest.js" not in body and "package_search" not in body

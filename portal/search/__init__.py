@@ -47,12 +47,13 @@ def index_path(app: Flask) -> Path:
 
 
 def init_app(app: Flask) -> None:
-    from portal.search import listeners
+    from portal.search import listeners, views
     from portal.search.cli import search_group
 
     app.extensions[EXTENSION] = _LazyBackend(index_path(app))
     listeners.connect()
     app.cli.add_command(search_group)
+    views.init_app(app)
 
 
 def get_backend(app: Flask | None = None) -> SearchBackend:

@@ -46,10 +46,19 @@ def _lit_es(value: str) -> str:
     return turtle_string(value) + _ES
 
 
+_DATES: dict[date, str] = {}
+
+
 def _date(value: date | datetime) -> str:
+    """``dcat._date_literal`` as Turtle: a date, or a date-time to the second."""
     if isinstance(value, datetime):
-        return f'"{value.replace(microsecond=0).isoformat()}"^^xsd:dateTime'
-    return f'"{value.isoformat()}"^^xsd:date'
+        return f'"{value.isoformat(timespec="seconds")}"^^xsd:dateTime'
+    found = _DATES.get(value)
+    if found is None:  # dates repeat (coverage, issue): kept, a few thousand at most
+        found = f'"{value.isoformat()}"^^xsd:date'
+        if len(_DATES) < 20_000:
+            _DATES[value] = found
+    return found
 
 
 def _ref(node: URIRef) -> tuple[str, URIRef]:
@@ -253,10 +262,12 @@ class DcatTurtle:
             schema = f"<{safe_iri(schema_url)}>"
             p.append(f"dct:conformsTo {schema}")
             extra.append(f"{schema} a dct:Standard .\n")
-        if resource.created:
-            p.append(f"dct:issued {_date(resource.created)}")
-        if resource.modified:
-            p.append(f"dct:modified {_date(resource.modified)}")
+        created, modified = resource.created, resource.modified
+        if created:
+            created_text = _date(created)
+            p.append(f"dct:issued {created_text}")
+        if modified:
+            p.append(f"dct:modified {created_text if modified == created else _date(modified)}")
         out.append(_SEP.join(p))
         out.append(" .\n\n")
 

@@ -2,7 +2,7 @@
 
 Each public dataset has a *fragment*: its Turtle statements, its JSON record and what its triples
 point to. Fragments live in a small SQLite file in the instance folder
-(``dumps/fragments.sqlite``). The catalog signals mark the fragments a change touches; they are
+(``dumps/fragments-2.sqlite``). The catalog signals mark the fragments a change touches; they are
 rewritten, only those, when a dump is next asked for. A dump is then a concatenation:
 ``catalog.ttl.gz`` (prefixes once, every fragment, then the catalog node and each publisher,
 theme and vocabulary concept once) and ``catalog.jsonl.gz`` (one record per line). A dump is
@@ -40,14 +40,20 @@ log = logging.getLogger(__name__)
 
 FORMATS = {"ttl": "catalog.ttl.gz", "jsonl": "catalog.jsonl.gz"}
 CHUNK = 500
+#: The store's file. Its name carries the layout's version: a store of an older layout is left
+#: behind (and removed by the next full rebuild) instead of being migrated.
+STORE = "fragments-2.sqlite"
+_OLD_STORES = ("fragments.sqlite",)
 
+# Fragments are rows of several kilobytes: a rowid table on 16 KiB pages writes them about twice
+# as fast as a WITHOUT ROWID table on the default 4 KiB pages.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS fragment (
     dataset_id TEXT PRIMARY KEY,
     ttl TEXT NOT NULL,
     json TEXT NOT NULL,
     refs TEXT NOT NULL
-) WITHOUT ROWID;
+);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dirty (dataset_id TEXT PRIMARY KEY) WITHOUT ROWID;
 """
@@ -65,7 +71,8 @@ def dump_path(fmt: str) -> Path:
 
 @contextmanager
 def store() -> Iterator[sqlite3.Connection]:
-    with closing(sqlite3.connect(dump_dir() / "fragments.sqlite", timeout=30)) as connection:
+    with closing(sqlite3.connect(dump_dir() / STORE, timeout=30)) as connection:
+        connection.execute("PRAGMA page_size=16384")  # only takes effect on a new file
         # A cache that ``portal dump build`` can always rebuild: no fsync on each commit.
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=OFF")
@@ -162,6 +169,9 @@ def rebuild_fragments() -> int:
     """Rewrite every fragment from the database, in chunks; returns the number of datasets."""
     base = base_url()
     count = 0
+    for old in _OLD_STORES:
+        for suffix in ("", "-wal", "-shm"):
+            (dump_dir() / f"{old}{suffix}").unlink(missing_ok=True)
     with store() as connection:
         connection.execute("DELETE FROM fragment")
         connection.execute("DELETE FROM dirty")

@@ -9,12 +9,13 @@ of the batch's ids. The rows carry the attribute names of the ORM models (``data
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from portal.catalog.models import Dataset, Entity, Resource, Tag, Theme, dataset_tag, dataset_theme
@@ -107,10 +108,32 @@ class DatasetRow:
 
 _D, _E, _R = Dataset.__table__.c, Entity.__table__.c, Resource.__table__.c
 _T, _TAG = Theme.__table__.c, Tag.__table__.c
+_JSON_COLUMNS = {"spatial", "language", "extras", "schema"}
+_DECODED: dict[str, Any] = {}  # shared between rows, which are only read
+
+
+def _column(table, name: str):
+    """JSON columns are read as text and decoded by ``_json`` (most values repeat: ``[]``,
+    ``{}``, ``["es"]``...); a driver that decodes JSON itself (psycopg) hands over the value."""
+    column = table[name]
+    return type_coerce(column, String).label(name) if name in _JSON_COLUMNS else column
+
+
+def _json(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    found = _DECODED.get(value, _DECODED)
+    if found is _DECODED:
+        found = json.loads(value)
+        if len(value) < 200 and len(_DECODED) < 10_000:
+            _DECODED[value] = found
+    return found
+
+
 # Visibility is checked on each row, not in SQL: with it, SQLite's planner takes the (state,
 # private) index, which nearly every row matches, over the primary key, and reads the whole
 # table for each batch.
-_DATASETS = (select(*[_D[name] for name in _DATASET], _D.state, _D.private,
+_DATASETS = (select(*[_column(_D, name) for name in _DATASET], _D.state, _D.private,
                     *[_E[name] for name in _ENTITY])
              .join_from(Dataset.__table__, Entity.__table__, _D.entity_id == _E.id))
 _KEYWORDS = (select(dataset_tag.c.dataset_id, _TAG.name)
@@ -119,7 +142,10 @@ _KEYWORDS = (select(dataset_tag.c.dataset_id, _TAG.name)
 _THEMES = (select(dataset_theme.c.dataset_id, *[_T[name] for name in _THEME])
            .join_from(dataset_theme, Theme.__table__, dataset_theme.c.theme_id == _T.id)
            .order_by(_T.name))
-_RESOURCES = select(_R.dataset_id, *[_R[name] for name in _RESOURCE]).order_by(_R.position)
+_RESOURCES = (select(_R.dataset_id, *[_column(_R, name) for name in _RESOURCE])
+              .order_by(_R.position))
+_SPATIAL, _LANGUAGE, _EXTRAS = (_DATASET.index(name) for name in ("spatial", "language", "extras"))
+_SCHEMA = _RESOURCE.index("schema") + 1
 
 
 class RowLoader:
@@ -156,25 +182,32 @@ class RowLoader:
         width = len(_DATASET)
         datasets: dict[str, DatasetRow] = {}
         last_seen = None
-        for row in self.session.execute(statement):
+        for row in self.session.execute(statement).all():
             last_seen = row[0]
             if row[width] != "active" or row[width + 1]:
                 continue  # draft, deleted or private
             entity = self.entities.get(row[width + 2])
             if entity is None:
                 entity = self.entities[row[width + 2]] = EntityRow(*row[width + 2:])
-            datasets[row[0]] = DatasetRow(*row[:width], entity)
+            dataset = DatasetRow(*row[:width], entity)
+            dataset.spatial = _json(dataset.spatial) or []
+            dataset.language = _json(dataset.language) or []
+            dataset.extras = _json(dataset.extras) or {}
+            datasets[row[0]] = dataset
         if not datasets:
             return datasets, last_seen
         ids = list(datasets)
         for dataset_id, name in self.session.execute(
-                _KEYWORDS.where(dataset_tag.c.dataset_id.in_(ids))):
+                _KEYWORDS.where(dataset_tag.c.dataset_id.in_(ids))).all():
             datasets[dataset_id].keywords.append(name)
-        for row in self.session.execute(_THEMES.where(dataset_theme.c.dataset_id.in_(ids))):
+        for row in self.session.execute(
+                _THEMES.where(dataset_theme.c.dataset_id.in_(ids))).all():
             theme = self.themes.get(row[1])
             if theme is None:
                 theme = self.themes[row[1]] = ThemeRow(*row[1:])
             datasets[row[0]].themes.append(theme)
-        for row in self.session.execute(_RESOURCES.where(_R.dataset_id.in_(ids))):
-            datasets[row[0]].resources.append(ResourceRow(*row[1:]))
+        for row in self.session.execute(_RESOURCES.where(_R.dataset_id.in_(ids))).all():
+            resource = ResourceRow(*row[1:])
+            resource.schema = _json(row[_SCHEMA])
+            datasets[row[0]].resources.append(resource)
         return datasets, last_seen

@@ -11,10 +11,12 @@ def init_app(app: Flask) -> None:
     from portal.catalog.schemaorg import dataset_jsonld_script
     from portal.feeds import dumps, views
     from portal.feeds.cli import dump_cli
+    from portal.feeds.provenance import dataset_provenance
 
     app.register_blueprint(views.bp)
     app.cli.add_command(dump_cli)
     app.jinja_env.globals["schemaorg_jsonld"] = dataset_jsonld_script
+    app.jinja_env.globals["dataset_provenance"] = dataset_provenance
     # Module-level receivers: blinker keeps one connection per function, however many apps.
     signals.dataset_changed.connect(dumps.on_dataset_changed)
     signals.dataset_deleted.connect(dumps.on_dataset_changed)

@@ -35,3 +35,28 @@ def test_init_creates_then_upgrades_an_existing_database_idempotently(tmp_path):
     }
     assert "dataset" in inspect(app.extensions["db_engine"]).get_table_names()
     app.extensions["db_engine"].dispose()
+
+
+def test_upgrade_keeps_the_data_of_an_older_database(tmp_path):
+    """A database at the first revision, with data, upgrades in place to every branch's head."""
+    from alembic import command
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(migrations.alembic_config(url), "0001_catalog")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO entity (id, name, title, description, kind, level, website, email, "
+            "logo_url, state, created, modified) VALUES ('e1', 'ine', 'INE', '', 'agencia', "
+            "'central', '', '', '', 'active', '2025-01-01', '2025-01-01')"))
+    app = create_app({"PORTAL_DATABASE_URL": url, "PORTAL_INSTANCE_PATH": str(tmp_path),
+                      "PORTAL_SECRET_KEY": "x"})
+    before, after = migrations.upgrade(app)
+    assert before == ("0001_catalog",)
+    assert len(after) > 1 and "0001_catalog" not in after
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT title FROM entity")).scalar_one() == "INE"
+    assert "harvest_source" in inspect(engine).get_table_names()
+    engine.dispose()
+    app.extensions["db_engine"].dispose()

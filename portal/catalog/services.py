@@ -6,12 +6,16 @@ or not at all. Signals for listeners (search, feeds) are sent only after the com
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
 from typing import Any, BinaryIO
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 from marshmallow import ValidationError as SchemaError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal import db, signals
@@ -33,6 +37,13 @@ DATASET_FIELDS = (
 RESOURCE_FIELDS = ("name", "description", "url", "format", "media_type", "license_id", "schema")
 ENTITY_FIELDS = ("name", "title", "description", "kind", "level", "website", "email", "logo_url")
 THEME_FIELDS = ("name", "title", "description", "eu_theme", "image_url")
+
+
+@cache
+def _schema(schema_class: type[Schema]) -> Schema:
+    """One instance per schema class: building one deep-copies its fields (about a millisecond
+    per write), and our schemas keep no state from one load to the next."""
+    return schema_class()
 
 
 def load(schema: Schema, data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
@@ -64,9 +75,9 @@ def _flatten(messages: dict) -> dict[str, list[str]]:
 
 def _by_ref(model, ref: str, message):
     if ref:
-        found = db.session.scalar(select(model).where(model.name == ref))
-        if found is None:
-            found = db.session.get(model, ref)
+        # One query for a name or an id; a name wins over another row's id.
+        rows = db.session.scalars(select(model).where(or_(model.name == ref, model.id == ref)))
+        found = min(rows, key=lambda row: row.name != ref, default=None)
         if found is not None and found.state != "purged":
             return found
     raise NotFound(str(message).format(ref=ref))
@@ -167,7 +178,7 @@ def _unique(model, name: str, exclude_id: str | None, message) -> None:
 
 def create_entity(data: dict[str, Any], actor) -> Entity:
     permissions.require(permissions.is_sysadmin(actor))
-    values = load(EntitySchema(), data)
+    values = load(_schema(EntitySchema), data)
     with unit_of_work():
         _unique(Entity, values["name"], None, _l("Ya existe una entidad con ese nombre."))
         entity = Entity(**{f: values[f] for f in ENTITY_FIELDS})
@@ -182,7 +193,7 @@ def update_entity(entity: Entity, data: dict[str, Any], actor, *, partial: bool 
     permissions.require(permissions.can_admin_entity(actor, entity.id))
     if partial:
         data = {**{f: getattr(entity, f) for f in ENTITY_FIELDS}, **data}
-    values = load(EntitySchema(), data)
+    values = load(_schema(EntitySchema), data)
     with unit_of_work():
         _unique(Entity, values["name"], entity.id, _l("Ya existe una entidad con ese nombre."))
         before = {f: getattr(entity, f) for f in ENTITY_FIELDS}
@@ -218,7 +229,7 @@ def delete_entity(entity: Entity, actor) -> None:
 
 def create_theme(data: dict[str, Any], actor) -> Theme:
     permissions.require(permissions.is_sysadmin(actor))
-    values = load(ThemeSchema(), data)
+    values = load(_schema(ThemeSchema), data)
     with unit_of_work():
         _unique(Theme, values["name"], None, _l("Ya existe un tema con ese nombre."))
         theme = Theme(**{f: values[f] for f in THEME_FIELDS})
@@ -233,7 +244,7 @@ def update_theme(theme: Theme, data: dict[str, Any], actor, *, partial: bool = F
     permissions.require(permissions.is_sysadmin(actor))
     if partial:
         data = {**{f: getattr(theme, f) for f in THEME_FIELDS}, **data}
-    values = load(ThemeSchema(), data)
+    values = load(_schema(ThemeSchema), data)
     with unit_of_work():
         _unique(Theme, values["name"], theme.id, _l("Ya existe un tema con ese nombre."))
         before = {f: getattr(theme, f) for f in THEME_FIELDS}
@@ -316,6 +327,7 @@ def _apply_dataset(dataset: Dataset, values: dict[str, Any], actor) -> None:
         tags = _tags(values["keywords"])
         themes = _themes(values["themes"])
         dataset.entity = entity
+        dataset.entity_id = entity.id  # known before the flush (permissions, activity)
         for field in DATASET_FIELDS:
             setattr(dataset, field, values[field])
         dataset.tags = tags
@@ -329,14 +341,74 @@ def _announce(dataset: Dataset) -> None:
               key=("dataset_changed", dataset_id))
 
 
+class AnnouncementBatch:
+    """Work that listeners put off during a bulk write (a harvest of thousands of datasets).
+
+    Every signal is still sent after each commit. A listener that finds a batch open
+    (``current_batch()``) may hand the id to ``defer(work, id)`` instead of working at once; the
+    batch calls ``work(ids)`` when ``size`` ids wait for it, and when the bulk ends. With
+    ``until_end`` the work waits for the end of the bulk whatever the number of ids (work that
+    should not compete with the bulk write, such as downloading files to validate them).
+    Listeners that know nothing of batches work as always. Deferred work must read the state of
+    the database when it runs (not the state at the signal), and must not raise.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._pending: dict[Callable[[list[str]], None], dict[str, None]] = {}
+        self._until_end: set[Callable[[list[str]], None]] = set()
+
+    def defer(self, work: Callable[[list[str]], None], object_id: str, *,
+              until_end: bool = False) -> None:
+        ids = self._pending.setdefault(work, {})
+        ids[object_id] = None
+        if until_end:
+            self._until_end.add(work)
+        elif len(ids) >= self.size and work not in self._until_end:
+            self._run(work)
+
+    def flush(self) -> None:
+        """Run all deferred work (the bulk has ended)."""
+        while self._pending:
+            self._run(next(iter(self._pending)))
+
+    def _run(self, work: Callable[[list[str]], None]) -> None:
+        ids = list(self._pending.pop(work, {}))
+        if ids:
+            work(ids)
+
+
+_batch: ContextVar[AnnouncementBatch | None] = ContextVar("announcement_batch", default=None)
+
+
+def current_batch() -> AnnouncementBatch | None:
+    """The batch listeners may defer their work to (``None`` outside a bulk write)."""
+    return _batch.get()
+
+
+@contextmanager
+def announcements_in_batches(size: int = 200) -> Iterator[AnnouncementBatch]:
+    """Let listeners follow the writes of this block in batches of ``size`` ids (a harvest):
+    the index, the dumps and validation trail the catalog by at most ``size`` datasets and
+    have caught up when the block ends, even when it ends with an exception."""
+    batch = AnnouncementBatch(size)
+    token = _batch.set(batch)
+    try:
+        yield batch
+    finally:
+        _batch.reset(token)
+        batch.flush()
+
+
 def create_dataset(data: dict[str, Any], actor) -> Dataset:
     permissions.require_user(actor)
-    values = load(DatasetSchema(), data)
+    values = load(_schema(DatasetSchema), data)
     with unit_of_work():
-        dataset = Dataset(id=new_id(), creator_user_id=getattr(actor, "id", None))
+        # A new dataset has no resources: say so, and its snapshot needs no query. It is
+        # written at the commit (or the next query), with its activity, in one flush.
+        dataset = Dataset(id=new_id(), creator_user_id=getattr(actor, "id", None), resources=[])
         _apply_dataset(dataset, values, actor)
         db.session.add(dataset)
-        db.session.flush()
         activity.record("new package", "package", dataset.id, actor,
                         entity_id=dataset.entity_id, private=not dataset.is_public,
                         data={"title": dataset.title, "snapshot": dataset_snapshot(dataset)})
@@ -360,7 +432,7 @@ def update_dataset(dataset: Dataset, data: dict[str, Any], actor, *,
     permissions.require(permissions.can_publish_in(actor, dataset.entity_id))
     if partial:
         data = {**dataset_input(dataset), **data}
-    values = load(DatasetSchema(), data)
+    values = load(_schema(DatasetSchema), data)
     with unit_of_work():
         before = dataset_snapshot(dataset)
         _apply_dataset(dataset, values, actor)
@@ -438,7 +510,7 @@ def _apply_resource(resource: Resource, values: dict[str, Any]) -> None:
 def create_resource(dataset: Dataset, data: dict[str, Any], actor, *,
                     upload: BinaryIO | None = None, filename: str = "") -> Resource:
     permissions.require(permissions.can_publish_in(actor, dataset.entity_id))
-    values = load(ResourceSchema(), data)
+    values = load(_schema(ResourceSchema), data)
     if upload is None and not values["url"]:
         raise ValidationError({"url": [str(_l("Indique una URL o suba un archivo."))]})
     with unit_of_work():
@@ -450,7 +522,6 @@ def create_resource(dataset: Dataset, data: dict[str, Any], actor, *,
             resource.name = resource.url.rsplit("/", 1)[-1][:500]
         db.session.add(resource)
         dataset.metadata_modified = utcnow()
-        db.session.flush()
         activity.record("changed package", "package", dataset.id, actor,
                         entity_id=dataset.entity_id, private=not dataset.is_public,
                         data={"title": dataset.title, "resource_id": resource.id,
@@ -468,7 +539,7 @@ def update_resource(resource: Resource, data: dict[str, Any], actor, *, partial:
         if resource.url_type == "upload":
             current["url"] = ""
         data = {**current, **data}
-    values = load(ResourceSchema(), data)
+    values = load(_schema(ResourceSchema), data)
     with unit_of_work():
         before = {f: getattr(resource, f) for f in (*RESOURCE_FIELDS, "sha256")}
         _apply_resource(resource, values)

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.catalog.models import Entity
+from portal.catalog.models import Dataset, Entity
 from portal.db import Base, new_id, utcnow
 
 #: Outcomes of one remote item.
@@ -139,6 +139,9 @@ class HarvestObject(Base):
     status: Mapped[str] = mapped_column(String(20), default="")
     last_job_id: Mapped[str | None] = mapped_column(String(36))
     updated: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: Never loaded; it tells the unit of work to insert a new dataset before the object that
+    #: points to it, when both are written in one flush.
+    dataset: Mapped[Dataset | None] = relationship(lazy="raise", viewonly=False)
 
 
 class HarvestLock(Base):

@@ -53,6 +53,8 @@ from portal.harvest.models import (
 SOURCE_FIELDS = ("name", "title", "type", "url", "config", "schedule", "active")
 FLUSH_EVERY = 200
 FLUSH_SECONDS = 2.0
+#: Datasets written before the listeners of catalog signals catch up (see ``run_source``).
+ANNOUNCE_EVERY = 200
 
 
 class HarvestBusy(PortalError):
@@ -551,7 +553,9 @@ def run_source(source: HarvestSource, *, trigger: str = "manual",
         harvester = _harvester(source, writer.previous)
         run = HarvestRun(harvester, writer, progress=progress,
                          hang_seconds=hang_limit().total_seconds())
-        result = run.run()
+        # Listeners (search index, dumps, validation) follow the items in batches.
+        with catalog.announcements_in_batches(ANNOUNCE_EVERY):
+            result = run.run()
         writer.flush()
         status = _job_status(result)
         message = _job_message(result, status)

@@ -15,6 +15,7 @@ from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from portal import db, signals
+from portal.catalog import services as catalog
 from portal.search import EXTENSION, documents, get_backend
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,20 @@ def reindex(session: Session, ids: list[str]) -> None:
         backend.delete(drop)
 
 
+def reindex_datasets(dataset_ids: list[str]) -> None:
+    """Index (or drop) these datasets as the database has them now, in one index commit."""
+    _with_session(lambda s: reindex(s, dataset_ids),
+                  f"dataset {dataset_ids[0]} changed" if len(dataset_ids) == 1
+                  else f"{len(dataset_ids)} datasets changed")
+
+
 def on_dataset_changed(dataset_id: str, **_: object) -> None:
-    _with_session(lambda s: reindex(s, [dataset_id]), f"dataset {dataset_id} changed")
+    # During a bulk write (a harvest) one index commit per batch, not one per dataset.
+    batch = catalog.current_batch()
+    if batch is not None:
+        batch.defer(reindex_datasets, dataset_id)
+    else:
+        reindex_datasets([dataset_id])
 
 
 def on_dataset_deleted(dataset_id: str, **_: object) -> None:

@@ -15,6 +15,7 @@ from flask import (
     current_app,
     jsonify,
     redirect,
+    render_template,
     request,
     send_file,
     stream_with_context,
@@ -24,14 +25,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import db
-from portal.catalog import services
+from portal.catalog import dcat, services
 from portal.catalog.models import Dataset
 from portal.errors import NotFound
-from portal.feeds import atom, documents, dumps, sitemap
+from portal.feeds import atom, concepts, documents, dumps, sitemap
 from portal.feeds.errors import FeedError
-from portal.feeds.negotiation import MEDIA_TYPE_OF, catalog_format_from_accept
+from portal.feeds.negotiation import (
+    MEDIA_TYPE_OF,
+    catalog_format_from_accept,
+    rdf_format_from_accept,
+)
 from portal.feeds.queries import FeedQuery, fetch_page
 from portal.feeds.records import CSV_COLUMNS, csv_rows
+from portal.rdf import turtle_document
 
 bp = Blueprint("feeds", __name__)
 
@@ -107,6 +113,75 @@ def dataset_rdf(name: str, fmt: str):
         return _rdf_response(documents.dataset_document_turtle(dataset), fmt)
     return _rdf_response(documents.serialize(documents.dataset_document_triples(dataset), fmt),
                          fmt)
+
+
+# --- spatial concepts ------------------------------------------------------------------------
+
+
+def _rdf_document(triples: list, ext: str) -> Response:
+    _check_extension(ext)
+    text = turtle_document(triples) if ext == "ttl" else documents.serialize(triples, ext)
+    return _rdf_response(text, ext)
+
+
+def _negotiated(endpoint: str, **values) -> Response | None:
+    """303 to the RDF document when the client prefers RDF (as for dataset pages)."""
+    fmt = rdf_format_from_accept(request.headers.get("Accept", ""))
+    if fmt is None:
+        return None
+    response = redirect(url_for(endpoint, ext=fmt, **values), 303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _known_concept(code: str):
+    found = concepts.spatial_concept(code, documents.base_url())
+    if found is None:
+        raise FeedError(404, _("No existe la cobertura geográfica «%(code)s». Códigos: "
+                               "%(known)s.", code=code, known=", ".join(
+                                   c.code for c in concepts.spatial_concepts(""))))
+    return found
+
+
+@bp.route("/spatial")
+def spatial_scheme():
+    """The scheme of the departments: a page, or 303 to its RDF."""
+    negotiated = _negotiated("feeds.spatial_scheme_rdf")
+    if negotiated is not None:
+        return negotiated
+    response = Response(render_template(
+        "feeds/spatial.html", concept=None,
+        concepts=concepts.spatial_concepts(documents.base_url())))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.route("/spatial.<ext>")
+def spatial_scheme_rdf(ext: str):
+    return _rdf_document(concepts.scheme_triples(documents.base_url()), ext)
+
+
+@bp.route("/spatial/<code>")
+def spatial_concept(code: str):
+    """A department's concept URI: a page, or 303 to its RDF. Bolivia as a whole is the EU
+    country concept, where ``/spatial/BO`` sends."""
+    if code == concepts.NATIONAL:
+        return redirect(str(dcat.spatial_uri(code, documents.base_url())), 303)
+    if code != code.upper() and concepts.spatial_concept(code.upper(), "") is not None:
+        return redirect(url_for("feeds.spatial_concept", code=code.upper()), 301)
+    concept = _known_concept(code)
+    negotiated = _negotiated("feeds.spatial_concept_rdf", code=code)
+    if negotiated is not None:
+        return negotiated
+    response = Response(render_template("feeds/spatial.html", concept=concept, concepts=None))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.route("/spatial/<code>.<ext>")
+def spatial_concept_rdf(code: str, ext: str):
+    _known_concept(code)
+    return _rdf_document(concepts.concept_triples(code, documents.base_url()), ext)
 
 
 # --- CSV, dumps ------------------------------------------------------------------------------

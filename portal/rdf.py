@@ -118,6 +118,15 @@ PREFIXES: dict[str, Any] = {
     "time": TIME,
     "hydra": HYDRA,
     "schema": SCHEMA,
+    # The EU authority tables every dataset and distribution points to: short names make the
+    # documents (and the full dump) a tenth smaller and easier to read.
+    "datatheme": EU_DATA_THEME,
+    "filetype": EU_FILE_TYPE,
+    "frequency": EU_FREQUENCY,
+    "language": EU_LANGUAGE,
+    "country": EU_COUNTRY,
+    "accessright": EU_ACCESS_RIGHT,
+    "availability": EU_AVAILABILITY,
 }
 
 Triple = tuple[Any, Any, Any]

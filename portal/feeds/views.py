@@ -37,6 +37,7 @@ from portal.feeds.negotiation import (
 )
 from portal.feeds.queries import FeedQuery, fetch_page
 from portal.feeds.records import CSV_COLUMNS, csv_rows
+from portal.feeds.rows import BATCH, RowLoader
 from portal.rdf import turtle_document
 
 bp = Blueprint("feeds", __name__)
@@ -197,12 +198,10 @@ def catalog_csv():
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
         ids = list(db.session.scalars(statement))
-        for start in range(0, len(ids), dumps.CHUNK):
-            chunk = ids[start:start + dumps.CHUNK]
-            by_id = {d.id: d for d in services.datasets_with_resources(
-                select(Dataset).where(Dataset.id.in_(chunk)))}
-            for dataset_id in chunk:
-                writer.writerows(csv_rows(by_id[dataset_id], base))
+        loader = RowLoader(db.session)
+        for start in range(0, len(ids), BATCH):
+            for dataset in loader.load(ids[start:start + BATCH]):
+                writer.writerows(csv_rows(dataset, base))
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()

@@ -329,3 +329,34 @@ def test_harvested_dataset_in_the_catalog_feed_conforms(app, client, catalog):
     assert found == {*PUBLIC, "encuesta-hogares"}
     assert (URIRef(f"{SITE}/dataset/encuesta-hogares"), dcat.DCT.source,
             URIRef(HARVESTED_EXTRAS["harvest_remote_url"])) in graph
+
+
+def test_full_dump_is_the_graph_of_the_catalog(app, client, catalog):
+    """The dump, written as text from rows fragment by fragment, is the graph the rdflib export
+    of the same catalog gives (with a harvested dataset), and passes both sets of shapes."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from portal.catalog import dcat
+    from portal.feeds import documents
+    from portal.rdf import add_triples
+    from tests.feeds.sample import build_harvested
+    from tests.feeds.shacl import SHAPES_3_0_0
+
+    with app.app_context():
+        build_harvested()
+    graph = _ttl(client)
+    with app.test_request_context():
+        base, refs = documents.base_url(), dcat.References()
+        triples = list(documents.catalog_head_triples(refs))
+        for dataset in services.datasets_with_resources(services.public_datasets_query()):
+            triples.append((dcat.catalog_uri(base), DCAT.dataset,
+                            dcat.dataset_uri(dataset.name, base)))
+            triples += dcat.dataset_triples(dataset, base, refs)
+        triples += dcat.references_triples(refs, base)
+    expected = Graph()
+    add_triples(expected, triples)
+    assert len(graph) == len(expected)
+    assert isomorphic(graph, expected)
+    assert validate(graph, SHAPES_3_0_1).violations == []
+    assert validate(graph, SHAPES_3_0_0).violations == []

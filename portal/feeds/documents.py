@@ -20,7 +20,7 @@ from portal import db
 from portal.catalog import dcat, services
 from portal.catalog.dcat_turtle import dataset_turtle
 from portal.catalog.models import Dataset, Entity
-from portal.feeds.queries import FeedQuery, Page, remember
+from portal.feeds.queries import FeedQuery, Page, catalog_version, remember
 from portal.rdf import (
     DCAT,
     HYDRA,
@@ -52,15 +52,16 @@ def catalog_publisher() -> Entity | None:
 
 
 def catalog_dates(version: tuple | None = None) -> tuple[datetime | None, datetime | None]:
-    """When the first public dataset was created and the last one changed (a scan of the
-    datasets: kept while the catalog ``version`` stays the same, when one is given)."""
+    """When the first public dataset was created and the last one changed: a scan of the
+    datasets, kept while the catalog's version (``queries.catalog_version``, read here when not
+    given) stays the same."""
 
     def compute() -> tuple[datetime | None, datetime | None]:
         row = db.session.execute(services.public_datasets_query().with_only_columns(
             func.min(Dataset.metadata_created), func.max(Dataset.metadata_modified))).one()
         return row[0], row[1]
 
-    return compute() if version is None else remember("dates", version, compute)
+    return remember("dates", version or catalog_version(), compute)
 
 
 def catalog_head_triples(refs: dcat.References,

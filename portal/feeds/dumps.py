@@ -172,6 +172,8 @@ def rebuild_fragments() -> int:
     for old in _OLD_STORES:
         for suffix in ("", "-wal", "-shm"):
             (dump_dir() / f"{old}{suffix}").unlink(missing_ok=True)
+    for fmt in FORMATS:  # a new store counts generations from 1 again: reassemble every file
+        _generation_marker(fmt).unlink(missing_ok=True)
     with store() as connection:
         connection.execute("DELETE FROM fragment")
         connection.execute("DELETE FROM dirty")
@@ -200,8 +202,12 @@ def state() -> DumpState:
         return DumpState(int(_meta(connection, "generation", "0")), needs)
 
 
+def _generation_marker(fmt: str) -> Path:
+    return dump_dir() / f"{FORMATS[fmt]}.generation"
+
+
 def _built_generation(fmt: str) -> int:
-    marker = dump_dir() / f"{FORMATS[fmt]}.generation"
+    marker = _generation_marker(fmt)
     try:
         return int(marker.read_text())
     except (OSError, ValueError):
@@ -239,7 +245,7 @@ def _assemble(fmt: str, generation: int) -> Path:
             head = list(catalog_head_triples(refs))
             out.write(turtle_block(head + list(dcat.references_triples(refs, base_url()))))
     os.replace(partial, target)
-    (dump_dir() / f"{FORMATS[fmt]}.generation").write_text(str(generation))
+    _generation_marker(fmt).write_text(str(generation))
     return target
 
 

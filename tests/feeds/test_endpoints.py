@@ -360,3 +360,25 @@ def test_full_dump_is_the_graph_of_the_catalog(app, client, catalog):
     assert isomorphic(graph, expected)
     assert validate(graph, SHAPES_3_0_1).violations == []
     assert validate(graph, SHAPES_3_0_0).violations == []
+
+
+def test_a_new_fragment_store_reassembles_the_dump_files(client, app, catalog):
+    """A store made again (removed, or of a newer layout) counts generations from 1 again: the
+    files assembled from the old one must not pass for current."""
+    from sqlalchemy import update
+
+    from portal import db
+    from portal.catalog.models import Dataset
+    from portal.feeds import dumps
+
+    assert _jsonl(client)["tramites"]["title"] == "Trámites en línea"
+    with app.app_context():
+        with db.engine().begin() as connection:  # behind the services' back: no signal
+            connection.execute(update(Dataset).where(Dataset.name == "tramites")
+                               .values(title="Cambiado sin aviso"))
+        for suffix in ("", "-wal", "-shm"):
+            (dumps.dump_dir() / f"{dumps.STORE}{suffix}").unlink(missing_ok=True)
+        # As left by an old store whose first full build made generation 1, which the new
+        # store's first build reaches again.
+        (dumps.dump_dir() / "catalog.jsonl.gz.generation").write_text("1")
+    assert _jsonl(client)["tramites"]["title"] == "Cambiado sin aviso"

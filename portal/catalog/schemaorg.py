@@ -93,6 +93,9 @@ def dataset_jsonld(dataset: Dataset, base_url: str, *, catalog_title: str) -> di
                                    if code in codes("spatial")]
     if dataset.version:
         data["version"] = dataset.version
+    provenance = dcat.provenance_of(dataset)
+    if provenance is not None and provenance.remote_url:
+        data["isBasedOn"] = provenance.remote_url  # the remote dataset it was harvested from
     if dataset.contact_email:
         data["creator"]["contactPoint"] = {
             "@type": "ContactPoint", "email": dataset.contact_email,

@@ -80,3 +80,13 @@ def test_hidden_datasets_get_no_feed_links(app, name):
         template = app.jinja_env.get_template("feeds/dataset_head.html")
         with app.test_request_context():
             assert template.render(dataset=dataset).strip() == ""
+
+
+def test_a_harvested_dataset_is_based_on_the_remote_one(ctx):
+    from tests.feeds.sample import HARVESTED_EXTRAS, build_harvested
+
+    build_catalog()
+    harvested = dataset_jsonld(build_harvested(), BASE, catalog_title="Datos")
+    assert harvested["isBasedOn"] == HARVESTED_EXTRAS["harvest_remote_url"]
+    made_here = dataset_jsonld(services.get_dataset("censo-2024"), BASE, catalog_title="Datos")
+    assert "isBasedOn" not in made_here

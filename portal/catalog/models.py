@@ -108,7 +108,12 @@ class Tag(Base):
 
 class Dataset(Base):
     __tablename__ = "dataset"
-    __table_args__ = (Index("ix_dataset_state_private", "state", "private"),)
+    __table_args__ = (
+        Index("ix_dataset_state_private", "state", "private"),
+        # The feeds page public datasets by last change and by creation (catalog.ttl, Atom).
+        Index("ix_dataset_public_modified", "state", "private", "metadata_modified", "id"),
+        Index("ix_dataset_public_created", "state", "private", "metadata_created"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(100), unique=True)

@@ -54,7 +54,7 @@ SOURCE_FIELDS = ("name", "title", "type", "url", "config", "schedule", "active")
 FLUSH_EVERY = 200
 FLUSH_SECONDS = 2.0
 #: Datasets written before the listeners of catalog signals catch up (see ``run_source``).
-ANNOUNCE_EVERY = 200
+ANNOUNCE_EVERY = 500
 
 
 class HarvestBusy(PortalError):

@@ -344,8 +344,7 @@ class DatabaseWriter:
             if dataset is None and data.get("identifier"):
                 dataset = self._same_identifier(item, data["identifier"])
             if dataset is None:
-                data["name"] = self._free_name(data["name"])
-                dataset = catalog.create_dataset(data, SYSTEM)
+                dataset = self._create(data)
                 status = "added"
             else:
                 data["name"] = dataset.name
@@ -375,12 +374,28 @@ class DatabaseWriter:
             "{where}); no se crea un duplicado.")).format(
                 identifier=identifier, dataset=found.name, where=where), dataset_id=found.id)
 
+    def _create(self, data: dict[str, Any]) -> Dataset:
+        """Create the dataset under the remote name, or when that is taken under the first
+        free variant. The catalog checks the name anyway: asking first would cost every new
+        item a second query."""
+        try:
+            return catalog.create_dataset(data, SYSTEM)
+        except ValidationError as exc:
+            # Retry only a refusal of a taken name that left nothing behind in the session.
+            if "name" not in exc.fields or db.session.new or not self._taken(data["name"]):
+                raise
+        data["name"] = self._free_name(data["name"])
+        return catalog.create_dataset(data, SYSTEM)
+
+    @staticmethod
+    def _taken(name: str) -> bool:
+        return db.session.scalar(select(Dataset.id).where(Dataset.name == name)) is not None
+
     def _free_name(self, wanted: str) -> str:
         candidates = [wanted, f"{wanted[:99 - len(self.source.name)]}-{self.source.name}"]
         candidates += [f"{wanted[:95]}-{n}" for n in range(2, 50)]
         for candidate in candidates:
-            taken = db.session.scalar(select(Dataset.id).where(Dataset.name == candidate))
-            if taken is None:
+            if not self._taken(candidate):
                 return candidate
         raise SkipItem(str(_l("No se encontró un nombre libre para «{name}».")).format(
             name=wanted))

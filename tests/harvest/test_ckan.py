@@ -11,6 +11,7 @@ from portal import db
 from portal.catalog.models import Dataset
 from portal.harvest import services
 from portal.harvest.models import HarvestItem, HarvestJob
+from tests import factories
 from tests.conformance import conformance_file
 from tests.harvest.servers import FakeCkan, Reply, ckan_package
 
@@ -222,6 +223,22 @@ def test_same_identifier_from_two_sources_is_not_duplicated(site, add_source):
     item = db.session.scalar(select(HarvestItem).where(HarvestItem.job_id == second.id))
     assert "ine-ipc-2024" in item.message and "uno" in item.message
     assert len(list(db.session.scalars(select(Dataset)))) == 1
+
+
+def test_a_taken_name_gets_a_free_variant(site, add_source):
+    factories.dataset("conjunto-1", title="Publicado en el portal")
+    factories.dataset("conjunto-2")
+    factories.dataset("conjunto-2-nombres")
+    FakeCkan(site, [ckan_package(n) for n in (1, 2, 3)])
+    job = services.run_source(add_source("nombres", "ckan", site.base))
+    assert job.counts["added"] == 3, job.message
+    names = {d.extras.get("harvest_remote_id"): d.name for d in db.session.scalars(
+        select(Dataset)) if d.extras.get("harvest_source") == "nombres"}
+    assert names == {ckan_package(1)["id"]: "conjunto-1-nombres",
+                     ckan_package(2)["id"]: "conjunto-2-2",  # both first choices are taken
+                     ckan_package(3)["id"]: "conjunto-3"}
+    portal_own = db.session.scalar(select(Dataset).where(Dataset.name == "conjunto-1"))
+    assert portal_own.title == "Publicado en el portal" and not portal_own.extras
 
 
 def test_jobs_keep_every_error(site, add_source):

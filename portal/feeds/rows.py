@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from portal.catalog.models import Dataset, Entity, Resource, Tag, Theme, dataset_tag, dataset_theme
@@ -114,9 +114,10 @@ _DECODED: dict[str, Any] = {}  # shared between rows, which are only read
 
 def _column(table, name: str):
     """JSON columns are read as text and decoded by ``_json`` (most values repeat: ``[]``,
-    ``{}``, ``["es"]``...); a driver that decodes JSON itself (psycopg) hands over the value."""
+    ``{}``, ``["es"]``...). The cast happens in SQL, so a driver that decodes JSON itself
+    (psycopg) hands over the text too: a JSON string such as a schema's URL stays unambiguous."""
     column = table[name]
-    return type_coerce(column, String).label(name) if name in _JSON_COLUMNS else column
+    return cast(column, Text).label(name) if name in _JSON_COLUMNS else column
 
 
 def _json(value: Any) -> Any:

@@ -22,6 +22,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from frictionless import FrictionlessException, Package
 
+from portal.catalog.licenses import find_license, get_license
 from portal.validation.messages import make_error
 from portal.validation.report import Report, ReportError, ReportTask
 from portal.validation.settings import setting
@@ -205,39 +206,12 @@ def _is_inside(name: str) -> bool:
 
 # -- descriptor <-> dataset ---------------------------------------------------------------------
 
-#: Open Definition licence ids, and the URLs and spellings they are known by.
-LICENSES = {
-    "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
-    "CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
-    "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
-    "ODC-BY-1.0": "https://opendatacommons.org/licenses/by/1-0/",
-    "ODC-ODbL-1.0": "https://opendatacommons.org/licenses/odbl/1-0/",
-    "ODC-PDDL-1.0": "https://opendatacommons.org/licenses/pddl/1-0/",
-    "OGL-UK-3.0": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
-}
-_LICENSE_ALIASES = {
-    "cc-by": "CC-BY-4.0", "cc-by-4.0": "CC-BY-4.0", "cc-by-sa": "CC-BY-SA-4.0",
-    "cc-by-sa-4.0": "CC-BY-SA-4.0", "cc0": "CC0-1.0", "cc0-1.0": "CC0-1.0",
-    "cc-zero": "CC0-1.0", "odc-by": "ODC-BY-1.0", "odc-by-1.0": "ODC-BY-1.0",
-    "odc-odbl": "ODC-ODbL-1.0", "odbl": "ODC-ODbL-1.0", "odc-odbl-1.0": "ODC-ODbL-1.0",
-    "odc-pddl": "ODC-PDDL-1.0", "pddl": "ODC-PDDL-1.0", "odc-pddl-1.0": "ODC-PDDL-1.0",
-}
-
-
 def license_id_of(licence: dict[str, Any]) -> str | None:
-    """The Open Definition id of a descriptor licence (by name, then by URL)."""
+    """The Open Definition id of a descriptor licence (by name, then by URL), from the
+    portal's licence registry; an unknown name is returned as it is, for the caller to refuse."""
     name = str(licence.get("name") or "").strip()
-    if name:
-        for known in LICENSES:
-            if known.lower() == name.lower():
-                return known
-        if name.lower() in _LICENSE_ALIASES:
-            return _LICENSE_ALIASES[name.lower()]
-    url = str(licence.get("path") or "").strip().rstrip("/").replace("http://", "https://")
-    for known, known_url in LICENSES.items():
-        if url and url == known_url.rstrip("/"):
-            return known
-    return name or None
+    found = find_license(name) or find_license(str(licence.get("path") or ""))
+    return found.id if found else (name or None)
 
 
 def datapackage_to_dataset(descriptor: dict[str, Any]) -> dict[str, Any]:
@@ -268,8 +242,9 @@ def dataset_to_datapackage(dataset: dict[str, Any]) -> dict[str, Any]:
         descriptor["keywords"] = list(dataset["keywords"])
     if dataset.get("license_id"):
         licence = {"name": dataset["license_id"]}
-        if dataset["license_id"] in LICENSES:
-            licence["path"] = LICENSES[dataset["license_id"]]
+        known = get_license(dataset["license_id"])
+        if known is not None and known.url:
+            licence["path"] = known.url
         descriptor["licenses"] = [licence]
     if dataset.get("contributors"):
         descriptor["contributors"] = [_contributor_out(c) for c in dataset["contributors"]]

@@ -100,6 +100,10 @@ def test(pytest_args: list[str]) -> None:
     if not os.environ.get("PORTAL_CONFORMANCE_DIR") and not (ROOT.parent / "shared").is_dir():
         run(python, ROOT / "scripts" / "fetch_conformance.py")
     run(BIN / "ruff", "check", ".")
+    if not any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in pytest_args):
+        # One test process per core (pytest-xdist); files stay whole on one process.
+        workers = os.environ.get("PORTAL_TEST_WORKERS", "auto")
+        pytest_args = ["-n", workers, "--dist", "loadfile", *pytest_args]
     run(python, "-m", "pytest", *pytest_args)
     if os.environ.get("PORTAL_TEST_POSTGRES") == "1":
         env = {**os.environ, "PORTAL_TEST_DATABASE_URL": start_postgres()}

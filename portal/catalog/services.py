@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 from marshmallow import ValidationError as SchemaError
 from sqlalchemy import func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from portal import db, signals
@@ -277,17 +278,22 @@ def _check_license(values: dict[str, Any]) -> None:
 
 
 def _tags(names: list[str]) -> list[Tag]:
+    """The tags of these names, creating the missing ones. Two writers may create the same new
+    tag at once: the insert skips a name another transaction has just taken (ON CONFLICT DO
+    NOTHING, SQLite and PostgreSQL), and the row it wrote is read back instead."""
     if not names:
         return []
     existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
-    tags = []
-    for name in names:
-        tag = existing.get(name)
-        if tag is None:
-            tag = existing[name] = Tag(name=name)
-            db.session.add(tag)
-        tags.append(tag)
-    return tags
+    missing = [name for name in dict.fromkeys(names) if name not in existing]
+    if missing:
+        dialect = {"sqlite": sqlite, "postgresql": postgresql}[db.session.get_bind().dialect.name]
+        db.session.execute(
+            dialect.insert(Tag).values([{"id": new_id(), "name": name} for name in missing])
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+        existing.update((t.name, t) for t in db.session.scalars(
+            select(Tag).where(Tag.name.in_(missing))))
+    return [existing[name] for name in names]
 
 
 def _themes(refs: list[str]) -> list[Theme]:

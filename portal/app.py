@@ -15,6 +15,7 @@ from portal import config
 #: Order matters only where a domain listens to another's signals at start-up.
 DOMAINS = (
     "portal.db",
+    "portal.security",
     "portal.storage",
     "portal.i18n",
     "portal.auth",
@@ -52,8 +53,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.config["PORTAL_DATABASE_URL"] = f"sqlite:///{instance / 'portal.db'}"
     app.config["SECRET_KEY"] = app.config["PORTAL_SECRET_KEY"] or _secret_key(instance)
     app.config["MAX_CONTENT_LENGTH"] = (app.config["PORTAL_MAX_UPLOAD_MB"] + 1) * 1024 * 1024
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.url_map.strict_slashes = False
     for name in DOMAINS:
         importlib.import_module(name).init_app(app)

@@ -38,6 +38,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_SITE_URL", "http://127.0.0.1:5000",
             "Public base URL of the portal, used in feeds and RDF identifiers."),
     Setting("PORTAL_SITE_TITLE", "Datos Abiertos de Bolivia", "Name of the portal."),
+    Setting("PORTAL_TRUSTED_PROXIES", 0,
+            "Reverse proxies in front of the portal whose X-Forwarded-For and "
+            "X-Forwarded-Proto are believed (0: none; never set it without a proxy).", int),
     Setting("PORTAL_MAX_UPLOAD_MB", 100, "Largest file a publisher may upload, in megabytes.",
             int),
     Setting("PORTAL_UPLOAD_FORBIDDEN_EXTENSIONS",

@@ -132,8 +132,10 @@ def test_pages_print_well(app, client, world):
         advance(draft())
     for path in ("/pige", "/pige/plan/mpd"):
         page = client.get(path).get_data(as_text=True)
-        assert "@media print" in page
+        assert "/static/css/pige.css" in page
         assert "pige-print-only" in page and "pige-noprint" in page
+    with client.get("/static/css/pige.css") as styles:
+        assert "@media print" in styles.get_data(as_text=True)
     board = client.get("/pige?year=2026").get_data(as_text=True)
     assert "<svg" in board and "Transparencia y datos abiertos" in board
 

@@ -1,0 +1,80 @@
+"""Response headers and cookie flags that make the pages hard to abuse from another site.
+
+* Every response carries a strict Content-Security-Policy (scripts and styles only from the
+  portal's own ``static/`` files: no inline ``<script>``, no ``on*=`` handler, no ``style=``),
+  ``frame-ancestors 'none'`` with ``X-Frame-Options: DENY`` for older browsers,
+  ``X-Content-Type-Options: nosniff`` and a ``Referrer-Policy``. ``<script
+  type="application/ld+json">`` (schema.org) is data, not script: CSP does not apply to it.
+* The session and remember-me cookies are ``SameSite=Lax`` and ``HttpOnly``; they are ``Secure``
+  when ``PORTAL_SITE_URL`` is https, and on any request that arrived over https.
+* Behind reverse proxies, ``PORTAL_TRUSTED_PROXIES`` says how many: only then are their
+  ``X-Forwarded-For`` and ``X-Forwarded-Proto`` believed (werkzeug's ``ProxyFix``), which decides
+  the client address (rate limits, audit log) and whether the request was https.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+#: Images may come from https (an entity's logo lives on its own site); nothing else may.
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: https:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+def _add_headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _mark_secure(response: Response) -> None:
+    cookies = response.headers.getlist("Set-Cookie")
+    if not cookies:
+        return
+    response.headers.remove("Set-Cookie")
+    for cookie in cookies:
+        flags = {part.strip().lower() for part in cookie.split(";")[1:]}
+        response.headers.add("Set-Cookie", cookie if "secure" in flags else f"{cookie}; Secure")
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session; it saves last of all, so it is where every cookie of an
+    https response (session, remember-me) gets its ``Secure`` flag."""
+
+    def save_session(self, app, session, response) -> None:
+        super().save_session(app, session, response)
+        if request.is_secure:
+            _mark_secure(response)
+
+
+def init_app(app: Flask) -> None:
+    https = app.config["PORTAL_SITE_URL"].lower().startswith("https:")
+    for prefix in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
+        # Flask declares SESSION_COOKIE_SAMESITE = None itself: set it unless chosen explicitly.
+        if not app.config.get(f"{prefix}_SAMESITE"):
+            app.config[f"{prefix}_SAMESITE"] = "Lax"
+        app.config[f"{prefix}_HTTPONLY"] = True
+        if https:
+            app.config[f"{prefix}_SECURE"] = True
+    app.session_interface = SessionInterface()
+    proxies = app.config["PORTAL_TRUSTED_PROXIES"]
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    app.after_request(_add_headers)

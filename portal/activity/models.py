@@ -28,7 +28,9 @@ class Activity(Base):
     object_type: Mapped[str] = mapped_column(String(30))
     object_id: Mapped[str] = mapped_column(String(36))
     entity_id: Mapped[str | None] = mapped_column(String(36))
-    # Activity of a private or draft dataset is shown only to those who may read it.
+    # Recorded while its dataset was not public (private, draft, deleted): shown only to those
+    # who may read it. The public sees a dataset's other activity only while the dataset is
+    # public (see services._public).
     private: Mapped[bool] = mapped_column(Boolean, default=False)
     # {"title": ..., "changes": {field: [old, new]}, "snapshot": {...}}
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -9,6 +9,11 @@ from sqlalchemy import or_, select
 
 from portal import db
 from portal.activity.models import Activity
+from portal.catalog.models import Dataset
+
+#: The one event the public sees of a dataset that left publication (made private, back to
+#: draft, deleted): its date and actor, nothing of its content.
+WITHDRAWN = "withdrawn package"
 
 
 def _plain(value: Any) -> Any:
@@ -55,9 +60,21 @@ def record(
     return activity
 
 
+def _public(query):
+    """What anyone may see: activity recorded while its dataset was public, and only while that
+    dataset is public now (visibility follows the dataset's current state), plus withdrawals."""
+    public_now = select(Dataset.id).where(
+        Dataset.id == Activity.object_id, Dataset.state == "active", Dataset.private.is_(False)
+    ).exists()
+    return query.where(
+        Activity.private.is_(False),
+        or_(Activity.object_type != "package", Activity.activity_type == WITHDRAWN, public_now),
+    )
+
+
 def _page(query, include_private: bool, limit: int, offset: int) -> list[Activity]:
     if not include_private:
-        query = query.where(Activity.private.is_(False))
+        query = _public(query)
     query = query.order_by(Activity.timestamp.desc(), Activity.id).limit(limit).offset(offset)
     return list(db.session.scalars(query))
 

@@ -330,7 +330,8 @@ class ActivityOut(_Out):
     user_id = _str(allow_none=True, metadata={"nullable": True})
     user_name = _str()
     object_id = _str()
-    activity_type = _str('"new package", "changed package", "deleted package", ...')
+    activity_type = _str('"new package", "changed package", "deleted package", '
+                         '"withdrawn package" (made private or deleted: no data), ...')
     data = fields.Dict(metadata={"description": "title, and changes {field: [old, new]} or a "
                                                 "snapshot of the object."})
 

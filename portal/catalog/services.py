@@ -441,24 +441,34 @@ def update_dataset(dataset: Dataset, data: dict[str, Any], actor, *,
     values = load(_schema(DatasetSchema), data)
     with unit_of_work():
         before = dataset_snapshot(dataset)
+        was_public = dataset.is_public
         _apply_dataset(dataset, values, actor)
         diff = activity.changes(before, dataset_snapshot(dataset))
         if diff:
             activity.record("changed package", "package", dataset.id, actor,
                             entity_id=dataset.entity_id, private=not dataset.is_public,
                             data={"title": dataset.title, "changes": diff})
+        if was_public and not dataset.is_public:
+            _record_withdrawal(dataset, actor)
         _announce(dataset)
     return dataset
+
+
+def _record_withdrawal(dataset: Dataset, actor) -> None:
+    """A public dataset leaves publication: the public keeps only this event (no content)."""
+    activity.record(activity.WITHDRAWN, "package", dataset.id, actor, entity_id=dataset.entity_id)
 
 
 def delete_dataset(dataset: Dataset, actor) -> None:
     """Soft delete, as CKAN's ``package_delete``: the page and feeds drop it, the record stays."""
     permissions.require(permissions.can_publish_in(actor, dataset.entity_id))
     with unit_of_work():
+        if dataset.is_public:
+            _record_withdrawal(dataset, actor)
         dataset.state = "deleted"
         dataset.metadata_modified = utcnow()
         activity.record("deleted package", "package", dataset.id, actor,
-                        entity_id=dataset.entity_id, private=dataset.private,
+                        entity_id=dataset.entity_id, private=True,
                         data={"title": dataset.title})
         dataset_id = dataset.id
         on_commit(lambda: signals.dataset_deleted.send(dataset_id))

@@ -5,7 +5,6 @@ Bad input is answered with a small JSON body and a 400, 404 or 406: never a 500.
 
 from __future__ import annotations
 
-import csv
 import io
 from urllib.parse import urlencode
 
@@ -24,7 +23,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal import db
+from portal import csvsafe, db
 from portal.catalog import dcat, services
 from portal.catalog.models import Dataset
 from portal.errors import NotFound
@@ -195,7 +194,7 @@ def catalog_csv():
 
     def rows():
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csvsafe.writer(buffer)
         writer.writerow(CSV_COLUMNS)
         ids = list(db.session.scalars(statement))
         loader = RowLoader(db.session)

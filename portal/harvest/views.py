@@ -3,7 +3,6 @@ report (every item and every error), downloadable as CSV."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 
@@ -11,6 +10,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from portal import csvsafe
 from portal.catalog.error_pages import register_portal_errors
 from portal.harvest import services
 from portal.harvest.models import ITEM_STATUSES
@@ -74,7 +74,7 @@ def job_csv(job_id: str):
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csvsafe.writer(buffer)
         writer.writerow(("kind", *CSV_COLUMNS))
         for error in services.job_errors(found):
             writer.writerow(("job-error", "", "", error.type, error.message, error.url, "", ""))

@@ -12,12 +12,12 @@ When the catalog has no ``agetic`` entity the registry is not published (``refre
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
 from typing import Any
 
+from portal import csvsafe
 from portal.auth import Anonymous
 from portal.auth.permissions import SYSTEM
 from portal.catalog import services as catalog
@@ -112,7 +112,7 @@ def rows(on=None) -> list[dict[str, Any]]:
 
 def csv_bytes(on=None) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer = csvsafe.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows(on))
     return buffer.getvalue().encode("utf-8")

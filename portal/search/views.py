@@ -13,7 +13,6 @@ lists (``portal.catalog.listing.find_datasets``).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -27,6 +26,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from portal import csvsafe
 from portal.catalog.listing import FINDER_EXTENSION, ListParams
 from portal.errors import ValidationError
 from portal.feeds.documents import base_url
@@ -107,7 +107,7 @@ def dataset_csv():
 
     def rows():
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csvsafe.writer(buffer)
         writer.writerow(CSV_COLUMNS)
         result, start = first, 0
         while result.hits:

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from flask_babel import lazy_gettext as _l
 
 from portal.harvest.base import Harvester, ListingError, RemoteItem
-from portal.harvest.fetch import FetchError
+from portal.outbound import FetchError
 
 LIGHT_FIELDS = "id,name,title,metadata_modified"
 CONSUMED_EXTRAS = {

@@ -24,9 +24,9 @@ from typing import Any, ClassVar, Protocol
 from flask_babel import lazy_gettext as _l
 
 from portal.errors import PortalError, ValidationError
-from portal.harvest.fetch import Fetcher, FetchError
 from portal.harvest.mapping import prepare_dataset
 from portal.harvest.rdf import RdfError
+from portal.outbound import Fetcher, FetchError
 
 log = logging.getLogger(__name__)
 

@@ -40,7 +40,6 @@ from portal.harvest.base import (
     SkipItem,
     SourceSpec,
 )
-from portal.harvest.fetch import Fetcher, FetchPolicy
 from portal.harvest.models import (
     HarvestError,
     HarvestItem,
@@ -49,6 +48,7 @@ from portal.harvest.models import (
     HarvestObject,
     HarvestSource,
 )
+from portal.outbound import Fetcher, FetchPolicy
 
 SOURCE_FIELDS = ("name", "title", "type", "url", "config", "schedule", "active")
 FLUSH_EVERY = 200

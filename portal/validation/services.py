@@ -335,7 +335,7 @@ def refused_url(url: str, error_type: str = "scheme-error") -> ReportError | Non
     rule as harvesting, ``PORTAL_HARVEST_ALLOWED_NETWORKS``); ``None`` when it may be read."""
     if not url.startswith(("http://", "https://")):
         return None
-    from portal.harvest.fetch import Fetcher, FetchError, FetchPolicy
+    from portal.outbound import Fetcher, FetchError, FetchPolicy
 
     try:
         with Fetcher(FetchPolicy.from_config(current_app.config)) as fetcher:
@@ -358,7 +358,7 @@ def local_copy(resource: Resource, fmt: str) -> Iterator[tuple[Path, ReportError
         else:
             yield path, None
         return
-    from portal.harvest.fetch import Fetcher, FetchError, FetchPolicy
+    from portal.outbound import Fetcher, FetchError, FetchPolicy
 
     folder = Path(current_app.instance_path) / "validation" / "downloads"
     folder.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from portal.harvest.fetch import MB, Fetcher, FetchError, FetchPolicy, parse_networks
+from portal.outbound import MB, Fetcher, FetchError, FetchPolicy, parse_networks
 from tests.harvest.servers import Reply
 
 LOOPBACK = parse_networks("127.0.0.0/8")

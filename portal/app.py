@@ -15,6 +15,7 @@ from portal import config
 #: Order matters only where a domain listens to another's signals at start-up.
 DOMAINS = (
     "portal.db",
+    "portal.jobs",
     "portal.security",
     "portal.storage",
     "portal.i18n",

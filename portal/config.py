@@ -60,8 +60,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_OCDS_STANDARD", None, "Validation: zip or folder of the OCDS 1.1.5 schemas."),
     Setting("PORTAL_DATAPACKAGE_MAX_UNZIPPED_MB", 500, "Validation: largest expanded zip.", int),
     Setting("PORTAL_PUBLISH_INVALID_PACKAGES", False, "Allow publishing invalid packages.", _bool),
-    Setting("PORTAL_VALIDATION_MODE", None, "background, sync or off (off under TESTING)."),
-    Setting("PORTAL_VALIDATION_WORKERS", 2, "Validation: threads of the background pool.", int),
+    Setting("PORTAL_VALIDATION_MODE", None, "Validation after saves: background (a job), "
+            "sync (before the request ends) or off (off under TESTING)."),
+    Setting("PORTAL_JOBS_BACKEND", "inprocess", "Jobs: inprocess (a table of the portal's "
+            "database, threads in the process) or procrastinate (PostgreSQL; run `portal "
+            "worker`)."),
+    Setting("PORTAL_JOBS_MODE", None, "Jobs, inprocess backend: background, sync (at once, "
+            "after the commit) or off (sync under TESTING)."),
+    Setting("PORTAL_JOBS_WORKERS", 2, "Jobs: threads running jobs in each web process (0: "
+            "none, leave them to `portal worker`) and in each `portal worker`.", int),
+    Setting("PORTAL_JOBS_TICK_SECONDS", 60, "Jobs: seconds between two looks at the schedule "
+            "(inprocess backend).", int),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

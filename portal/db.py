@@ -3,7 +3,9 @@
 One scoped session per application context. Services are the only writers: they wrap each
 write in ``unit_of_work()``, which commits once or rolls everything back. Events queued with
 ``on_commit`` run only after a successful commit (search indexing, dumps), never for a
-rolled-back write.
+rolled-back write, and only once the session has given its connection back to the pool: a
+callback that opens a session of its own never waits for a second connection while holding the
+first (with 30+ concurrent writers that wait used to exhaust the pool).
 """
 
 from __future__ import annotations
@@ -57,7 +59,10 @@ session: scoped_session[Session] = scoped_session(_new_session, scopefunc=_app_s
 
 def make_engine(url: str, echo: bool = False) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        # A connection per thread that asks (SQLite connections are cheap); writers wait for
+        # each other up to the busy timeout instead of failing at once.
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 60},
+                               pool_size=20, max_overflow=-1)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - driver hook
@@ -68,7 +73,8 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                         pool_timeout=60)
 
 
 def init_app(app: Flask) -> None:
@@ -103,9 +109,21 @@ def unit_of_work() -> Iterator[Session]:
             sess.info.pop("after_commit", None)
             sess.info.pop("after_commit_keys", None)
             sess.info.pop("after_rollback", None)
+            sess.info.pop("committed", None)
         raise
     finally:
         sess.info["uow_depth"] = depth
+    if depth == 0:
+        run_committed(sess)
+
+
+def run_committed(sess: Session) -> None:
+    """Run the callbacks of transactions that have committed. The commit has returned, so the
+    session holds no connection: a callback may open sessions and units of work of its own."""
+    while sess.info.get("committed"):
+        callbacks = sess.info.pop("committed")
+        for callback in callbacks:
+            callback()
 
 
 def on_commit(callback: Callable[[], None], key: object = None) -> None:
@@ -129,12 +147,12 @@ def on_rollback(callback: Callable[[], None]) -> None:
 
 
 @event.listens_for(Session, "after_commit")
-def _run_after_commit(sess: Session) -> None:
-    callbacks = sess.info.pop("after_commit", [])
+def _after_commit(sess: Session) -> None:
+    # Still inside the commit (the connection is not released yet): only hand the callbacks
+    # over; ``unit_of_work`` runs them once ``commit()`` has returned.
+    sess.info.setdefault("committed", []).extend(sess.info.pop("after_commit", []))
     sess.info.pop("after_commit_keys", None)
     sess.info.pop("after_rollback", None)
-    for callback in callbacks:
-        callback()
 
 
 @event.listens_for(Session, "after_soft_rollback")

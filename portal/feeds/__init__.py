@@ -9,7 +9,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from portal import signals
     from portal.catalog.schemaorg import dataset_jsonld_script
-    from portal.feeds import dumps, views
+    from portal.feeds import dumps, tasks, views  # noqa: F401 - tasks registers jobs
     from portal.feeds.cli import dump_cli
     from portal.feeds.provenance import dataset_provenance
 

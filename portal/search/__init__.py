@@ -47,7 +47,7 @@ def index_path(app: Flask) -> Path:
 
 
 def init_app(app: Flask) -> None:
-    from portal.search import listeners, views
+    from portal.search import listeners, tasks, views  # noqa: F401 - tasks registers jobs
     from portal.search.cli import search_group
 
     app.extensions[EXTENSION] = _LazyBackend(index_path(app))

@@ -3,8 +3,8 @@ requests; the app-facing modules around them store and show their reports.
 
 Entry points of the core: ``validate_table`` (tabular), ``validate_datapackage`` /
 ``datapackage_to_dataset`` / ``dataset_to_datapackage`` (datapackage), ``validate_ocds`` (ocds);
-all return a ``report.Report``. App side: ``services`` (reports per resource), ``runner``
-(background workers), ``listeners`` (catalog signals), ``publish`` (Data Package publishing),
+all return a ``report.Report``. App side: ``services`` (reports per resource), ``tasks``
+(jobs on the queue), ``listeners`` (catalog signals), ``publish`` (Data Package publishing),
 ``views``, ``api`` and ``commands``. ``init_app(app)`` wires them into a Flask app.
 """
 
@@ -15,7 +15,7 @@ def init_app(app) -> None:
     from portal.validation import listeners, views
     from portal.validation.cli import standards_group, validate_file_command
     from portal.validation.commands import validate_command
-    from portal.validation.runner import resolve_mode
+    from portal.validation.tasks import resolve_mode
 
     resolve_mode(app)  # a misspelt PORTAL_VALIDATION_MODE fails at start-up
     views.init_app(app)

@@ -6,20 +6,19 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from portal import db
+from portal import db, jobs
 from portal.api import results
 from portal.api.fields import Boolean, String, Upload
 from portal.api.params import IdParams, Params
 from portal.api.registry import TAGS, action, ref
 from portal.auth import permissions
 from portal.catalog import services as catalog
-from portal.db import on_commit
 from portal.errors import NotFound, ValidationError
-from portal.validation import publish, services
+from portal.validation import publish, services, tasks
 from portal.validation.models import STATUSES
-from portal.validation.runner import runner
 
 TAG = "validation"
 TAGS.setdefault(TAG, "Validation")
@@ -104,13 +103,12 @@ def resource_validation_run(values, actor):
         raise ValidationError({"id": [str(_l(
             "Solo se validan tablas (CSV, TSV, XLSX, XLS, ODS) y datos OCDS."))]})
     resource_id = resource.id
-    work = runner()
-    if values.get("async_", True) and work.mode == "background":
-        # Pending now; the workers start once this action's transaction has committed.
+    if values.get("async_", True) and tasks.resolve_mode(current_app) == "background":
+        # Pending now; the job is queued with this action's transaction.
         services.request_validation(resource, force=True)
-        on_commit(lambda: work.submit([resource_id]))
+        tasks.submit([resource_id])
     else:
-        work.run(resource_id, force=True)
+        jobs.run_now(tasks.validate_resource, resource_id=resource_id, force=True)
         db.session.expire_all()
     return services.report_as_dict(services.get_report(resource_id))
 

@@ -1,9 +1,9 @@
 """Validation follows the catalog: after a dataset's write has committed, its resources whose file
-(sha256 or URL), format or schema changed are marked pending and handed to the runner; unchanged
-ones are left alone.
+(sha256 or URL), format or schema changed are marked pending and handed to the job queue
+(``tasks.submit``); unchanged ones are left alone.
 
 During a bulk write (a harvest, see ``portal.catalog.services.announcements_in_batches``) the
-datasets are only noted; when the bulk ends their resources go to the runner, whose worker marks
+datasets are only noted; when the bulk ends their resources go to the queue, whose job marks
 each one pending as it takes it and skips those whose report is current. Downloading and
 validating files then never competes with the harvest's writes.
 """
@@ -26,16 +26,14 @@ def on_dataset_changed(dataset_id: str, **_extra) -> None:
     """Receiver of ``portal.signals.dataset_changed``; never lets an error reach the catalog."""
     from portal.catalog import services as catalog
     from portal.catalog.models import Dataset
-    from portal.validation import services
-    from portal.validation.runner import runner
+    from portal.validation import services, tasks
 
     batch = catalog.current_batch()
     if batch is not None:
         batch.defer(submit_datasets, dataset_id, until_end=True)
         return
     app = current_app._get_current_object()
-    work = runner(app)
-    if work.mode == "off":
+    if tasks.resolve_mode(app) == "off":
         return
     try:
         # A fresh app context is a fresh session: the catalog's has just committed.
@@ -47,17 +45,16 @@ def on_dataset_changed(dataset_id: str, **_extra) -> None:
     except Exception:  # listeners must not break the write that announced itself
         log.exception("could not queue the validation of dataset %s", dataset_id)
         return
-    work.submit(changed)
+    tasks.submit(changed, app=app)
 
 
 def submit_datasets(dataset_ids: list[str]) -> None:
-    """Hand the resources of these datasets (deleted ones left out) to the runner."""
+    """Hand the resources of these datasets (deleted ones left out) to the queue."""
     from portal.catalog.models import Dataset, Resource
-    from portal.validation.runner import runner
+    from portal.validation import tasks
 
     app = current_app._get_current_object()
-    work = runner(app)
-    if work.mode == "off":
+    if tasks.resolve_mode(app) == "off":
         return
     resource_ids: list[str] = []
     try:
@@ -70,7 +67,7 @@ def submit_datasets(dataset_ids: list[str]) -> None:
                     .order_by(Resource.dataset_id, Resource.position))
     except Exception:  # deferred listener work must not raise
         log.exception("could not queue the validation of %d datasets", len(dataset_ids))
-    work.submit(resource_ids)
+    tasks.submit(resource_ids, app=app)
 
 
 def connect() -> None:

@@ -28,10 +28,9 @@ from portal.catalog import error_pages
 from portal.catalog.dataset_views import dataset_resource, download_filename, readable_dataset
 from portal.catalog.publish_views import licence_options, publishable_entities
 from portal.errors import ValidationError
-from portal.validation import publish, services
+from portal.validation import publish, services, tasks
 from portal.validation.messages import title_of
 from portal.validation.report import Report
-from portal.validation.runner import runner
 
 bp = Blueprint("validation", __name__)
 error_pages.register_portal_errors(bp)
@@ -74,7 +73,7 @@ def report(name: str, resource_id: str):
         permissions.require(permissions.can_publish_in(current_user, dataset.entity_id))
         if services.is_candidate(resource):
             services.request_validation(resource, force=True)
-            runner().submit([resource.id])
+            tasks.submit([resource.id])
             flash(_("Validación solicitada."), "success")
         else:
             flash(_("Este formato no se valida."), "warning")

@@ -39,9 +39,9 @@ def make_app(migrated, tmp_path):
 
     yield make
     for app in apps:
-        found = app.extensions.get("validation_runner")
+        found = app.extensions.get("jobs")
         if found is not None:
-            found.shutdown()
+            found.stop()
         _empty_tables(app.extensions["db_engine"])
         app.extensions["db_engine"].dispose()
 

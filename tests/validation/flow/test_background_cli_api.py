@@ -1,4 +1,4 @@
-"""Background validation on worker threads, ``portal validate``, the API actions, the function
+"""Background validation as jobs on the queue's threads, ``portal validate``, the API actions, the function
 harvesters call, and bad files through the upload path: a report with a clear error, never a
 crash, and the dataset as it was."""
 
@@ -11,13 +11,13 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from portal import db
+from portal import db, jobs
 from portal.auth import tokens
 from portal.auth.permissions import SYSTEM
 from portal.catalog import services as catalog
 from portal.validation import services
 from portal.validation.models import ValidationReport
-from portal.validation.runner import resolve_mode, runner
+from portal.validation.tasks import resolve_mode
 from tests import factories
 from tests.conformance import conformance_file
 from tests.validation.flow.helpers import CSV_BAD, CSV_OK, SCHEMA
@@ -31,7 +31,9 @@ def _report(app, resource_id):
 
 def test_uploads_are_validated_in_the_background_after_the_request_returns(make_app,
                                                                          monkeypatch):
-    app = make_app(PORTAL_VALIDATION_MODE="background", PORTAL_VALIDATION_WORKERS=2)
+    app = make_app(PORTAL_VALIDATION_MODE="background", PORTAL_JOBS_MODE="background",
+                   PORTAL_JOBS_WORKERS=2)
+    jobs.backend(app).start()
     release = threading.Event()
     real_check = services.check_resource
     threads = []
@@ -53,9 +55,9 @@ def test_uploads_are_validated_in_the_background_after_the_request_returns(make_
     page = app.test_client().get("/dataset/gastos").get_data(as_text=True)
     assert 'data-validation="pending"' in page or 'data-validation="running"' in page
     release.set()
-    runner(app).join(timeout=30)
+    assert jobs.join(app, timeout=30)
     assert [_report(app, rid).status for rid in ids] == ["success", "failure"]
-    assert threads and all(name.startswith("validation") for name in threads)
+    assert threads and all(name.startswith("job") for name in threads)
 
 
 def test_mode_defaults_and_misspellings(make_app):
@@ -149,19 +151,20 @@ def test_resource_validation_show_and_run(vapp, world):
 
 
 def test_resource_validation_run_queues_in_background_mode(make_app):
-    app = make_app(PORTAL_VALIDATION_MODE="background")
+    app = make_app(PORTAL_VALIDATION_MODE="background", PORTAL_JOBS_MODE="background")
+    jobs.backend(app).start()
     with app.app_context():
         factories.entity("ine")
         dataset = factories.dataset("gastos")
         resource_id = factories.resource(dataset, content=CSV_OK, filename="a.csv").id
-    runner(app).join(timeout=30)
+    assert jobs.join(app, timeout=30)
     before = _report(app, resource_id)
     token = _token(app, "root", sysadmin=True)
     answer = app.test_client().post("/api/3/action/resource_validation_run",
                                     json={"id": resource_id},
                                     headers={"Authorization": token}).get_json()
     assert answer["result"]["status"] == "pending"
-    runner(app).join(timeout=30)
+    assert jobs.join(app, timeout=30)
     after = _report(app, resource_id)
     assert after.status == "success" and after.finished > before.finished
 

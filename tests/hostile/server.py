@@ -34,7 +34,7 @@ Forbidden targets: the server binds 127.0.0.1 and a second, "internal" server bi
 (Linux routes all of 127.0.0.0/8 to loopback). Tests allow ``server.ALLOWED`` (127.0.0.1/32
 only), so a redirect to ``server.internal_url(...)`` is a redirect to a forbidden address that
 would really answer; ``server.internal_hits`` records every request it got, and must stay empty.
-Every path requested on the main server is in ``server.hits``.
+Every path requested on the main server is in ``server.hits``, its headers in ``server.headers``.
 
 No traffic ever leaves loopback: routes only generate bytes or redirect where the test says.
 """
@@ -91,6 +91,7 @@ class HostileServer:
 
     def __init__(self) -> None:
         self.hits: list[str] = []
+        self.headers: list[dict[str, str]] = []
         self.internal_hits: list[str] = []
         self.fixed: dict[str, tuple[bytes, str]] = {}
         self.stopping = threading.Event()
@@ -167,6 +168,7 @@ class HostileServer:
             def do_GET(self) -> None:  # http.server calls it by this name
                 parts = urlsplit(self.path)
                 hostile.hits.append(self.path)
+                hostile.headers.append(dict(self.headers.items()))
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
                 route = ROUTES.get(parts.path)
                 try:

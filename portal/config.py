@@ -44,7 +44,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_MAX_UPLOAD_MB", 100, "Largest file a publisher may upload, in megabytes.",
             int),
     Setting("PORTAL_UPLOAD_FORBIDDEN_EXTENSIONS",
-            "exe,dll,bat,cmd,com,msi,scr,sh,ps1,vbs,js,jar,php,html,htm,svg",
+            "exe,dll,bat,cmd,com,msi,scr,sh,ps1,vbs,vbe,js,jse,wsf,wsh,jar,php,php3,php4,php5,"
+            "php7,phtml,phar,asp,aspx,jsp,cgi,pl,html,htm,xhtml,xht,shtml,shtm,hta,svg,svgz,"
+            "mht,mhtml,xsl,xslt,swf,lnk,pif,cpl,reg,msc,htaccess",
             "Comma-separated file extensions refused on upload."),
     Setting("PORTAL_DEFAULT_LOCALE", "es", "Language of the interface.", str),
     Setting("PORTAL_PAGE_SIZE", 20, "Datasets per page in lists.", int),

@@ -22,6 +22,7 @@ import filetype
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
+from portal import uploads
 from portal.errors import ValidationError
 
 CHUNK = 1024 * 1024
@@ -78,11 +79,7 @@ class LocalStorage:
 
     def save(self, stream: BinaryIO, filename: str, prefix: str) -> StoredFile:
         name = safe_filename(filename)
-        ext = name.rpartition(".")[2] if "." in name else ""
-        if ext in self.forbidden:
-            raise ValidationError({"upload": [
-                str(_l("No se permiten archivos .%(ext)s por seguridad.")) % {"ext": ext}
-            ]})
+        stream = uploads.screen(stream, filename, self.forbidden)
         folder = self.root / prefix
         folder.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()

@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from portal import uploads
 from portal.activity import services as activity
 from portal.auth import permissions
 from portal.catalog import error_pages, listing, services
@@ -120,11 +121,13 @@ def resource_download(name: str, resource_id: str, filename: str):
         return redirect(resource.url, 302)
     if not storage().exists(resource.storage_key):
         abort(404)
-    media_type = resource.media_type or detect_media_type(resource.url, b"")
+    media_type = uploads.download_type(resource.media_type
+                                       or detect_media_type(resource.url, b""))
     path = storage().path(resource.storage_key)
     source = path if path is not None else storage().open(resource.storage_key)
     response = send_file(source, mimetype=media_type, as_attachment=True,
                          download_name=resource.url, conditional=True,
                          last_modified=resource.modified)
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = uploads.DOWNLOAD_CSP
     return response

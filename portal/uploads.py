@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import unicodedata
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
@@ -68,8 +69,11 @@ def extension(filename: str) -> str:
 
 def check_name(filename: str, forbidden: set[str]) -> None:
     ext = extension(filename)
-    if ext in forbidden:
-        raise _refuse(_l("No se permiten archivos .%(ext)s por seguridad.", ext=ext))
+    # Also as storage will write it: ASCII letters and digits only (``.p-h-p``, ``.ｐｈｐ``).
+    stored = unicodedata.normalize("NFKD", ext).encode("ascii", "ignore").decode()
+    for candidate in (ext, re.sub(r"[^a-z0-9]+", "", stored)):
+        if candidate in forbidden:
+            raise _refuse(_l("No se permiten archivos .%(ext)s por seguridad.", ext=candidate))
 
 
 def _program(head: bytes) -> str | None:

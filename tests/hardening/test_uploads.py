@@ -71,6 +71,7 @@ def _refused(app, response) -> str:
 @pytest.mark.parametrize("filename", [
     "pagina.xhtml", "dibujo.svgz", "incluye.shtml", "app.hta", "shell.php5", "evil.php.",
     "evil.php. . .", "EVIL.PHP", "evil.php::$DATA", "web.PHTML", ".htaccess",
+    "evil.p-h-p", "evil.\uff50\uff48\uff50",
 ])
 def test_dangerous_names_are_refused(app, publish, filename):
     message = _refused(app, publish(filename, CSV))

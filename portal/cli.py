@@ -9,16 +9,19 @@ from flask.cli import FlaskGroup, with_appcontext
 from portal.app import create_app
 
 
-@click.command("init", help="Create the database, or upgrade it to the latest schema. Idempotent.")
+@click.command("init", help="Create the database, or upgrade it to the latest schema (and the "
+               "job queue's tables with PORTAL_JOBS_BACKEND=procrastinate). Idempotent.")
 @with_appcontext
 def init_command() -> None:
-    from portal import migrations
+    from portal import jobs, migrations
 
     before, after = migrations.upgrade(current_app)
     if before == after:
         click.echo(f"Database is up to date ({', '.join(after) or 'empty'}).")
     else:
         click.echo(f"Database upgraded: {', '.join(before) or 'empty'} -> {', '.join(after)}.")
+    if jobs.backend().name == "procrastinate" and jobs.backend().apply_schema():
+        click.echo("Job queue created (procrastinate's tables).")
 
 
 @click.command("config", help="Show every setting, its current value and what it means.")

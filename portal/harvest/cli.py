@@ -1,4 +1,5 @@
-"""``portal harvest ...``: sources, runs, previews and the scheduler, from the command line."""
+"""``portal harvest ...``: sources, runs and previews, from the command line (scheduled runs go
+through the job queue: ``portal.harvest.tasks``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import json
 import sys
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from portal.auth.permissions import SYSTEM
@@ -200,18 +200,3 @@ def preview_command(source: str, as_json: bool) -> None:
     for kind, message, _url in preview.errors:
         click.echo(f"error     [{kind}] {message}")
     click.echo(f"Preview (nothing written): {_summary(preview.source, preview.counts)}.")
-
-
-@harvest_group.command("scheduler")
-@click.option("--interval", default=60.0, show_default=True,
-              help="Seconds between two looks at the schedules.")
-@click.option("--workers", default=2, show_default=True,
-              help="Sources harvested at the same time.")
-@with_appcontext
-def scheduler_command(interval: float, workers: int) -> None:
-    """Run due sources for ever, each in its own process; end the ones that hang."""
-    from portal.harvest.scheduler import Scheduler
-
-    scheduler = Scheduler(current_app._get_current_object(), workers=workers,
-                          log=lambda text: click.echo(text, err=True))
-    scheduler.run_forever(interval)

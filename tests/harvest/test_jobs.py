@@ -1,4 +1,5 @@
-"""Running harvests: the lock row, hung jobs, the preview, schedules, the CLI and the scheduler."""
+"""Running harvests: the lock row, hung jobs, the preview, schedules through the job queue, the
+CLI, and a run whose worker died."""
 
 from __future__ import annotations
 
@@ -10,13 +11,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal import db
+from portal import db, jobs
 from portal.catalog.models import Dataset
 from portal.db import unit_of_work, utcnow
 from portal.harvest import registry, services
 from portal.harvest.base import Harvester, RemoteItem
 from portal.harvest.models import HarvestJob, HarvestLock
-from portal.harvest.scheduler import Scheduler
 from tests.harvest.servers import FakeCkan, Reply, ckan_package
 
 
@@ -115,39 +115,46 @@ def test_cli_add_list_show_run_preview(site, runner, harvest_app):
     assert bad.exit_code != 0 and "No existe la fuente" in bad.output
 
 
-def test_scheduler_runs_due_sources_in_child_processes(site, add_source, harvest_app):
+def test_due_sources_are_run_through_the_job_queue(site, add_source, harvest_app):
     FakeCkan(site, [ckan_package(1), ckan_package(2)])
     source = add_source("programada", "ckan", site.base, schedule="* * * * *")
+    add_source("manual", "ckan", site.base)  # no schedule: never due
     with unit_of_work():
         source.created = utcnow() - timedelta(minutes=5)
-    scheduler = Scheduler(harvest_app, log=lambda _text: None)
-    assert scheduler.tick() == ["programada"]
-    scheduler.wait(60)
+    jobs.run_now("harvest.enqueue_due")  # what the schedule's tick asks every minute
     db.session.expire_all()
     job = services.last_job(source)
     assert job.status == "done" and job.trigger == "schedule" and job.added == 2
+    assert services.due_sources() == []
 
 
-def test_scheduler_kills_a_hung_child(site, add_source, harvest_app):
-    source = add_source("eterna", "ckan", site.base, schedule="* * * * *")
-    with unit_of_work():
-        source.created = utcnow() - timedelta(minutes=5)
-    scheduler = Scheduler(harvest_app, log=lambda _text: None,
-                          command=lambda _name: [sys.executable, "-c",
-                                                 "import time; time.sleep(60)"])
-    assert scheduler.tick() == ["eterna"]
-    child = scheduler.children[source.id].process
-    hung = services._start_job(source, "schedule")  # what the child would have started
-    with unit_of_work():
-        old = utcnow() - timedelta(hours=1)
-        db.session.get(HarvestJob, hung.id).heartbeat = old
-        db.session.get(HarvestLock, source.id).heartbeat = old
-    db.session.remove()
-    scheduler.tick()
-    assert child.poll() is not None  # killed
+def test_a_run_whose_worker_died_is_failed_with_the_reason_and_frees_the_source(
+        site, add_source, harvest_app):
+    """kill -9 of the worker mid-harvest: the queue finds the dead run and the harvest domain
+    ends its job row, so the source is not left "running" for the hang limit."""
+    import subprocess
+
+    from portal.jobs.models import QueuedJob
+
+    FakeCkan(site, [ckan_package(1)])
+    source = add_source("cortada", "ckan", site.base)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    harvest_app.config["PORTAL_JOBS_MODE"] = "background"
+    carrier = jobs.backend(harvest_app)
+    carrier.mode = "background"
+    stuck = services._start_job(source, "manual")  # what the killed worker had started
+    with unit_of_work() as session:
+        session.add(QueuedJob(name="harvest.run_source", args={"source_id": source.id},
+                              lock_key=f"harvest:{source.id}", status="running", attempts=1,
+                              owner=f"{carrier.owner.rpartition(':')[0]}:{dead.pid}",
+                              started=utcnow(), heartbeat=utcnow()))
+    assert len(carrier.recover()) == 1
     db.session.expire_all()
-    assert db.session.get(HarvestJob, hung.id).status == "timed_out"
-    scheduler.stop()
+    ended = db.session.get(HarvestJob, stuck.id)
+    assert ended.status == "failed" and "stopped while running it" in ended.message
+    assert db.session.get(HarvestLock, source.id) is None
+    assert services.run_source(source).status == "done"  # the source is free again
 
 
 class _Broken(Harvester):

@@ -7,6 +7,7 @@ from datetime import timedelta
 import click
 from flask.cli import with_appcontext
 
+from portal.api.params import MAX_TOKEN_DAYS
 from portal.auth import services as auth
 from portal.auth import tokens
 from portal.auth.permissions import SYSTEM
@@ -21,7 +22,7 @@ def token_group() -> None:
 @token_group.command("create")
 @click.argument("user")
 @click.option("--name", default="", help="A name to recognise the token by.")
-@click.option("--expires-in-days", type=click.IntRange(min=1), default=None,
+@click.option("--expires-in-days", type=click.IntRange(min=1, max=MAX_TOKEN_DAYS), default=None,
               help="Days until the token expires (default: never).")
 @with_appcontext
 def create_token(user: str, name: str, expires_in_days: int | None) -> None:

@@ -26,9 +26,20 @@ class Boolean(fields.Boolean):
     default_error_messages = {**_COMMON, "invalid": _l("Debe ser verdadero o falso.")}
 
 
+#: Largest integer any parameter may take (a database's 64-bit integer): past it SQLite and
+#: PostgreSQL overflow. Parameters declare tighter bounds of their own.
+INT64_MAX = 2**63 - 1
+
+
 class Integer(fields.Integer):
     default_error_messages = {**_COMMON, "invalid": _l("Debe ser un número entero."),
                               "too_large": _l("El número es demasiado grande.")}
+
+    def _validated(self, value):
+        number = super()._validated(value)
+        if number is not None and abs(number) > INT64_MAX:
+            raise self.make_error("too_large")
+        return number
 
 
 class List(fields.List):
@@ -103,6 +114,8 @@ class Upload(fields.Raw):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if value in ("", None):
+            if self.required:  # an empty part is no file
+                raise self.make_error("required")
             return None
         if not (hasattr(value, "stream") and hasattr(value, "filename")):
             raise self.make_error("invalid")

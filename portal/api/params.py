@@ -68,9 +68,18 @@ def _limit(default_doc: str, maximum: int) -> Integer:
                                                    minimum=0, maximum=maximum))
 
 
-def _offset() -> Integer:
-    return Integer(validate=validate.Range(min=0, error=_l("No puede ser negativo.")),
-                   **_doc("Number of items to skip.", minimum=0))
+#: Longest lifetime of an API token, in days (a hundred years): past it dates overflow.
+MAX_TOKEN_DAYS = 36500
+#: Largest offset or page number: past the end of any list, and far from an overflow when a
+#: page number is multiplied by its size.
+MAX_OFFSET = 2**31 - 1
+
+
+def offset_field() -> Integer:
+    return Integer(validate=validate.Range(min=0, max=MAX_OFFSET, error=_l(
+        "Debe estar entre {min} y {max}.")), **_doc(f"Number of items to skip; at most "
+                                                   f"{MAX_OFFSET}.", minimum=0,
+                                                   maximum=MAX_OFFSET))
 
 
 class EmptyParams(Params):
@@ -90,14 +99,15 @@ class HelpShowParams(Params):
 
 class PackageListParams(Params):
     limit = _limit("Maximum number of names", 10000)
-    offset = _offset()
+    offset = offset_field()
 
 
 class CurrentPackageListParams(Params):
     limit = _limit("Datasets per page (default 100)", 1000)
-    offset = _offset()
-    page = Integer(validate=validate.Range(min=1, error=_l("Debe ser 1 o más.")),
-                   **_doc("Page number, from 1; overrides offset."))
+    offset = offset_field()
+    page = Integer(validate=validate.Range(min=1, max=MAX_OFFSET, error=_l(
+        "Debe estar entre {min} y {max}.")), **_doc("Page number, from 1; overrides offset.",
+                                                    minimum=1, maximum=MAX_OFFSET))
 
 
 class TagParams(Params):
@@ -257,7 +267,7 @@ SORT_DOC = ('"name", "title" or "package_count", then "asc" or "desc" (default "
 class OrganizationListParams(Params):
     all_fields = Boolean(**_doc("Return dictionaries instead of names (default false)."))
     limit = _limit("Maximum number of items", 1000)
-    offset = _offset()
+    offset = offset_field()
     sort = String(**_doc(SORT_DOC))
     organizations = Names(**_doc("Only these organizations (names)."))
 
@@ -302,7 +312,7 @@ class MemberCreateParams(MemberParams):
 class GroupListParams(Params):
     all_fields = Boolean(**_doc("Return dictionaries instead of names (default false)."))
     limit = _limit("Maximum number of items", 1000)
-    offset = _offset()
+    offset = offset_field()
     sort = String(**_doc(SORT_DOC))
     groups = Names(**_doc("Only these groups (names)."))
 
@@ -365,7 +375,7 @@ class ApiTokenRevokeParams(Params):
 
 
 class ActivityParams(Params):
-    offset = _offset()
+    offset = offset_field()
     limit = _limit("Maximum number of activities (default 31)", 100)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
-from portal.api.params import IdParams, Params
+from portal.api.params import IdParams, Params, offset_field
 from portal.api.registry import TAGS, action
 from portal.errors import NotAuthorized, NotFound
 from portal.harvest import services
@@ -52,8 +52,7 @@ class JobListParams(Params):
     limit = fields.Integer(validate=validate.Range(min=1, max=500),
                            metadata={"description": "Jobs to return, newest first (at most "
                                                     "500, default 20)."})
-    offset = fields.Integer(validate=validate.Range(min=0),
-                            metadata={"description": "Number of jobs to skip."})
+    offset = offset_field()
 
 
 def _source(ref: str, actor):

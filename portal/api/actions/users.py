@@ -16,6 +16,7 @@ from portal.errors import NotFound, ValidationError
 
 #: CKAN's default unit for ``expires_in``: days.
 DEFAULT_UNIT = 86400
+MAX_LIFETIME = timedelta(days=params.MAX_TOKEN_DAYS)
 
 
 def _user_view(user, actor, *, include_datasets: bool = False):
@@ -54,7 +55,11 @@ def api_token_create(values, actor):
     user = auth.get_user(values["user"])
     expires_in = None
     if "expires_in" in values:
-        expires_in = timedelta(seconds=values["expires_in"] * values.get("unit", DEFAULT_UNIT))
+        seconds = values["expires_in"] * values.get("unit", DEFAULT_UNIT)
+        if seconds > MAX_LIFETIME.total_seconds():
+            raise ValidationError({"expires_in": [str(_l(
+                "La vigencia no puede pasar de {days} días.")).format(days=MAX_LIFETIME.days)]})
+        expires_in = timedelta(seconds=seconds)
     _token, raw = tokens.create_token(user, actor, name=values["name"], expires_in=expires_in)
     return {"token": raw}
 

@@ -27,6 +27,8 @@ ERRORS = {
     "404": ("NotFound", "Not found: no object with that id or name.", "Not Found Error"),
     "409": ("ValidationFailed", "Validation error: each wrong field is a key of `error` with "
                                 "its messages.", "Validation Error"),
+    "429": ("RateLimited", "Too many requests: a rate limit (e.g. tokens created per hour) is "
+                           "used up; `Retry-After` says when to try again.", "Rate Limit Error"),
 }
 
 DESCRIPTION = """\
@@ -57,6 +59,26 @@ def _absolute_refs(node: Any) -> Any:
                 for key, value in node.items()}
     if isinstance(node, list):
         return [_absolute_refs(item) for item in node]
+    return node
+
+
+#: CKAN's timestamps: ISO 8601 in UTC without an offset (``2024-05-01T12:30:00.123456``),
+#: which is not OpenAPI's ``date-time`` (RFC 3339 requires the offset).
+TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?$"
+
+
+def _ckan_timestamps(node: Any) -> Any:
+    """Every ``date-time`` the schemas declare (marshmallow's ``DateTime`` fields, raw
+    results) described as what the API writes: CKAN's timestamp without an offset."""
+    if isinstance(node, dict):
+        node = {key: _ckan_timestamps(value) for key, value in node.items()}
+        if node.get("format") == "date-time":
+            del node["format"]
+            node["pattern"] = TIMESTAMP_PATTERN
+            node.setdefault("description", "UTC, ISO 8601 without offset (as CKAN).")
+        return node
+    if isinstance(node, list):
+        return [_ckan_timestamps(item) for item in node]
     return node
 
 
@@ -160,4 +182,4 @@ def build() -> APISpec:
 
 
 def document() -> dict[str, Any]:
-    return _absolute_refs(build().to_dict())
+    return _absolute_refs(_ckan_timestamps(build().to_dict()))

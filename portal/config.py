@@ -59,6 +59,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_HARVEST_ALLOWED_NETWORKS", "", "Harvest: private CIDRs allowed, comma-sep."),
     Setting("PORTAL_HARVEST_HANG_SECONDS", 900, "Harvest: a job silent this long is ended.", int),
     Setting("PORTAL_PIGE_WINDOW_START", None, "PIGE: YYYY-MM-DD the 90-day window runs from."),
+    Setting("PORTAL_PIGE_NON_BUSINESS_DAY_DEADLINE", "next_business_day",
+            "PIGE: a calendar-day deadline ending on a non-business day moves to the "
+            "next_business_day or stays (same_day)."),
     Setting("PORTAL_OCDS_STANDARD", None, "Validation: zip or folder of the OCDS 1.1.5 schemas."),
     Setting("PORTAL_DATAPACKAGE_MAX_UNZIPPED_MB", 500, "Validation: largest expanded zip.", int),
     Setting("PORTAL_PUBLISH_INVALID_PACKAGES", False, "Allow publishing invalid packages.", _bool),

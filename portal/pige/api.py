@@ -124,7 +124,8 @@ def _progress_record(progress) -> dict[str, Any]:
 @action("pige_progress_show", params=PigeProgressShowParams, result={
     "type": "object",
     "description": "With `id`: the plan's progress per line and indicator (null `progress` "
-                   "when the caller may not read the plan). Without: the national figures.",
+                   "when the caller may not read the plan). Without: the national figures "
+                   "(`internal`, counting every plan: AGETIC and sysadmins only).",
 }, tag="pige")
 def pige_progress_show(values, actor):
     """Return the progress of a plan against its yearly targets, or the national progress.
@@ -145,19 +146,32 @@ def pige_progress_show(values, actor):
             "confidential": version.confidential,
             "progress": _progress_record(pige.progress_of(version, year)) if visible else None,
         }
-    board = national.dashboard(year)
+    board = national.dashboard(year, internal=pige.is_monitor(actor))
     progress = board.progress
     return {
         "year": year,
         "progress": progress.progress,
         "by_line": {str(k): v for k, v in progress.by_line.items()},
         "plans_counted": progress.plans_counted,
+        "non_public_plans_in_figures": board.hidden_in_figures,
+        "non_public_plans_withheld": board.hidden_withheld,
+        "registration_deadline": board.registration_deadline.isoformat(),
         "entities_total": progress.entities_total,
         "entities_with_plan": list(progress.entities_with_plan),
         "entities_with_approved_plan": list(progress.entities_with_approved_plan),
         "entities_without_plan": list(progress.entities_without_plan),
-        "overdue": [{"entity": r.entity.name, "state": r.version.state,
-                     "days_overdue": r.days_overdue} for r in board.overdue],
+        "entities": [{"entity": r.entity.name, "scope": r.scope.kind,
+                      "paragraph": r.scope.paragraph, "has_plan": r.plan is not None}
+                     for r in board.rows],
+        "overdue": [{"entity": r.entity.name,
+                     "state": r.version.state if r.version else None,
+                     "days_overdue": r.days_overdue, "unit": r.step.unit}
+                    for r in board.overdue],
+        "internal": None if board.internal is None else {
+            "progress": board.internal.progress,
+            "by_line": {str(k): v for k, v in board.internal.by_line.items()},
+            "plans_counted": board.internal.plans_counted,
+        },
         "catalog_targets": [
             {"target": m["target"].id, "line": m["target"].line,
              "numerator": m["attainment"].numerator, "denominator": m["attainment"].denominator,

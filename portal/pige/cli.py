@@ -35,3 +35,23 @@ def registry_command() -> None:
                                    "belongs to it. Create it (or load the demo) first.")
     click.echo(f"Registry dataset '{dataset.name}' is up to date "
                f"({len(dataset.resources)} resources).")
+
+
+@pige_group.command("scope", help="Record which paragraph of DS 3251 Art. 2 (as modified by "
+                    "DS 5468, Disposición Adicional Única) applies to an entity: I (obliged), "
+                    "II or III (voluntary).")
+@click.argument("entity")
+@click.argument("paragraph")
+@click.option("--note", default="", help="Why (the norm that places the entity).")
+@with_appcontext
+def scope_command(entity: str, paragraph: str, note: str) -> None:
+    from portal.auth.permissions import SYSTEM
+    from portal.pige import scope
+    from portal.pige.refusals import PlanRefused
+
+    try:
+        row = scope.set_scope(entity, paragraph, SYSTEM, note)
+    except PlanRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    found = scope.scope_of(row.entity)
+    click.echo(f"{row.entity.name}: paragraph {row.paragraph} ({found.kind}).")

@@ -9,6 +9,12 @@ approved first version stays readable beside it.
 
 Only entities present in the catalog get a plan; evidence links point to the entity's own public
 datasets when the demo catalog has them.
+
+The demo also records where the decree places each central-level demo entity (``SCOPES``,
+Disposición Adicional Única): the ministries and the bodies under their dependence or supervision
+are obliged (I); the autonomous institutions outside the Executive may adopt the plan (II). On
+``DEMO_DATE`` the obliged entities that registered no plan are overdue, as is MDPyEP, whose
+draft was never registered.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from sqlalchemy import select
 from portal import db
 from portal.auth.permissions import SYSTEM
 from portal.catalog.models import Dataset, Entity
+from portal.pige import scope
 from portal.pige import services as pige
 from portal.pige.models import Plan
 from portal.pige.procedure import new_identifier_code
@@ -61,6 +68,22 @@ ACTIONS: dict[int, list[tuple]] = {
     14: [("accion", "Consultas ciudadanas en línea sobre normas y servicios",
           "Dirección de Comunicación", "Consultas ciudadanas en línea realizadas",
           "consultas", 0, {"2026": 2, "2027": 4, "2028": 6}, 30000)],
+}
+
+#: Paragraph of DS 3251 Art. 2 (as modified by DS 5468) and why, per demo entity. Ministries,
+#: territorial governments and universities follow from their kind (``portal.pige.scope``).
+SCOPES: dict[str, tuple[str, str]] = {
+    "agetic": ("I", "Institución bajo tuición del Ministerio de la Presidencia."),
+    "cgii": ("I", "Parte de la AGETIC."),
+    "adsib": ("I", "Institución bajo tuición de la Vicepresidencia del Estado."),
+    "ine": ("I", "Institución bajo tuición del Ministerio de Planificación del Desarrollo."),
+    "egpp": ("I", "Institución bajo tuición del Ministerio de Educación."),
+    "aduana": ("I", "Institución bajo tuición del Ministerio de Economía y Finanzas Públicas."),
+    "aben": ("I", "Institución bajo tuición del Ministerio de Hidrocarburos y Energías."),
+    "bcb": ("II", "Institución autárquica del nivel central, fuera del Órgano Ejecutivo."),
+    "contraloria": ("II", "Órgano de control del nivel central, fuera del Órgano Ejecutivo."),
+    "procuraduria": ("II", "Institución de defensa del Estado, fuera del Órgano Ejecutivo."),
+    "defensoria": ("II", "Institución de defensa de la sociedad, fuera del Órgano Ejecutivo."),
 }
 
 #: Share of the 2026 target reached, by indicator position, for the demo reports.
@@ -167,6 +190,11 @@ def load_demo_plans(actor=None) -> dict[str, int]:
     """Create the demo plans that are missing. Returns how many plans exist and were created."""
     actor = actor or SYSTEM
     counts = {"plans": 0, "created_plans": 0, "reports": 0}
+    recorded = scope.recorded()
+    for name, (paragraph, note) in SCOPES.items():
+        entity = db.session.scalar(select(Entity).where(Entity.name == name))
+        if entity is not None and entity.id not in recorded:
+            scope.set_scope(name, paragraph, actor, note)
     for spec in PLANS:
         entity = db.session.scalar(select(Entity).where(Entity.name == spec["entity"],
                                                         Entity.state == "active"))

@@ -164,3 +164,26 @@ class ProgressValue(Base):
     evidence: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     report: Mapped[ProgressReport] = relationship(back_populates="values")
+
+
+class EntityScope(Base):
+    """Where the decree places an entity: the paragraph of Article 2 of DS 3251, as modified by
+    DS 5468 (Disposición Adicional Única), that applies to it.
+
+    ``I``: the Executive (ministries, bodies under their dependence or supervision) and public
+    companies, to which the plan "es aplicable" (obliged). ``II`` (the Legislative, Judicial and
+    Electoral organs and other central-level entities) and ``III`` (autonomous territorial
+    entities and public universities) "podrán implementar" it (voluntary). An entity without a
+    row is classified from its kind where the kind settles it (``portal.pige.scope``).
+    """
+
+    __tablename__ = "pige_entity_scope"
+
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entity.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    paragraph: Mapped[str] = mapped_column(String(3))
+    note: Mapped[str] = mapped_column(Text, default="")
+    user_name: Mapped[str] = mapped_column(String(100), default="")
+    modified: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    entity: Mapped[Entity] = relationship(lazy="joined")

@@ -1,17 +1,24 @@
 """The national picture: which entities have a plan, where each stands, progress by line, and the
 targets the catalog measures itself.
 
-Expected to have a plan: every active central-level entity of the catalog (the decree's scope,
-Disposición Adicional Única), except the coordination bodies and groups of the frame
-(``type`` ``body`` or ``group`` in ``standards/pige/entities.json``); an entity outside that set
-that registers a plan anyway (a departmental government, a university) is listed too.
+Listed: every active entity the decree obliges (``scope``: Disposición Adicional Única I), every
+active central-level entity not yet classified, and any entity with a plan (a voluntary one: II,
+III); the coordination bodies and groups of the frame (``type`` ``body`` or ``group`` in
+``standards/pige/entities.json``) are not entities that plan. An obliged entity with no plan is
+treated as a draft never opened: once the 90-calendar-day window of 6.1 num. 3 has closed it is
+overdue, like an entity whose draft is past the window. A voluntary or unclassified entity is
+never overdue for the registration window.
 
-Progress averages use only plans whose content is public (published, not confidential): the
-others count as entities with a plan, and their content stays out of every figure.
+Progress: the public figures use the plans whose content is public (published, not
+confidential). The content of the other plans (before publication, or declared confidential)
+enters a public figure only when at least ``MIN_HIDDEN_PLANS`` such plans contribute to it, so no
+figure can give away one plan (an average over one hidden plan is that plan). AGETIC's reviewers
+and sysadmins also get the internal figures, which count every plan (6.2).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -22,43 +29,67 @@ from sqlalchemy.orm import selectinload
 from portal import db
 from portal.catalog.licenses import get_license
 from portal.catalog.models import Dataset, Entity
+from portal.pige import scope as scopes
 from portal.pige import services as pige
 from portal.pige.models import Plan, PlanVersion
 from portal.pige.procedure import StepStatus
 from portal.pige.progress import (
     CatalogAttainment,
     NationalProgress,
+    PlanInput,
     catalog_attainment,
     national_progress,
+    plan_progress,
 )
 from portal.pige.schemas import indicators_of
+
+#: Fewest plans with non-public content that may enter a public figure together.
+MIN_HIDDEN_PLANS = 3
 
 
 def _excluded_slugs() -> set[str]:
     return {e.slug for e in pige.frame().entities if e.type in ("body", "group")}
 
 
-def expected_entities() -> list[Entity]:
+def listed_entities(with_plan: set[str]) -> list[tuple[Entity, scopes.Scope]]:
+    """The entities the dashboard lists (see the module docstring), with their scope."""
     excluded = _excluded_slugs()
-    entities = db.session.scalars(
-        select(Entity).where(Entity.state == "active", Entity.level == "central")
-        .order_by(Entity.title)
-    )
-    return [e for e in entities if e.name not in excluded]
+    records = scopes.recorded()
+    out = []
+    for entity in db.session.scalars(select(Entity).where(Entity.state == "active")
+                                     .order_by(Entity.title)):
+        if entity.name in excluded and entity.id not in with_plan:
+            continue
+        scope = scopes.scope_of(entity, records)
+        if (entity.id in with_plan or scope.obliged
+                or (scope.kind == scopes.UNCLASSIFIED and entity.level == "central")):
+            out.append((entity, scope))
+    return out
 
 
 @dataclass(frozen=True)
 class EntityRow:
     entity: Entity
+    scope: scopes.Scope
     plan: Plan | None
     version: PlanVersion | None  # the latest version
-    step: StepStatus | None  # its pending step (None when finished or no plan)
-    expected: bool
+    #: Its pending step (None when finished). For an obliged entity without a plan: the
+    #: registration window, as for a draft never opened.
+    step: StepStatus | None
+
+    @property
+    def window_waived(self) -> bool:
+        """A voluntary or unclassified entity is never late for the registration window."""
+        return (not self.scope.obliged and self.step is not None
+                and self.step.state == pige.frame().procedure.initial_state)
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.step and self.step.status == "overdue" and not self.window_waived)
 
     @property
     def days_overdue(self) -> int:
-        return (self.step.days_overdue or 0) if self.step and self.step.status == "overdue" \
-            else 0
+        return (self.step.days_overdue or 0) if self.overdue else 0
 
 
 @dataclass(frozen=True)
@@ -66,45 +97,100 @@ class Dashboard:
     year: int
     on: dt.date
     rows: tuple[EntityRow, ...]
-    progress: NationalProgress
+    progress: NationalProgress  # public figures
+    hidden_in_figures: int  # plans with non-public content inside the public figures
+    hidden_withheld: int  # plans with non-public content kept out of them
+    #: Every plan counted (AGETIC's reviewers and sysadmins only), else None.
+    internal: NationalProgress | None
     states: dict[str, int]
     catalog_targets: tuple[dict[str, Any], ...]
+    registration_deadline: dt.date
 
     @property
     def with_plan(self) -> tuple[EntityRow, ...]:
         return tuple(r for r in self.rows if r.plan is not None)
 
     @property
-    def without_plan(self) -> tuple[EntityRow, ...]:
-        return tuple(r for r in self.rows if r.plan is None)
+    def obliged(self) -> tuple[EntityRow, ...]:
+        return tuple(r for r in self.rows if r.scope.obliged)
+
+    @property
+    def obliged_without_plan(self) -> tuple[EntityRow, ...]:
+        return tuple(r for r in self.obliged if r.plan is None)
+
+    @property
+    def obliged_approved(self) -> tuple[EntityRow, ...]:
+        return tuple(r for r in self.obliged if r.version and pige.is_approved(r.version))
+
+    @property
+    def voluntary_with_plan(self) -> tuple[EntityRow, ...]:
+        return tuple(r for r in self.with_plan if r.scope.kind == scopes.VOLUNTARY)
+
+    @property
+    def unclassified(self) -> tuple[EntityRow, ...]:
+        return tuple(r for r in self.rows if r.scope.kind == scopes.UNCLASSIFIED)
 
     @property
     def overdue(self) -> tuple[EntityRow, ...]:
-        return tuple(r for r in self.rows if r.days_overdue)
+        return tuple(r for r in self.rows if r.overdue)
 
 
-def dashboard(year: int | None = None, on: dt.date | None = None) -> Dashboard:
-    """Everything the national dashboard shows, as any reader may see it."""
+def _not_registered(on: dt.date) -> StepStatus:
+    """The registration window of an entity that opened no draft, as of ``on``."""
+    start = pige.window_start()
+    machine = pige.machine()
+    return machine.current(machine.start("formulacion", start, window_start=start), on)
+
+
+def public_progress(inputs: list[PlanInput], entities: list[str], year: int
+                    ) -> tuple[NationalProgress, int, int]:
+    """The public national figures, with how many plans of non-public content went into them
+    and how many were kept out (fewer than ``MIN_HIDDEN_PLANS`` on a figure)."""
+    frame = pige.frame()
+    shown = national_progress(inputs, entities, year, frame)
+    pooled = national_progress(inputs, entities, year, frame, include_confidential=True)
+    hidden = [plan_progress(p, year, frame) for p in inputs if p.confidential]
+    reporting = [h for h in hidden if h.progress is not None]
+    use_all = len(reporting) >= MIN_HIDDEN_PLANS
+    by_line = {
+        number: pooled.by_line[number]
+        if sum(1 for h in hidden if h.line(number) and h.line(number).progress is not None)
+        >= MIN_HIDDEN_PLANS else value
+        for number, value in shown.by_line.items()
+    }
+    figures = dataclasses.replace(
+        shown, progress=pooled.progress if use_all else shown.progress, by_line=by_line,
+        plans_counted=pooled.plans_counted if use_all else shown.plans_counted)
+    included = len(reporting) if use_all else 0
+    return figures, included, len(reporting) - included
+
+
+def dashboard(year: int | None = None, on: dt.date | None = None, *,
+              internal: bool = False) -> Dashboard:
+    """Everything the national dashboard shows; ``internal`` adds AGETIC's figures, which count
+    every plan (give it only to ``services.is_monitor`` readers)."""
     on = on or pige.today()
     year = pige.default_year(on) if year is None else year
     plans = {p.entity_id: p for p in pige.list_plans()}
-    expected = expected_entities()
-    entities = list(expected)
-    expected_ids = {e.id for e in expected}
-    entities += sorted((p.entity for p in plans.values() if p.entity_id not in expected_ids),
-                       key=lambda e: e.title)
     rows = []
     states: dict[str, int] = {}
-    for entity in entities:
+    not_registered = _not_registered(on)
+    for entity, scope in listed_entities(set(plans)):
         plan = plans.get(entity.id)
         version = plan.latest if plan else None
-        step = pige.current_step(version, on) if version else None
         if version:
+            step = pige.current_step(version, on)
             states[version.state] = states.get(version.state, 0) + 1
-        rows.append(EntityRow(entity, plan, version, step, entity.id in expected_ids))
+        else:
+            step = not_registered
+        rows.append(EntityRow(entity, scope, plan, version, step))
+    names = [r.entity.name for r in rows if r.scope.obliged or r.plan]
     inputs = [pige.plan_input(pige.current_version(p)) for p in plans.values()]
-    progress = national_progress(inputs, [e.name for e in entities], year, pige.frame())
-    return Dashboard(year, on, tuple(rows), progress, states, catalog_targets(year))
+    progress, included, withheld = public_progress(inputs, names, year)
+    inside = (national_progress(inputs, names, year, pige.frame(), include_confidential=True)
+              if internal else None)
+    return Dashboard(year, on, tuple(rows), progress, included, withheld, inside, states,
+                     catalog_targets(year), pige.registration_deadline())
 
 
 # --- targets the catalog measures ------------------------------------------------------------

@@ -157,15 +157,29 @@ class StepStatus:
         return STATUS_LABELS[self.status]
 
 
+#: What happens to a deadline in calendar days that ends on a Saturday, Sunday or holiday.
+NEXT_BUSINESS_DAY = "next_business_day"  # it moves to the next business day (the default)
+SAME_DAY = "same_day"  # it stays on that day
+NON_BUSINESS_END_RULES = (NEXT_BUSINESS_DAY, SAME_DAY)
+
+
 def deadline_for(
-    start: dt.date, days: int, unit: str, calendar: BusinessCalendar | None = None
+    start: dt.date, days: int, unit: str, calendar: BusinessCalendar | None = None,
+    non_business_end: str = NEXT_BUSINESS_DAY,
 ) -> dt.date:
-    """The last day of a period of ``days`` in ``unit`` counted from the day after ``start``."""
+    """The last day of a period of ``days`` in ``unit`` counted from the day after ``start``.
+
+    A period of business days always ends on a business day; one of calendar days that ends on a
+    non-business day moves to the next business day unless ``non_business_end`` is ``SAME_DAY``.
+    """
     calendar = calendar or default_calendar()
+    if non_business_end not in NON_BUSINESS_END_RULES:
+        raise ValueError(f"unknown rule for a deadline on a non-business day {non_business_end!r}")
     if unit == "business_days":
         return calendar.add_business_days(start, days)
     if unit == "calendar_days":
-        return calendar.add_calendar_days(start, days)
+        return calendar.add_calendar_days(start, days,
+                                          roll_forward=non_business_end == NEXT_BUSINESS_DAY)
     raise ValueError(f"unknown deadline unit {unit!r}")
 
 
@@ -180,12 +194,25 @@ def days_in_unit(
 
 
 class ProcedureMachine:
-    """Applies the procedure of a frame with a business-day calendar."""
+    """Applies the procedure of a frame with a business-day calendar.
 
-    def __init__(self, frame: Frame | None = None, calendar: BusinessCalendar | None = None):
+    ``non_business_end`` is the rule for a deadline in calendar days that ends on a non-business
+    day: ``NEXT_BUSINESS_DAY`` (default) or ``SAME_DAY``.
+    """
+
+    def __init__(self, frame: Frame | None = None, calendar: BusinessCalendar | None = None,
+                 non_business_end: str = NEXT_BUSINESS_DAY):
         self.frame = frame or default_frame()
         self.rules = self.frame.procedure
         self.calendar = calendar or default_calendar()
+        if non_business_end not in NON_BUSINESS_END_RULES:
+            raise ValueError(f"unknown rule for a deadline on a non-business day "
+                             f"{non_business_end!r}")
+        self.non_business_end = non_business_end
+
+    def deadline(self, start: dt.date, days: int, unit: str) -> dt.date:
+        """``deadline_for`` with this machine's calendar and rule."""
+        return deadline_for(start, days, unit, self.calendar, self.non_business_end)
 
     # ------------------------------------------------------------------ starting
 
@@ -358,7 +385,7 @@ class ProcedureMachine:
         if window_id is None or procedure.window_start is None:
             return None
         window = self.rules.window(window_id)
-        return deadline_for(procedure.window_start, window.days, window.unit, self.calendar)
+        return self.deadline(procedure.window_start, window.days, window.unit)
 
     def _deadline(
         self, procedure: PlanProcedure, state: State, entered_on: dt.date
@@ -372,7 +399,7 @@ class ProcedureMachine:
                 return None, None, None
             window = self.rules.window(window_id)
             return self.window_deadline(procedure), window.days, window.unit
-        return (deadline_for(entered_on, deadline.days, deadline.unit, self.calendar),
+        return (self.deadline(entered_on, deadline.days, deadline.unit),
                 deadline.days, deadline.unit)
 
     def schedule(self, procedure: PlanProcedure, today: dt.date) -> tuple[StepStatus, ...]:

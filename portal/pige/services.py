@@ -12,9 +12,11 @@ Who acts (the procedure's roles, read in ``standards/pige/procedure.json``):
 * ``sysadmin``: a sysadmin of the portal (and the system actor of the CLI and the demo).
 
 Who sees a version's content (lines, actions, indicators, budget, reports): everyone once it is
-published; before that, the members of its entity, AGETIC's reviewers and sysadmins; and nobody,
-on any page, API action or feed, when its approving resolution declares it confidential. Its
-existence, entity and procedure dates are always public.
+published; before that, and always when its approving resolution declares it confidential, the
+members of its entity, AGETIC's reviewers and sysadmins. Confidentiality limits publication
+(6.1 num. 10), not monitoring (6.2): a confidential plan is reported on and counted in AGETIC's
+internal figures, and stays out of every public output. Its existence, entity and procedure
+dates are always public.
 """
 
 from __future__ import annotations
@@ -38,13 +40,13 @@ from portal.pige import N_
 from portal.pige.frame import Frame, default_frame
 from portal.pige.models import Plan, PlanStep, PlanVersion, ProgressReport, ProgressValue
 from portal.pige.procedure import (
+    NON_BUSINESS_END_RULES,
     PlanProcedure,
     ProcedureMachine,
     Resolution,
     Step,
     StepStatus,
     TransitionError,
-    deadline_for,
 )
 from portal.pige.progress import (
     Indicator,
@@ -70,9 +72,24 @@ def frame() -> Frame:
     return default_frame()
 
 
+def non_business_end_rule() -> str:
+    """``PORTAL_PIGE_NON_BUSINESS_DAY_DEADLINE``: what a calendar-day deadline that ends on a
+    non-business day does (``next_business_day`` or ``same_day``)."""
+    rule = str(current_app.config.get("PORTAL_PIGE_NON_BUSINESS_DAY_DEADLINE")
+               or "next_business_day").strip()
+    if rule not in NON_BUSINESS_END_RULES:
+        raise ValueError(f"PORTAL_PIGE_NON_BUSINESS_DAY_DEADLINE must be one of "
+                         f"{', '.join(NON_BUSINESS_END_RULES)}, not {rule!r}")
+    return rule
+
+
 @cache
+def _machine(rule: str) -> ProcedureMachine:
+    return ProcedureMachine(frame(), non_business_end=rule)
+
+
 def machine() -> ProcedureMachine:
-    return ProcedureMachine(frame())
+    return _machine(non_business_end_rule())
 
 
 def today() -> dt.date:
@@ -82,27 +99,50 @@ def today() -> dt.date:
 # --- configuration ---------------------------------------------------------------------------
 
 
-def srsp_component_date() -> dt.date:
-    """The latest date the decree allows for the PIGE component of the SRSP: 30 calendar days
-    for the minimum contents from the plan's approval (6.1 num. 1), then 30 for the component
-    (6.1 num. 2)."""
+def agetic_milestones() -> list[dict[str, Any]]:
+    """AGETIC's own milestones (6.1 num. 1 and 2), each with the latest date the decree allows:
+    30 calendar days for the minimum contents from the plan's approval, then 30 for the PIGE
+    component of the SRSP. ``on`` is the date it happened when the portal knows it (the SRSP
+    component: ``PORTAL_PIGE_WINDOW_START``), else None."""
     rules = frame().procedure
     start = dt.date.fromisoformat(frame().plan.norm_date)
+    out = []
     for milestone_id in ("minimum_contents", "srsp_component"):
         milestone = rules.milestone(milestone_id)
-        start = deadline_for(start, milestone.days, milestone.unit, machine().calendar)
-    return start
+        latest = machine().deadline(start, milestone.days, milestone.unit)
+        on = configured_window_start() if milestone_id == "srsp_component" else None
+        out.append({"id": milestone_id, "milestone": milestone, "from": start,
+                    "latest": latest, "on": on})
+        start = on or latest
+    return out
+
+
+def srsp_component_date() -> dt.date:
+    """The latest date the decree allows for the PIGE component of the SRSP (6.1 num. 1, 2)."""
+    return next(m["latest"] for m in agetic_milestones() if m["id"] == "srsp_component")
+
+
+def configured_window_start() -> dt.date | None:
+    """``PORTAL_PIGE_WINDOW_START``: the date the SRSP component was implemented, if set."""
+    value = current_app.config.get("PORTAL_PIGE_WINDOW_START")
+    if not value:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip())
 
 
 def window_start() -> dt.date:
     """The date the 90-calendar-day registration window runs from: ``PORTAL_PIGE_WINDOW_START``,
-    or when unset the latest date the decree allows for the SRSP component."""
-    value = current_app.config.get("PORTAL_PIGE_WINDOW_START")
-    if not value:
-        return srsp_component_date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value).strip())
+    or when unset the latest date the decree allows for the SRSP component (an estimate: pages
+    label it so)."""
+    return configured_window_start() or srsp_component_date()
+
+
+def registration_deadline() -> dt.date:
+    """The last day of the 90-calendar-day window to register a first plan (6.1 num. 3)."""
+    start = window_start()
+    return machine().window_deadline(machine().start("formulacion", start, window_start=start))
 
 
 # --- who may do what -------------------------------------------------------------------------
@@ -138,6 +178,11 @@ def roles_for(actor, entity_id: str) -> tuple[str, ...]:
     return tuple(roles)
 
 
+def is_monitor(actor) -> bool:
+    """AGETIC's reviewers and sysadmins: they evaluate and monitor every plan (6.2)."""
+    return _authenticated(actor) and (permissions.is_sysadmin(actor) or is_agetic_reviewer(actor))
+
+
 def is_officer(actor, entity_id: str) -> bool:
     roles = roles_for(actor, entity_id)
     return "entity_officer" in roles or "sysadmin" in roles
@@ -148,15 +193,14 @@ def content_public(version: PlanVersion) -> bool:
 
 
 def can_see_content(actor, version: PlanVersion) -> bool:
-    """Confidential: nobody. Published: everyone. Otherwise the entity, AGETIC and sysadmins."""
-    if version.confidential:
-        return False
+    """Published and not confidential: everyone. Before publication, and when the resolution
+    declares the plan confidential (6.1 num. 10 exempts it from publication only): the
+    entity's members, AGETIC's reviewers and sysadmins, who monitor it (6.2)."""
     if content_public(version):
         return True
     if not _authenticated(actor):
         return False
-    return (permissions.is_sysadmin(actor) or is_agetic_reviewer(actor)
-            or permissions.role(actor, version.plan.entity_id) is not None)
+    return is_monitor(actor) or permissions.role(actor, version.plan.entity_id) is not None
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -344,18 +388,29 @@ def _new_version(plan: Plan, number: int, procedure: PlanProcedure, title: str, 
     return version
 
 
+def is_editable(version: PlanVersion) -> bool:
+    return version.state in EDITABLE_STATES and version is version.plan.latest
+
+
+def _locked(version: PlanVersion) -> tuple[str, dict[str, Any]]:
+    return (N_("La versión %(number)s está en estado «%(state)s»: su contenido ya no se puede "
+               "cambiar. Registre una nueva versión del plan."),
+            {"number": version.number,
+             "state": translate(frame().procedure.state(version.state).label, {})})
+
+
+def locked_message(version: PlanVersion) -> str:
+    template, params = _locked(version)
+    return translate(template, params)
+
+
 def update_content(version: PlanVersion, data: Mapping[str, Any], actor) -> PlanVersion:
     """Change the title, summary and content of a version still in the entity's hands
     (draft, or observed by AGETIC). An approved plan changes through a new version."""
     permissions.require(is_officer(actor, version.plan.entity_id))
-    if version.state not in EDITABLE_STATES or version is not version.plan.latest:
-        raise refuse(
-            "content", "content_locked",
-            N_("La versión %(number)s está en estado «%(state)s»: su contenido ya no se puede "
-               "cambiar. Registre una nueva versión del plan."),
-            number=version.number, state=translate(frame().procedure.state(version.state).label,
-                                                   {}),
-        )
+    if not is_editable(version):
+        template, params = _locked(version)
+        raise refuse("content", "content_locked", template, **params)
     title, summary = _header({**{"title": version.title, "summary": version.summary}, **data})
     content = version.content
     if "content" in data:

@@ -12,16 +12,16 @@ import json
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.auth import permissions
 from portal.catalog import error_pages
 from portal.catalog import services as catalog
-from portal.errors import NotFound
-from portal.pige import N_, national, records
+from portal.errors import NotAuthorized
+from portal.pige import N_, national, records, registry
 from portal.pige import services as pige
 from portal.pige.models import PlanVersion
+from portal.pige.procedure import NEXT_BUSINESS_DAY
 from portal.pige.refusals import PlanRefused, refuse, translate
 from portal.pige.schemas import ACTION_KIND_LABELS, indicators_of
 
@@ -50,16 +50,31 @@ def _date_field(name: str) -> dt.date | None:
 
 def _common() -> dict[str, Any]:
     return {"frame": pige.frame(), "rules": pige.frame().procedure, "tr": translate,
-            "ACTION_KIND_LABELS": ACTION_KIND_LABELS}
+            "ACTION_KIND_LABELS": ACTION_KIND_LABELS, "milestones": pige.agetic_milestones(),
+            "window_start_configured": pige.configured_window_start() is not None,
+            "window_start": pige.window_start(),
+            "registration_deadline": pige.registration_deadline(),
+            "rolls_forward": pige.non_business_end_rule() == NEXT_BUSINESS_DAY}
 
 
 @bp.route("")
 def dashboard():
     on = pige.today()
     year = _year_arg(pige.default_year(on))
-    board = national.dashboard(year, on)
+    board = national.dashboard(year, on, internal=pige.is_monitor(current_user))
     return render_template("pige/dashboard.html", board=board, years=pige.frame().plan.years,
-                           **_common())
+                           registry_files=_registry_files(),
+                           min_hidden=national.MIN_HIDDEN_PLANS, **_common())
+
+
+def _registry_files() -> list[tuple[str, str]]:
+    """(format, download address) of the registry dataset's files, when it is published."""
+    dataset = registry.registry_dataset()
+    if dataset is None:
+        return []
+    return [(r.format, url_for("dataset.resource_download", name=dataset.name,
+                               resource_id=r.id, filename=r.url))
+            for r in dataset.resources]
 
 
 @bp.route("/marco")
@@ -156,6 +171,8 @@ def edit(entity: str, number: int):
     found = pige.get_version(entity, number)
     permissions.require(pige.is_officer(current_user, found.plan.entity_id)
                         and pige.can_see_content(current_user, found))
+    if request.method == "GET" and not pige.is_editable(found):
+        raise NotAuthorized(pige.locked_message(found))
     values = {"title": found.title, "summary": found.summary,
               "content": json.dumps(_editable(found.content), ensure_ascii=False, indent=2)}
     if request.method == "POST":
@@ -215,10 +232,9 @@ def move(entity: str, number: int):
 @login_required
 def report(entity: str, number: int, year: int):
     found = pige.get_version(entity, number)
-    permissions.require(pige.is_officer(current_user, found.plan.entity_id))
-    if not pige.can_see_content(current_user, found):
-        raise NotFound(_("El contenido de este plan no se publica: fue declarado confidencial "
-                         "en su resolución de aprobación."))
+    # A confidential plan is still reported on (6.2): only its publication is exempted.
+    permissions.require(pige.is_officer(current_user, found.plan.entity_id)
+                        and pige.can_see_content(current_user, found))
     indicators = indicators_of(found.content)
     existing = found.report(year)
     values = {}

@@ -14,6 +14,7 @@ from portal.pige.procedure import (
     NO_DEADLINE,
     NOT_APPLICABLE,
     OVERDUE,
+    SAME_DAY,
     ProcedureMachine,
     Resolution,
     TransitionError,
@@ -68,7 +69,7 @@ def test_the_whole_procedure_in_time(machine):
     assert not proc.confidential
     schedule = machine.schedule(proc, today=D(2026, 6, 1))
     assert [(s.state, s.deadline, s.status) for s in schedule] == [
-        ("borrador", D(2026, 4, 5), MET),  # 90 calendar days from 5 January
+        ("borrador", D(2026, 4, 6), MET),  # 90 calendar days from 5 January: Sunday 5 April
         ("registrado", D(2026, 3, 26), MET),  # 30 business days across Carnival
         ("observado", D(2026, 4, 13), MET),  # 15 business days across Good Friday
         ("ajustado", D(2026, 5, 15), MET),  # 30 business days across 1 May
@@ -247,15 +248,36 @@ def test_adjustment_deadline_spans_the_june_holidays(machine):
 
 
 def test_registration_window_of_ninety_calendar_days(machine):
+    """6.1 num. 3: "en un plazo máximo de noventa (90) días calendario, de implementado el
+    componente PIGE en el SRSP". From 5 January 2026 the 90th day is Sunday 5 April (Easter);
+    by default a deadline that ends on a non-business day moves to the next business day."""
     proc = new(machine)
-    assert machine.window_deadline(proc) == D(2026, 4, 5)
+    assert machine.window_deadline(proc) == D(2026, 4, 6)
     pending = machine.current(proc, D(2026, 4, 10))
     assert (pending.state, pending.status, pending.days_overdue, pending.unit) == (
-        "borrador", OVERDUE, 5, "calendar_days")
-    late = machine.move(proc, "registrar", role="entity_officer", on=D(2026, 4, 6))
-    assert machine.schedule(late, D(2026, 4, 6))[0].status == LATE
+        "borrador", OVERDUE, 4, "calendar_days")
+    on_monday = machine.move(proc, "registrar", role="entity_officer", on=D(2026, 4, 6))
+    assert machine.schedule(on_monday, D(2026, 4, 6))[0].status == MET
+    late = machine.move(proc, "registrar", role="entity_officer", on=D(2026, 4, 7))
+    assert machine.schedule(late, D(2026, 4, 7))[0].status == LATE
     adapting = machine.start("adecuacion", D(2026, 1, 10), window_start=D(2026, 2, 1))
-    assert machine.current(adapting, D(2026, 2, 1)).deadline == D(2026, 5, 2)
+    # Saturday 2 May moves to Monday 4 May.
+    assert machine.current(adapting, D(2026, 2, 1)).deadline == D(2026, 5, 4)
+
+
+def test_a_calendar_deadline_on_a_non_business_day_may_stay_on_that_day():
+    """The rule is explicit and configurable: with ``SAME_DAY`` the window from 5 January 2026
+    ends on Sunday 5 April, and registering on Monday 6 April is late by one calendar day.
+    Business-day periods are not affected: they always end on a business day."""
+    strict = ProcedureMachine(non_business_end=SAME_DAY)
+    proc = new(strict)
+    assert strict.window_deadline(proc) == D(2026, 4, 5)
+    late = strict.move(proc, "registrar", role="entity_officer", on=D(2026, 4, 6))
+    first = strict.schedule(late, D(2026, 4, 6))[0]
+    assert (first.status, first.days_overdue, first.unit) == (LATE, 1, "calendar_days")
+    assert strict.deadline(D(2026, 2, 10), 30, "business_days") == D(2026, 3, 26)
+    with pytest.raises(ValueError):
+        ProcedureMachine(non_business_end="previous_business_day")
 
 
 def test_updates_have_no_registration_window(machine):

@@ -12,7 +12,7 @@ from rdflib.namespace import DCAT, RDF
 
 from portal.auth.permissions import SYSTEM
 from portal.catalog import services as catalog
-from portal.pige import national, registry
+from portal.pige import national, registry, scope
 from portal.pige import services as pige
 from portal.pige.demo import DEMO_DATE
 from tests import factories
@@ -95,11 +95,13 @@ def test_national_progress_and_the_catalog_measured_target(ctx, world):
     hidden = draft("mefp")
     pige.move(hidden, "registrar", user("outsider"), on=FLOW[0][2])  # MEFP's own officer
     assert hidden.state == "registrado"
+    scope.set_scope("ine", "I", user("root"))
     board = national.dashboard(2026, D(2026, 7, 1))
     names = [r.entity.name for r in board.rows]
-    assert "gam-la-paz" not in names  # territorial, no plan
+    assert "gam-la-paz" not in names  # territorial (voluntary, III), no plan
     assert set(board.progress.entities_with_plan) == {"mpd", "mefp"}
-    assert set(board.progress.entities_without_plan) == {"agetic", "ine"}
+    assert set(board.progress.entities_without_plan) == {"ine"}  # obliged, no plan
+    assert [r.entity.name for r in board.unclassified] == ["agetic"]
     assert board.progress.entities_with_approved_plan == ("mpd",)
     # Only the published plan's content counts: line 13 = mean(0.5, 1.0), line 4 not reported.
     assert board.progress.by_line[13] == pytest.approx(0.75)
@@ -108,7 +110,8 @@ def test_national_progress_and_the_catalog_measured_target(ctx, world):
     overdue = {r.entity.name: r.days_overdue for r in board.overdue}
     # AGETIC's 30 business days from 10 February ended on 26 March.
     late = pige.machine().calendar.business_days_between(D(2026, 3, 26), D(2026, 7, 1))
-    assert overdue == {"mefp": late} and 60 < late < 70
+    # INE registered nothing: 121 calendar days since the window closed (Monday 2 March).
+    assert overdue == {"mefp": late, "ine": 121} and 60 < late < 70
     (measured,) = board.catalog_targets
     assert measured["target"].id == "L13.M2"
     attained = measured["attainment"]
@@ -163,7 +166,15 @@ def test_demo_plans_cover_every_stage(app, runner):
         assert all_states == {s.id for s in pige.frame().procedure.states}
         assert "borrador" in latest_states
         board = national.dashboard(2026, DEMO_DATE)
-        assert [r.entity.name for r in board.overdue] == ["mdpyep"]
+        # DA Única I: the obliged entities without a plan are overdue, like MDPyEP's draft; the
+        # voluntary ones (II: BCB, Contraloría...; III: governments, universities) never are.
+        assert sorted(r.entity.name for r in board.overdue) == [
+            "aben", "aduana", "cancilleria", "ine", "mdpyep", "mdryt", "mhe", "minculturas"]
+        assert {r.scope.kind for r in board.overdue} == {"obliged"}
+        bcb = next(r for r in board.rows if r.entity.name == "bcb")
+        assert bcb.scope.paragraph == "II" and bcb.plan is not None
+        assert "gam-la-paz" not in [r.entity.name for r in board.rows]
+        assert not board.unclassified
         assert [p.entity.name for p in plans if p.latest.confidential] == ["ministerio-educacion"]
         reported = [p.entity.name for p in plans for v in p.versions if v.report(2026)]
         assert sorted(reported) == ["agetic", "mefp", "ministerio-educacion", "mpd"]

@@ -41,15 +41,18 @@ def _refused(code: str, call, *args, **kwargs) -> PlanRefused:
 def test_a_draft_stores_normalised_content_and_the_window(ctx, world):
     version = draft()
     assert version.number == 1 and version.kind == "formulacion" and version.state == "borrador"
-    assert version.window_start == D(2025, 11, 30)  # latest date the decree allows
+    # The latest date the decree allows for the SRSP component: 30 calendar days from 31 October
+    # 2025 end on Sunday 30 November, so by default on Monday 1 December.
+    assert version.window_start == D(2025, 12, 1)
     action = version.content["lines"][1]["actions"][0]  # lines sorted: 4 then 13
     assert version.content["lines"][0]["line"] == 4
     assert action["id"] == "L13.1" and action["budget"] == 150000.5
     assert [i["id"] for i in action["indicators"]] == ["L13.1.1", "L13.1.2"]
     assert action["indicators"][0]["targets"] == {"2026": 10.0, "2027": 20.0}
     step = pige.current_step(version, D(2026, 2, 1))
-    assert step.state == "borrador" and step.deadline == D(2026, 2, 28)
-    assert step.status == "due" and step.days_left == 27
+    # 90 calendar days end on Sunday 1 March: Monday 2 March.
+    assert step.state == "borrador" and step.deadline == D(2026, 3, 2)
+    assert step.status == "due" and step.days_left == 29
 
 
 def test_configured_window_start(app, world):
@@ -57,8 +60,28 @@ def test_configured_window_start(app, world):
     with app.app_context():
         version = draft()
         assert version.window_start == D(2026, 1, 5)
-        assert pige.current_step(version, D(2026, 4, 6)).deadline == D(2026, 4, 5)
+        # The 90th day is Sunday 5 April: the deadline moves to Monday 6 April.
+        assert pige.current_step(version, D(2026, 4, 6)).deadline == D(2026, 4, 6)
+        assert pige.current_step(version, D(2026, 4, 8)).days_overdue == 2
+
+
+def test_the_rule_for_a_deadline_on_a_non_business_day_is_a_setting(app, world):
+    """PORTAL_PIGE_NON_BUSINESS_DAY_DEADLINE=same_day keeps a calendar-day deadline on the
+    Sunday it ends on; the page states the rule in force."""
+    app.config["PORTAL_PIGE_WINDOW_START"] = "2026-01-05"
+    app.config["PORTAL_PIGE_NON_BUSINESS_DAY_DEADLINE"] = "same_day"
+    with app.app_context():
+        version = draft()
+        assert pige.current_step(version, D(2026, 4, 8)).deadline == D(2026, 4, 5)
         assert pige.current_step(version, D(2026, 4, 8)).days_overdue == 3
+    page = app.test_client().get("/pige/marco").get_data(as_text=True)
+    assert "vence el día en que termina, aunque sea sábado, domingo o feriado" in page
+    app.config["PORTAL_PIGE_NON_BUSINESS_DAY_DEADLINE"] = "next_business_day"
+    page = app.test_client().get("/pige/marco").get_data(as_text=True)
+    assert "se traslada al siguiente día hábil" in page
+    app.config["PORTAL_PIGE_NON_BUSINESS_DAY_DEADLINE"] = "previous_day"
+    with app.app_context(), pytest.raises(ValueError, match="next_business_day, same_day"):
+        pige.machine()
 
 
 def test_the_whole_procedure_is_stored_as_dated_steps(ctx, world):
@@ -72,7 +95,7 @@ def test_the_whole_procedure_is_stored_as_dated_steps(ctx, world):
     assert version.resolution_number == "RA 045/2026" and not version.confidential
     statuses = [(s.state, s.deadline, s.status) for s in pige.schedule(version, D(2026, 7, 1))]
     assert statuses == [
-        ("borrador", D(2026, 2, 28), "met"),
+        ("borrador", D(2026, 3, 2), "met"),
         ("registrado", D(2026, 3, 26), "met"),  # skips Carnival, 16-17 February
         ("observado", D(2026, 4, 13), "met"),  # skips Good Friday, 3 April
         ("ajustado", D(2026, 5, 26), "met"),
@@ -100,9 +123,9 @@ def test_deadlines_around_the_2026_holidays(ctx, world):
 
 def test_a_late_step_says_by_how_much(ctx, world):
     version = draft()
-    pige.move(version, "registrar", user("officer"), on=D(2026, 3, 3))  # window ended 28 Feb
+    pige.move(version, "registrar", user("officer"), on=D(2026, 3, 4))  # window ended 2 March
     first = pige.schedule(version, D(2026, 3, 4))[0]
-    assert first.status == "late" and first.days_overdue == 3  # calendar days
+    assert first.status == "late" and first.days_overdue == 2  # calendar days
 
 
 @pytest.mark.parametrize("action, actor", [

@@ -20,6 +20,7 @@ DOMAINS = (
     "portal.storage",
     "portal.i18n",
     "portal.auth",
+    "portal.audit",
     "portal.catalog",
     "portal.pige",
     "portal.feeds",

@@ -48,6 +48,13 @@ SETTINGS: tuple[Setting, ...] = (
             "php7,phtml,phar,asp,aspx,jsp,cgi,pl,html,htm,xhtml,xht,shtml,shtm,hta,svg,svgz,"
             "mht,mhtml,xsl,xslt,swf,lnk,pif,cpl,reg,msc,htaccess",
             "Comma-separated file extensions refused on upload."),
+    Setting("PORTAL_RATELIMIT_STORAGE_URI", "memory://",
+            "Where rate-limit counters live: memory:// (one process), or redis://host:6379 / "
+            "memcached://host:11211 shared by every process of the portal."),
+    Setting("PORTAL_RATELIMIT_LOGIN", "5 per minute;30 per hour",
+            "Failed logins allowed per client address and per account name."),
+    Setting("PORTAL_RATELIMIT_TOKEN_CREATE", "10 per hour",
+            "API tokens a user may create through the API."),
     Setting("PORTAL_DEFAULT_LOCALE", "es", "Language of the interface.", str),
     Setting("PORTAL_PAGE_SIZE", 20, "Datasets per page in lists.", int),
     Setting("PORTAL_DEBUG_SQL", False, "Log every SQL statement.", _bool),

@@ -4,6 +4,7 @@ Only alembic's environment and the tests import this; domains import their own m
 """
 
 from portal.activity import models as _activity  # noqa: F401
+from portal.audit import models as _audit  # noqa: F401
 from portal.auth import models as _auth  # noqa: F401
 from portal.auth import tokens as _tokens  # noqa: F401
 from portal.catalog import models as _catalog  # noqa: F401

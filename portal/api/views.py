@@ -30,6 +30,7 @@ from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 
 from portal.api import ckan, openapi, reference, registry
 from portal.auth import csrf, tokens
+from portal.auth.limits import RateLimited
 from portal.db import unit_of_work
 from portal.errors import NotAuthorized, NotFound, PortalError, ValidationError
 
@@ -74,6 +75,10 @@ def _bad_request(help_url: str, message: str) -> Response:
 
 
 def _error(help_url: str, exc: PortalError, action: registry.Action | None) -> Response:
+    if isinstance(exc, RateLimited):
+        response = _failure(help_url, 429, {"__type": exc.kind, "message": exc.message})
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, ValidationError):
         renamed = ckan.rename_errors(exc.fields, action.error_names if action else {})
         named = ValidationError(renamed)

@@ -23,7 +23,7 @@ class Anonymous(AnonymousUserMixin):
 
 
 def init_app(app: Flask) -> None:
-    from portal.auth import cli, views
+    from portal.auth import cli, limits, views
     from portal.auth.models import User
 
     login_manager.anonymous_user = Anonymous
@@ -37,5 +37,6 @@ def init_app(app: Flask) -> None:
 
     login_manager.init_app(app)
     csrf.init_app(app)
+    limits.init_app(app)
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.user_group)

@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import db
 from portal.activity import services as activity
+from portal.audit import services as audit
 from portal.auth import permissions
 from portal.auth.models import Membership, User
 from portal.auth.schemas import MembershipSchema, UserSchema
@@ -28,11 +29,28 @@ def get_user(ref: str) -> User:
     return user
 
 
-def authenticate(name: str, password: str) -> User | None:
+def _check_password(name: str, password: str) -> tuple[User | None, str]:
+    """The user, or ``None`` and why not (for the audit log only: never shown to the caller)."""
     user = db.session.scalar(select(User).where(User.name == name))
-    if user is None or not user.is_active or not user.password_hash:
-        return None
-    return user if check_password_hash(user.password_hash, password) else None
+    if user is None:
+        return None, "unknown account"
+    if not user.is_active or not user.password_hash:
+        return None, "account disabled"
+    if not check_password_hash(user.password_hash, password):
+        return None, "wrong password"
+    return user, ""
+
+
+def authenticate(name: str, password: str) -> User | None:
+    return _check_password(name, password)[0]
+
+
+def log_in(name: str, password: str) -> User | None:
+    """``authenticate``, with the attempt recorded in the audit log either way."""
+    user, reason = _check_password(name, password)
+    audit.record("login", actor=name, target=f"user:{name}",
+                 outcome="success" if user else "failure", detail=reason)
+    return user
 
 
 def create_user(data: dict[str, Any], actor) -> User:
@@ -49,6 +67,8 @@ def create_user(data: dict[str, Any], actor) -> User:
         db.session.flush()
         activity.record("new user", "user", user.id, actor,
                         data={"name": user.name, "sysadmin": user.sysadmin})
+        audit.record("user.create", actor=actor, target=f"user:{user.name}",
+                     detail="sysadmin" if user.sysadmin else "")
     return user
 
 
@@ -73,6 +93,9 @@ def set_membership(entity: Entity, data: dict[str, Any], actor) -> Membership:
         activity.record("changed organization", "organization", entity.id, actor,
                         entity_id=entity.id, data={"title": entity.title, "member": user.name,
                                                    "changes": {"role": [old_role, values["role"]]}})
+        audit.record("membership.set", actor=actor,
+                     target=f"organization:{entity.name} user:{user.name}",
+                     detail=f"role: {old_role or '-'} -> {values['role']}")
     return membership
 
 
@@ -89,6 +112,9 @@ def remove_membership(entity: Entity, username: str, actor) -> None:
         activity.record("changed organization", "organization", entity.id, actor,
                         entity_id=entity.id, data={"title": entity.title, "member": user.name,
                                                    "changes": {"role": [membership.role, None]}})
+        audit.record("membership.remove", actor=actor,
+                     target=f"organization:{entity.name} user:{user.name}",
+                     detail=f"role: {membership.role} -> -")
 
 
 def members(entity: Entity) -> list[Membership]:

@@ -12,13 +12,15 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import db
 from portal.activity import services as activity
-from portal.auth import permissions
+from portal.audit import services as audit
+from portal.auth import limits, permissions
 from portal.auth.models import User
 from portal.db import Base, new_id, unit_of_work, utcnow
 from portal.errors import NotAuthorized, NotFound, ValidationError
@@ -71,6 +73,8 @@ def create_token(user: User, actor, *, name: str = "",
             n=NAME_MAX)]})
     if expires_in is not None and expires_in <= timedelta(0):
         raise ValidationError({"expires_in": [str(_l("La vigencia debe ser positiva."))]})
+    if has_request_context():  # the command line is not limited
+        limits.spend("token", f"user:{getattr(actor, 'id', None) or actor.name}")
     raw = PREFIX + secrets.token_urlsafe(32)
     with unit_of_work():
         token = ApiToken(
@@ -81,6 +85,8 @@ def create_token(user: User, actor, *, name: str = "",
         db.session.flush()
         activity.record("new api token", "user", user.id, actor, private=True,
                         data={"token_id": token.id, "name": name})
+        audit.record("token.create", actor=actor, target=f"user:{user.name} token:{token.id}",
+                     detail=name)
     return token, raw
 
 
@@ -119,6 +125,8 @@ def revoke_token(token: ApiToken, actor) -> None:
         token.revoked = utcnow()
         activity.record("deleted api token", "user", token.user_id, actor, private=True,
                         data={"token_id": token.id, "name": token.name})
+        audit.record("token.revoke", actor=actor,
+                     target=f"user:{token.user.name} token:{token.id}", detail=token.name)
 
 
 def authenticate(raw: str) -> User:

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
-from portal.auth import services
+from portal.auth import limits, services
 
 bp = Blueprint("auth", __name__)
 
@@ -23,16 +23,23 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/user/login", methods=["GET", "POST"])
 def login():
-    error = None
-    if request.method == "POST":
-        user = services.authenticate(request.form.get("username", "").strip(),
-                                     request.form.get("password", ""))
-        if user is not None:
-            login_user(user, remember=bool(request.form.get("remember")))
-            flash(_("Bienvenido, %(name)s.", name=user.fullname or user.name), "success")
-            return redirect(_safe_next(request.args.get("next")))
-        error = _("Usuario o contraseña incorrectos.")
-    return render_template("auth/login.html", error=error), 200 if error is None else 401
+    if request.method == "GET":
+        return render_template("auth/login.html", error=None)
+    name = request.form.get("username", "").strip()
+    counted = (f"ip:{limits.client_address()}", f"user:{name.lower()}")
+    try:
+        limits.check("login", *counted)
+    except limits.RateLimited as exc:
+        return render_template("auth/login.html", error=exc.message), 429, {
+            "Retry-After": str(exc.retry_after)}
+    user = services.log_in(name, request.form.get("password", ""))
+    if user is None:
+        limits.hit("login", *counted)
+        return render_template("auth/login.html",
+                               error=_("Usuario o contraseña incorrectos.")), 401
+    login_user(user, remember=bool(request.form.get("remember")))
+    flash(_("Bienvenido, %(name)s.", name=user.fullname or user.name), "success")
+    return redirect(_safe_next(request.args.get("next")))
 
 
 @bp.route("/user/logout", methods=["POST"])

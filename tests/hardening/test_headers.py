@@ -145,7 +145,7 @@ def _main_pages(site) -> list[str]:
         "/organization", "/organization/ine", "/organization/new", "/organization/edit/ine",
         "/organization/members/ine", "/group", "/group/economia", "/licenses", "/spatial",
         "/pige", "/pige/marco", "/pige/plan/mpd", "/harvest/", "/harvest/ckan-ine",
-        f"/harvest/job/{site['job']}", "/api",
+        f"/harvest/job/{site['job']}", "/api", "/ckan-admin/audit",
     ]
 
 

@@ -17,6 +17,14 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+class SettingError(ValueError):
+    """A setting with a value the portal cannot start with; the message names the setting."""
+
+    def __init__(self, name: str, problem: str):
+        super().__init__(f"{name}: {problem}")
+        self.name = name
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -50,6 +58,26 @@ SETTINGS: tuple[Setting, ...] = (
             "Comma-separated file extensions refused on upload."),
     Setting("PORTAL_RATELIMIT_STORAGE_URI", "memory://",
             "Where rate-limit counters live: memory:// (one process), or redis://host:6379 / "
+    Setting("PORTAL_STORAGE", "local", "Where uploads and dumps live: local (the instance "
+            "folder) or s3 (an S3-compatible bucket, shared by every node)."),
+    Setting("PORTAL_STORAGE_ACCEL_PREFIX", "", "Local storage: nginx internal location that "
+            "sends stored files (X-Accel-Redirect), e.g. /_storage/; empty: the portal sends "
+            "them."),
+    Setting("PORTAL_S3_BUCKET", "", "S3 storage: bucket name (it must exist)."),
+    Setting("PORTAL_S3_ENDPOINT_URL", "", "S3 storage: endpoint of a non-AWS store, e.g. "
+            "https://minio.example:9000 (empty: AWS)."),
+    Setting("PORTAL_S3_REGION", "", "S3 storage: region (empty: the client's default)."),
+    Setting("PORTAL_S3_ACCESS_KEY_ID", "", "S3 storage: access key (empty: boto3's usual "
+            "sources: environment, instance role)."),
+    Setting("PORTAL_S3_SECRET_ACCESS_KEY", "", "S3 storage: secret key."),
+    Setting("PORTAL_S3_PREFIX", "", "S3 storage: key prefix inside the bucket, e.g. portal/."),
+    Setting("PORTAL_SERVE_BIND", "127.0.0.1:8000", "portal serve: address:port (or "
+            "unix:/path) gunicorn listens on."),
+    Setting("PORTAL_SERVE_WORKERS", 0, "portal serve: worker processes (0: 2 x cores + 1).",
+            int),
+    Setting("PORTAL_SERVE_THREADS", 4, "portal serve: threads per worker process.", int),
+    Setting("PORTAL_SERVE_TIMEOUT", 60, "portal serve: seconds before a silent worker is "
+            "restarted.", int),
             "memcached://host:11211 shared by every process of the portal."),
     Setting("PORTAL_RATELIMIT_LOGIN", "5 per minute;30 per hour",
             "Failed logins allowed per client address and per account name."),

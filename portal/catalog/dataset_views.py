@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -123,11 +122,8 @@ def resource_download(name: str, resource_id: str, filename: str):
         abort(404)
     media_type = uploads.download_type(resource.media_type
                                        or detect_media_type(resource.url, b""))
-    path = storage().path(resource.storage_key)
-    source = path if path is not None else storage().open(resource.storage_key)
-    response = send_file(source, mimetype=media_type, as_attachment=True,
-                         download_name=resource.url, conditional=True,
-                         last_modified=resource.modified)
+    response = storage().send(resource.storage_key, filename=resource.url,
+                              media_type=media_type, last_modified=resource.modified)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = uploads.DOWNLOAD_CSP
     return response

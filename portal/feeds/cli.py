@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from portal.feeds import dumps
+from portal.storage import storage
 
 dump_cli = AppGroup("dump", help="Full-catalog dumps (catalog.ttl.gz, catalog.jsonl.gz).")
 
@@ -18,7 +19,7 @@ dump_cli = AppGroup("dump", help="Full-catalog dumps (catalog.ttl.gz, catalog.js
 def build_command(formats: tuple[str, ...]) -> None:
     started = time.perf_counter()
     count = dumps.rebuild_fragments()
-    paths = dumps.build(formats or tuple(dumps.FORMATS))
-    for fmt, path in paths.items():
-        click.echo(f"{fmt}: {path} ({path.stat().st_size} bytes)")
+    keys = dumps.build(formats or tuple(dumps.FORMATS))
+    for fmt, key in keys.items():
+        click.echo(f"{fmt}: {key} ({storage().stat(key).size} bytes)")
     click.echo(f"{count} public datasets in {time.perf_counter() - started:.1f} s.")

@@ -8,6 +8,9 @@ rewritten, only those, when a dump is next asked for. A dump is then a concatena
 theme and vocabulary concept once) and ``catalog.jsonl.gz`` (one record per line). A dump is
 reassembled when a fragment changed since it was written, and fully rebuilt (``portal dump
 build``) when the store is new, marked stale or made for another site URL.
+
+The fragment store is a cache on the instance folder; the assembled files go to the portal's
+storage (``dumps/<file>``: the local folder or the S3 bucket), so every web node serves the same.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from portal.feeds.documents import base_url, catalog_head_triples
 from portal.feeds.records import dataset_record
 from portal.feeds.rows import DatasetRow, RowLoader
 from portal.rdf import turtle_block, turtle_prefixes
+from portal.storage import storage
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +69,9 @@ def dump_dir() -> Path:
     return path
 
 
-def dump_path(fmt: str) -> Path:
-    return dump_dir() / FORMATS[fmt]
+def dump_key(fmt: str) -> str:
+    """The dump's key in the portal's storage."""
+    return f"dumps/{FORMATS[fmt]}"
 
 
 @contextmanager
@@ -174,6 +179,7 @@ def rebuild_fragments() -> int:
             (dump_dir() / f"{old}{suffix}").unlink(missing_ok=True)
     for fmt in FORMATS:  # a new store counts generations from 1 again: reassemble every file
         _generation_marker(fmt).unlink(missing_ok=True)
+        (dump_dir() / FORMATS[fmt]).unlink(missing_ok=True)  # where files were kept before storage
     with store() as connection:
         connection.execute("DELETE FROM fragment")
         connection.execute("DELETE FROM dirty")
@@ -214,9 +220,8 @@ def _built_generation(fmt: str) -> int:
         return -1
 
 
-def _assemble(fmt: str, generation: int) -> Path:
-    target = dump_path(fmt)
-    partial = target.with_suffix(f".{os.getpid()}.partial")
+def _assemble(fmt: str, generation: int) -> str:
+    partial = dump_dir() / f"{FORMATS[fmt]}.{os.getpid()}.partial"
     refs = dcat.References()
     with gzip.open(partial, "wt", encoding="utf-8", compresslevel=6) as out, \
             store() as connection:
@@ -244,21 +249,22 @@ def _assemble(fmt: str, generation: int) -> Path:
                 select(Theme).where(Theme.id.in_(theme_ids)))} if theme_ids else {})
             head = list(catalog_head_triples(refs))
             out.write(turtle_block(head + list(dcat.references_triples(refs, base_url()))))
-    os.replace(partial, target)
+    storage().put(dump_key(fmt), partial, "application/gzip")
     _generation_marker(fmt).write_text(str(generation))
-    return target
+    return dump_key(fmt)
 
 
-def build(formats: tuple[str, ...] = tuple(FORMATS), *, full: bool = False) -> dict[str, Path]:
-    """Bring the dumps up to date: rebuild fragments when needed, reassemble stale files."""
+def build(formats: tuple[str, ...] = tuple(FORMATS), *, full: bool = False) -> dict[str, str]:
+    """Bring the dumps up to date: rebuild fragments when needed, reassemble stale files.
+    Returns each dump's key in the portal's storage."""
     current = state()
     if full or current.needs_rebuild or current.generation == 0:
         rebuild_fragments()
     else:
         refresh_dirty(db.session())
     current = state()
-    return {fmt: (dump_path(fmt) if _built_generation(fmt) == current.generation
-                  and dump_path(fmt).exists() else _assemble(fmt, current.generation))
+    return {fmt: (dump_key(fmt) if _built_generation(fmt) == current.generation
+                  and storage().exists(dump_key(fmt)) else _assemble(fmt, current.generation))
             for fmt in formats}
 
 

@@ -16,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     stream_with_context,
     url_for,
 )
@@ -38,6 +37,7 @@ from portal.feeds.queries import FeedQuery, fetch_page
 from portal.feeds.records import CSV_COLUMNS, csv_rows
 from portal.feeds.rows import BATCH, RowLoader
 from portal.rdf import turtle_document
+from portal.storage import storage
 
 bp = Blueprint("feeds", __name__)
 
@@ -217,9 +217,8 @@ def dump(filename: str):
     if filename not in formats:
         raise FeedError(404, _("No existe el volcado «%(name)s». Volcados: %(known)s.",
                                name=filename, known=", ".join(sorted(formats))))
-    path = dumps.build((formats[filename],))[formats[filename]]
-    return send_file(path, mimetype="application/gzip", as_attachment=True,
-                     download_name=filename, conditional=True, etag=True)
+    key = dumps.build((formats[filename],))[formats[filename]]
+    return storage().send(key, filename=filename, media_type="application/gzip")
 
 
 # --- Atom, sitemap ---------------------------------------------------------------------------

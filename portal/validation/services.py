@@ -22,11 +22,11 @@ import json
 import logging
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import timedelta
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -76,8 +76,8 @@ def is_candidate(resource: Resource) -> bool:
         return True
     if fmt in JSON_FORMATS:
         if resource.is_upload:
-            path = storage().path(resource.storage_key)
-            return path is not None and path.is_file() and _holds_ocds(path)
+            return bool(resource.storage_key) and _holds_ocds(
+                lambda: storage().open(resource.storage_key))
         return True
     return False
 
@@ -316,14 +316,14 @@ def route(fmt: str, path: Path) -> str | None:
         return "table"
     if fmt in OCDS_FORMATS:
         return "ocds"
-    if fmt in JSON_FORMATS and _holds_ocds(path):
+    if fmt in JSON_FORMATS and _holds_ocds(lambda: path.open("rb")):
         return "ocds"
     return None
 
 
-def _holds_ocds(path: Path) -> bool:
+def _holds_ocds(open_binary: Callable[[], BinaryIO]) -> bool:
     try:
-        with path.open("rb") as handle:
+        with open_binary() as handle:
             head = handle.read(PEEK_BYTES)
     except OSError:
         return False
@@ -351,12 +351,17 @@ def local_copy(resource: Resource, fmt: str) -> Iterator[tuple[Path, ReportError
     """The resource's file on local disk: the stored upload, or a temporary download of its
     URL (removed afterwards). A file that cannot be had gives a ``scheme-error``."""
     if resource.is_upload:
-        path = storage().path(resource.storage_key) if resource.storage_key else None
-        if path is None or not path.is_file():
-            yield Path(), make_error("scheme-error", _l(
-                "El archivo del recurso no se encuentra en el almacenamiento."))
-        else:
-            yield path, None
+        with ExitStack() as stack:  # a stored file elsewhere (S3) is fetched to a temporary one
+            try:
+                path = (stack.enter_context(storage().local_file(resource.storage_key))
+                        if resource.storage_key else None)
+            except FileNotFoundError:
+                path = None
+            if path is None:
+                yield Path(), make_error("scheme-error", _l(
+                    "El archivo del recurso no se encuentra en el almacenamiento."))
+            else:
+                yield path, None
         return
     from portal.outbound import Fetcher, FetchError, FetchPolicy
 

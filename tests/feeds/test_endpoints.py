@@ -218,8 +218,10 @@ def test_dump_build_command(runner, app, catalog):
     result = runner.invoke(args=["dump", "build"])
     assert result.exit_code == 0, result.output
     assert "4 public datasets" in result.output
-    dumps_dir = app.instance_path + "/dumps"
-    with gzip.open(f"{dumps_dir}/catalog.jsonl.gz", "rt") as fh:
+    from portal.storage import storage
+
+    with app.app_context(), storage().open("dumps/catalog.jsonl.gz") as raw, \
+            gzip.open(raw, "rt") as fh:
         assert {json.loads(line)["name"] for line in fh} == set(PUBLIC)
 
 

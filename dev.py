@@ -94,8 +94,23 @@ def start_postgres() -> str:
     return f"postgresql+psycopg://postgres@127.0.0.1:{PG_PORT}/portal_test"
 
 
+def ensure_chromium() -> None:
+    """Debian's Chromium for the browser tests (Playwright drives it; it comes with the test
+    extra). Installed with apt-get when missing and running as root; otherwise the browser
+    tests skip with the reason."""
+    if shutil.which("chromium") or shutil.which("chromium-browser") \
+            or os.environ.get("PORTAL_TEST_CHROMIUM"):
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        print("Chromium is not installed: the browser tests will be skipped.", flush=True)
+        return
+    run("apt-get", "update", "-q")
+    run("apt-get", "install", "-y", "-q", "chromium")
+
+
 def test(pytest_args: list[str]) -> None:
     ensure_venv("test")
+    ensure_chromium()
     python = BIN / "python"
     if not os.environ.get("PORTAL_CONFORMANCE_DIR") and not (ROOT.parent / "shared").is_dir():
         run(python, ROOT / "scripts" / "fetch_conformance.py")

@@ -337,6 +337,30 @@ class ActivityOut(_Out):
 
 
 @output_schema
+class PartHealthOut(_Out):
+    ok = fields.Boolean()
+    detail = _str("What was checked, or what is wrong.")
+
+
+@output_schema
+class QueueHealthOut(PartHealthOut):
+    backend = _str("inprocess or procrastinate.")
+    queued = fields.Integer(allow_none=True, metadata={"nullable": True})
+    running = fields.Integer(allow_none=True, metadata={"nullable": True})
+    failed_recent = fields.Integer(allow_none=True, metadata={"nullable": True,
+                                                              "description": "Failed lately."})
+
+
+@output_schema
+class HealthOut(_Out):
+    ok = fields.Boolean(metadata={"description": "Every part is up."})
+    database = fields.Nested(PartHealthOut)
+    queue = fields.Nested(QueueHealthOut)
+    search = fields.Nested(PartHealthOut)
+    storage = fields.Nested(PartHealthOut)
+
+
+@output_schema
 class StatusOut(_Out):
     site_title = _str()
     site_url = _str()
@@ -347,3 +371,5 @@ class StatusOut(_Out):
     locale_default = _str()
     error_emails_to = _const(None, "string")
     extensions = fields.List(fields.String())
+    health = fields.Nested(HealthOut, metadata={"description": "Database, job queue, search "
+                                                               "and storage: up or not."})

@@ -78,8 +78,9 @@ def make_app(migrated, tmp_path: Path):
         return app
 
     yield make
-    if made:
-        _empty_tables(made[0].extensions["db_engine"])
+    on_test_database = [app for app in made if app.config["PORTAL_DATABASE_URL"] == migrated]
+    if on_test_database:
+        _empty_tables(on_test_database[0].extensions["db_engine"])
     for app in made:
         app.extensions["db_engine"].dispose()
 

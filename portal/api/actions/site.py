@@ -7,6 +7,7 @@ from importlib import metadata
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from portal import health
 from portal.api import ckan, params, results
 from portal.api.registry import action, get_action
 from portal.catalog.licenses import licenses
@@ -28,7 +29,11 @@ def status_show(_params, _actor):
     """Return the site's name, address, versions and default language.
 
     ``ckan_version`` is the CKAN release whose Action API this portal follows;
-    ``portal_version`` is the portal's own version.
+    ``portal_version`` is the portal's own version. ``health`` has one entry per part
+    (``database``, ``queue``, ``search``, ``storage``), each with ``ok`` and ``detail``; the
+    queue adds its backend and its counts of queued, running and recently failed jobs.
+    ``health.ok`` is false when any part is down; the call itself still succeeds, so a load
+    balancer or a monitor reads which part failed.
     """
     config = current_app.config
     return {
@@ -43,6 +48,7 @@ def status_show(_params, _actor):
         "error_emails_to": None,
         "extensions": [],
     }
+        "health": health.report(),
 
 
 @action("help_show", params=params.HelpShowParams, result={"type": "string"}, tag="site")

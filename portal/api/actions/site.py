@@ -26,7 +26,8 @@ def portal_version() -> str:
 
 @action("status_show", params=params.EmptyParams, result=results.StatusOut, tag="site")
 def status_show(_params, _actor):
-    """Return the site's name, address, versions and default language.
+    """Return the site's name, address, versions and default language, and whether the parts
+    the portal needs are up.
 
     ``ckan_version`` is the CKAN release whose Action API this portal follows;
     ``portal_version`` is the portal's own version. ``health`` has one entry per part
@@ -47,8 +48,8 @@ def status_show(_params, _actor):
         "locale_default": config["PORTAL_DEFAULT_LOCALE"],
         "error_emails_to": None,
         "extensions": [],
-    }
         "health": health.report(),
+    }
 
 
 @action("help_show", params=params.HelpShowParams, result={"type": "string"}, tag="site")

@@ -56,8 +56,6 @@ SETTINGS: tuple[Setting, ...] = (
             "php7,phtml,phar,asp,aspx,jsp,cgi,pl,html,htm,xhtml,xht,shtml,shtm,hta,svg,svgz,"
             "mht,mhtml,xsl,xslt,swf,lnk,pif,cpl,reg,msc,htaccess",
             "Comma-separated file extensions refused on upload."),
-    Setting("PORTAL_RATELIMIT_STORAGE_URI", "memory://",
-            "Where rate-limit counters live: memory:// (one process), or redis://host:6379 / "
     Setting("PORTAL_STORAGE", "local", "Where uploads and dumps live: local (the instance "
             "folder) or s3 (an S3-compatible bucket, shared by every node)."),
     Setting("PORTAL_STORAGE_ACCEL_PREFIX", "", "Local storage: nginx internal location that "
@@ -78,6 +76,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_SERVE_THREADS", 4, "portal serve: threads per worker process.", int),
     Setting("PORTAL_SERVE_TIMEOUT", 60, "portal serve: seconds before a silent worker is "
             "restarted.", int),
+    Setting("PORTAL_RATELIMIT_STORAGE_URI", "memory://",
+            "Where rate-limit counters live: memory:// (one process), or redis://host:6379 / "
             "memcached://host:11211 shared by every process of the portal."),
     Setting("PORTAL_RATELIMIT_LOGIN", "5 per minute;30 per hour",
             "Failed logins allowed per client address and per account name."),

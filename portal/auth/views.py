@@ -15,8 +15,9 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only redirect to a path of this site (no open redirect)."""
+    # Browsers read a backslash as a slash: /\evil.example is another site.
     if target and target.startswith("/") and not target.startswith("//") \
-            and not urlsplit(target).netloc:
+            and "\\" not in target and not urlsplit(target).netloc:
         return target
     return url_for("home.index")
 

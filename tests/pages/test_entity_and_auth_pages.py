@@ -159,7 +159,8 @@ def test_login_redirects_to_the_page_asked_for_and_logout_needs_post(app, catalo
 def test_login_never_redirects_to_another_site(app, catalog, client):
     with app.app_context():
         factories.user("ana")
-    for target in ("https://evil.example/", "//evil.example/x"):
+    for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example/x",
+                   "/%5C%5Cevil.example/x"):
         response = client.post(f"/user/login?next={target}",
                                data={"username": "ana", "password": "secreto-123"})
         assert response.headers["Location"] == "/"

@@ -15,17 +15,20 @@ import csv
 import re
 from typing import Any
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = frozenset("=+-@\t\r")
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def _row(values) -> list[Any]:
+    """Every cell as ``cell`` writes it (one comprehension: this runs for every cell of a
+    100,000-dataset export)."""
+    return ["'" + value if isinstance(value, str) and value[:1] in FORMULA_START
+            and not NUMBER.fullmatch(value) else value for value in values]
 
 
 def cell(value: Any) -> Any:
     """The value as a spreadsheet will read it as data: formulas quoted, numbers untouched."""
-    if not isinstance(value, str) or not value.startswith(FORMULA_START):
-        return value
-    if NUMBER.fullmatch(value):
-        return value
-    return "'" + value
+    return _row((value,))[0]
 
 
 class _Writer:
@@ -37,7 +40,7 @@ class _Writer:
         return self._writer.dialect
 
     def writerow(self, row) -> Any:
-        return self._writer.writerow([cell(value) for value in row])
+        return self._writer.writerow(_row(row))
 
     def writerows(self, rows) -> None:
         for row in rows:

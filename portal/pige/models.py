@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.auth.models import User
 from portal.catalog.models import Entity
 from portal.db import Base, new_id, utcnow
 
@@ -86,9 +87,15 @@ class PlanVersion(Base):
     reports: Mapped[list[ProgressReport]] = relationship(
         back_populates="version", order_by="ProgressReport.year", cascade="all, delete-orphan"
     )
+    documents: Mapped[list[PlanDocument]] = relationship(
+        back_populates="version", order_by="PlanDocument.kind", cascade="all, delete-orphan"
+    )
 
     def report(self, year: int) -> ProgressReport | None:
         return next((r for r in self.reports if r.year == year), None)
+
+    def document(self, kind: str) -> PlanDocument | None:
+        return next((d for d in self.documents if d.kind == kind), None)
 
 
 class PlanStep(Base):
@@ -187,3 +194,47 @@ class EntityScope(Base):
     modified: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     entity: Mapped[Entity] = relationship(lazy="joined")
+
+
+class PlanDocument(Base):
+    """A PDF kept with a version: the print format of the Ciudadanía Digital approval (6.1
+    num. 6) or the MAE's approving resolution (num. 7, 8). One of each kind per version; a new
+    upload replaces the file."""
+
+    __tablename__ = "pige_plan_document"
+    __table_args__ = (UniqueConstraint("version_id", "kind", name="uq_pige_plan_document_kind"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    version_id: Mapped[str] = mapped_column(
+        ForeignKey("pige_plan_version.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(300))
+    storage_key: Mapped[str] = mapped_column(String(500))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_on: Mapped[date] = mapped_column(Date)
+    user_name: Mapped[str] = mapped_column(String(100), default="")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    version: Mapped[PlanVersion] = relationship(back_populates="documents")
+
+
+class ResponsibleOfficer(Base):
+    """The entity's designated *responsable de implementación de Gobierno Electrónico*: the one
+    person who applies the Ciudadanía Digital approval to the plan (6.1 num. 6) and registers
+    the resolution (num. 8)."""
+
+    __tablename__ = "pige_responsible"
+
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entity.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    designation: Mapped[str] = mapped_column(String(300), default="")
+    designated_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(100), default="")
+    modified: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    entity: Mapped[Entity] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined")

@@ -118,6 +118,9 @@ def content_record(version: PlanVersion) -> dict[str, Any]:
         "total_budget": sum(budget) if budget else None,
         "observations": [{"on": _iso(s.on), "text": s.observations}
                          for s in version.steps if s.observations],
+        "documents": [{"kind": d.kind, "filename": d.filename, "size": d.size,
+                       "sha256": d.sha256, "uploaded_on": _iso(d.uploaded_on)}
+                      for d in version.documents],
         "reports": [
             {
                 "year": report.year,

@@ -38,7 +38,14 @@ from portal.catalog.models import Entity
 from portal.errors import NotFound
 from portal.pige import N_
 from portal.pige.frame import Frame, default_frame
-from portal.pige.models import Plan, PlanStep, PlanVersion, ProgressReport, ProgressValue
+from portal.pige.models import (
+    Plan,
+    PlanStep,
+    PlanVersion,
+    ProgressReport,
+    ProgressValue,
+    ResponsibleOfficer,
+)
 from portal.pige.procedure import (
     NON_BUSINESS_END_RULES,
     PlanProcedure,
@@ -322,14 +329,14 @@ def _header(data: Mapping[str, Any]) -> tuple[str, str]:
     return title, str(data.get("summary") or "").strip()
 
 
-def _record(activity_type: str, version: PlanVersion, actor, **data: Any) -> None:
+def record_activity(activity_type: str, version: PlanVersion, actor, **data: Any) -> None:
     """Activity of a plan: what happened and when, never the plan's content."""
     plan = version.plan
     activity.record(activity_type, "pige_plan", plan.id, actor, entity_id=plan.entity_id,
                     data={"entity": plan.entity.name, "version": version.number, **data})
 
 
-def _after_change(version: PlanVersion) -> None:
+def after_change(version: PlanVersion) -> None:
     from portal.pige import registry
 
     now = db.utcnow()
@@ -370,8 +377,8 @@ def create_plan(entity_ref: str, data: Mapping[str, Any], actor, *,
         version = _new_version(plan, 1, procedure, title, summary, content)
         db.session.add(plan)
         db.session.flush()
-        _record("new pige plan", version, actor, kind=kind, created_on=on)
-        _after_change(version)
+        record_activity("new pige plan", version, actor, kind=kind, created_on=on)
+        after_change(version)
     return version
 
 
@@ -422,8 +429,8 @@ def update_content(version: PlanVersion, data: Mapping[str, Any], actor) -> Plan
                    if old != new]
         version.title, version.summary, version.content = title, summary, content
         if changed:
-            _record("changed pige plan", version, actor, fields=changed)
-            _after_change(version)
+            record_activity("changed pige plan", version, actor, fields=changed)
+            after_change(version)
     return version
 
 
@@ -453,8 +460,9 @@ def new_version(plan: Plan, data: Mapping[str, Any], actor, *,
     with db.unit_of_work():
         version = _new_version(plan, latest.number + 1, procedure, title, summary, content)
         db.session.flush()
-        _record("new pige plan version", version, actor, kind="actualizacion", created_on=on)
-        _after_change(version)
+        record_activity("new pige plan version", version, actor, kind="actualizacion",
+                        created_on=on)
+        after_change(version)
     return version
 
 
@@ -499,6 +507,8 @@ def move(
     if resolution_number is not None or resolution_cited_code is not None:
         resolution = Resolution(resolution_number or "", resolution_cited_code or "",
                                 bool(confidential))
+    if action in RESPONSIBLE_ACTIONS and role == "entity_officer":
+        _check_responsible(version, actor)
     procedure = procedure_of(version)
     on = on or today()
     try:
@@ -526,10 +536,36 @@ def move(
         if moved.resolution is not None:
             version.resolution_number = moved.resolution.number
             version.confidential = moved.resolution.confidential
-        _record("pige procedure step", version, actor, action=made.action, state=made.state,
+        record_activity("pige procedure step", version, actor, action=made.action, state=made.state,
                 on=made.on, role=made.role)
-        _after_change(version)
+        after_change(version)
     return step
+
+
+#: Moves only the entity's designated responsible makes (a sysadmin may record them for it).
+RESPONSIBLE_ACTIONS = ("aprobar_ciudadania_digital",)
+
+
+def responsible_of(entity_id: str) -> ResponsibleOfficer | None:
+    """The entity's designated *responsable de implementación de Gobierno Electrónico*."""
+    return db.session.get(ResponsibleOfficer, entity_id)
+
+
+def _check_responsible(version: PlanVersion, actor) -> None:
+    """6.1 num. 6: "el responsable de implementación de Gobierno Electrónico de la entidad
+    pública, aplicará el mecanismo de Aprobación de Documentos de Ciudadanía Digital"."""
+    responsible = responsible_of(version.plan.entity_id)
+    if responsible is None:
+        raise refuse("action", "no_responsible",
+                     N_("%(entity)s no designó a su responsable de implementación de Gobierno "
+                        "Electrónico: solo esa persona aplica la aprobación con Ciudadanía "
+                        "Digital. El administrador de la entidad lo designa primero."),
+                     entity=version.plan.entity.title)
+    if responsible.user_id != getattr(actor, "id", None):
+        raise refuse("action", "not_the_responsible",
+                     N_("Solo %(name)s, responsable de implementación de Gobierno Electrónico "
+                        "de la entidad, aplica la aprobación con Ciudadanía Digital."),
+                     name=responsible.user.fullname or responsible.user.name)
 
 
 def _field_of(code: str) -> str:
@@ -586,9 +622,9 @@ def submit_report(version: PlanVersion, year: Any, values: Any, actor, *,
         db.session.flush()
         for ident, entry in sorted(checked.items()):
             report.values.append(ProgressValue(indicator=ident, **entry))
-        _record("pige progress report", version, actor, year=year, replaced=replaced,
+        record_activity("pige progress report", version, actor, year=year, replaced=replaced,
                 indicators=len(checked))
-        _after_change(version)
+        after_change(version)
     return report
 
 

@@ -17,8 +17,8 @@ from flask_login import current_user, login_required
 from portal.auth import permissions
 from portal.catalog import error_pages
 from portal.catalog import services as catalog
-from portal.errors import NotAuthorized
-from portal.pige import N_, national, records, registry
+from portal.errors import NotAuthorized, NotFound
+from portal.pige import N_, documents, national, records, registry
 from portal.pige import services as pige
 from portal.pige.models import PlanVersion
 from portal.pige.procedure import NEXT_BUSINESS_DAY
@@ -109,8 +109,62 @@ def _plan_page(version: PlanVersion, status: int = 200, errors: dict | None = No
         "errors": errors or {},
         "form": form or {},
         "today": on,
+        "documents": documents.records(version) if visible else [],
+        "document_kinds": [(kind, documents.label(kind)) for kind in documents.KINDS],
+        "responsible": pige.responsible_of(plan.entity_id) if visible else None,
+        "can_designate": _can_designate(plan.entity_id),
+        "can_upload": visible and pige.is_officer(current_user, plan.entity_id)
+        and any(s.state in ("codigo_asignado", "aprobado") for s in version.steps),
     }
     return render_template("pige/plan.html", **context, **_common()), status
+
+
+def _can_designate(entity_id: str) -> bool:
+    return permissions.is_sysadmin(current_user) \
+        or permissions.role(current_user, entity_id) == "admin"
+
+
+@bp.route("/plan/<entity>/v<int:number>/documento", methods=["POST"])
+@login_required
+def upload_document(entity: str, number: int):
+    found = pige.get_version(entity, number)
+    upload = request.files.get("file")
+    try:
+        documents.upload(found, request.form.get("kind", ""), upload.stream if upload else None,
+                         upload.filename if upload else "", current_user)
+    except PlanRefused as exc:
+        return _plan_page(found, REFUSED, errors=exc.fields)
+    return redirect(url_for("pige.version", entity=entity, number=number) + "#pige-documents")
+
+
+@bp.route("/plan/<entity>/v<int:number>/documento/<kind>")
+def document(entity: str, number: int, kind: str):
+    found = pige.get_version(entity, number)
+    stored = found.document(kind)
+    if stored is None or not documents.can_read(current_user, found):
+        raise NotFound(translate(N_("Este documento del plan no existe o no se publica."), {}))
+    return documents.send(stored)
+
+
+@bp.route("/responsable/<entity>", methods=["GET", "POST"])
+@login_required
+def responsible(entity: str):
+    found = catalog.get_entity(entity)
+    permissions.require(_can_designate(found.id))
+    current = pige.responsible_of(found.id)
+    values = {"username": current.user.name if current else "",
+              "designation": current.designation if current else ""}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            documents.designate(found.name, values.get("username", ""), current_user,
+                                designation=values.get("designation", ""))
+        except PlanRefused as exc:
+            return _form_page("pige/responsible_form.html", REFUSED, entity=found,
+                              values=values, errors=exc.fields, current=current)
+        return redirect(url_for("pige.responsible", entity=found.name))
+    return _form_page("pige/responsible_form.html", entity=found, values=values, errors={},
+                      current=current)[0]
 
 
 @bp.route("/plan/<entity>")

@@ -8,6 +8,8 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from portal.auth import services as auth
+from portal.auth.permissions import SYSTEM
+from portal.pige import documents
 from tests import factories
 
 
@@ -20,7 +22,8 @@ def _quick_hash(password: str) -> str:
 def world(app, monkeypatch):
     """AGETIC, MPD and MEFP (central) and INE; users: ``officer`` (editor of MPD), ``chief``
     (admin of MPD), ``member`` (member of MPD: not an officer), ``reviewer`` (editor of AGETIC),
-    ``outsider`` (editor of MEFP), ``root`` (sysadmin)."""
+    ``outsider`` (editor of MEFP), ``root`` (sysadmin). ``officer`` and ``outsider`` are their
+    entities' designated responsibles for e-government."""
     monkeypatch.setattr(auth, "generate_password_hash", _quick_hash)
     with app.app_context():
         factories.entity("agetic", title="AGETIC", kind="agencia")
@@ -36,4 +39,7 @@ def world(app, monkeypatch):
         factories.user("reviewer", member_of="agetic", role="editor")
         factories.user("outsider", member_of="mefp", role="editor")
         factories.user("root", sysadmin=True)
+        # The entities' designated responsibles for e-government (6.1 num. 6).
+        documents.designate("mpd", "officer", SYSTEM)
+        documents.designate("mefp", "outsider", SYSTEM)
     return SimpleNamespace(users=("officer", "chief", "member", "reviewer", "outsider", "root"))

@@ -193,6 +193,24 @@ def dashboard(year: int | None = None, on: dt.date | None = None, *,
                      catalog_targets(year), pige.registration_deadline())
 
 
+def agetic_worklist(on: dt.date | None = None) -> list[tuple[PlanVersion, StepStatus]]:
+    """The plans waiting on AGETIC (a move its reviewers may make now: review an adjusted or
+    registered plan, publish a registered resolution), the nearest deadline first."""
+    on = on or pige.today()
+    machine = pige.machine()
+    waiting = []
+    for plan in pige.list_plans():
+        version = plan.latest
+        if not machine.allowed_actions(pige.procedure_of(version), "agetic_reviewer"):
+            continue
+        step = pige.current_step(version, on)
+        if step is not None:
+            waiting.append((version, step))
+    waiting.sort(key=lambda item: (item[1].deadline is None, item[1].deadline or on,
+                                   item[0].plan.entity.title))
+    return waiting
+
+
 # --- targets the catalog measures ------------------------------------------------------------
 
 

@@ -227,6 +227,10 @@ def list_plans() -> list[Plan]:
     return list(plans.unique())
 
 
+def entities_with_plan() -> set[str]:
+    return set(db.session.scalars(select(Plan.entity_id)))
+
+
 def get_plan(entity_ref: str) -> Plan:
     """The plan of an entity (by name or id)."""
     entity = catalog.get_entity(entity_ref)

@@ -63,8 +63,19 @@ def dashboard():
     year = _year_arg(pige.default_year(on))
     board = national.dashboard(year, on, internal=pige.is_monitor(current_user))
     return render_template("pige/dashboard.html", board=board, years=pige.frame().plan.years,
-                           registry_files=_registry_files(),
+                           registry_files=_registry_files(), my_entities=_my_entities(),
+                           is_monitor=pige.is_monitor(current_user),
                            min_hidden=national.MIN_HIDDEN_PLANS, **_common())
+
+
+def _my_entities() -> list[tuple[Any, bool]]:
+    """The entities whose plan the reader may register or follow: (entity, has a plan)."""
+    memberships = getattr(current_user, "memberships", None) or []
+    entity_ids = [m.entity_id for m in memberships if m.role in pige.OFFICER_ROLES]
+    planned = pige.entities_with_plan()
+    return [(entity, entity.id in planned)
+            for entity in sorted((catalog.get_entity(i) for i in entity_ids),
+                                 key=lambda e: e.title)]
 
 
 def _registry_files() -> list[tuple[str, str]]:
@@ -75,6 +86,17 @@ def _registry_files() -> list[tuple[str, str]]:
     return [(r.format, url_for("dataset.resource_download", name=dataset.name,
                                resource_id=r.id, filename=r.url))
             for r in dataset.resources]
+
+
+@bp.route("/revision")
+@login_required
+def worklist():
+    """AGETIC's worklist: plans waiting on its reviewers, the nearest deadline first."""
+    permissions.require(pige.is_monitor(current_user), translate(
+        N_("La lista de revisión es de los revisores de la AGETIC."), {}))
+    on = pige.today()
+    return render_template("pige/worklist.html", items=national.agetic_worklist(on), today=on,
+                           **_common())
 
 
 @bp.route("/marco")

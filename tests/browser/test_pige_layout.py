@@ -22,7 +22,8 @@ PUBLIC_PAGES = (
 #: The officer's forms and the confidential plan, as a sysadmin sees them.
 SIGNED_IN_PAGES = (
     "/pige", "/pige/plan/ministerio-educacion", "/pige/plan/mdpyep/v1/editar",
-    "/pige/plan/mpd/v1/avance/2026", "/pige/plan/mopsv",
+    "/pige/plan/mpd/v1/avance/2026", "/pige/plan/mopsv", "/pige/revision",
+    "/pige/responsable/mpd",
 )
 
 MEASURE = """() => ({

@@ -167,6 +167,10 @@ def pige_progress_show(values, actor):
                      "state": r.version.state if r.version else None,
                      "days_overdue": r.days_overdue, "unit": r.step.unit}
                     for r in board.overdue],
+        "yearly_reports": [{"entity": r.entity.name, "scope": r.scope.kind,
+                            "approved_on": r.approved_on.isoformat(),
+                            "filed_on": r.filed_on.isoformat() if r.filed_on else None}
+                           for r in board.reports],
         "internal": None if board.internal is None else {
             "progress": board.internal.progress,
             "by_line": {str(k): v for k, v in board.internal.by_line.items()},

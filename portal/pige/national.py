@@ -105,6 +105,7 @@ class Dashboard:
     states: dict[str, int]
     catalog_targets: tuple[dict[str, Any], ...]
     registration_deadline: dt.date
+    reports: tuple[ReportRow, ...] = ()
 
     @property
     def with_plan(self) -> tuple[EntityRow, ...]:
@@ -190,7 +191,39 @@ def dashboard(year: int | None = None, on: dt.date | None = None, *,
     inside = (national_progress(inputs, names, year, pige.frame(), include_confidential=True)
               if internal else None)
     return Dashboard(year, on, tuple(rows), progress, included, withheld, inside, states,
-                     catalog_targets(year), pige.registration_deadline())
+                     catalog_targets(year), pige.registration_deadline(),
+                     yearly_reports(tuple(rows), year))
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """Whether an entity with an approved plan filed its yearly progress report (6.2)."""
+
+    entity: Entity
+    scope: scopes.Scope
+    version: PlanVersion  # the version in force
+    approved_on: dt.date
+    filed_on: dt.date | None
+
+
+def yearly_reports(rows: tuple[EntityRow, ...], year: int) -> tuple[ReportRow, ...]:
+    """6.2: "las entidades públicas deberán informar anualmente sobre el avance". Expected from
+    every listed entity whose plan was approved (the MAE's resolution) on or before the end of
+    ``year``; filed when any version of its plan has a report for ``year``. The decree sets no
+    date for the report, so a missing one is pending, never overdue."""
+    out = []
+    for row in rows:
+        if row.plan is None:
+            continue
+        version = pige.current_version(row.plan)
+        approved_on = next((s.on for s in version.steps if s.action == "aprobar_resolucion"),
+                           None)
+        if approved_on is None or approved_on.year > year:
+            continue
+        report = next((v.report(year) for v in row.plan.versions if v.report(year)), None)
+        out.append(ReportRow(row.entity, row.scope, version, approved_on,
+                             report.submitted_on if report else None))
+    return tuple(out)
 
 
 def agetic_worklist(on: dt.date | None = None) -> list[tuple[PlanVersion, StepStatus]]:

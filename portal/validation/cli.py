@@ -54,8 +54,7 @@ def run_validation(path: Path, schema: str | None = None) -> Report:
         return validate_datapackage(path)
     if kind == "ocds":
         return validate_ocds(path)
-    local = Path(schema) if schema and Path(schema).is_file() else None
-    return validate_table(path, schema=local or schema)  # the operator's own file is read
+    return validate_table(path, schema=schema)
 
 
 @click.command("validate-file")

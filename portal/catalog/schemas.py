@@ -23,6 +23,7 @@ from marshmallow import (
 
 from portal.catalog.codelists import codes
 from portal.catalog.models import ACCESS_RIGHTS, DATASET_STATES, ENTITY_KINDS, ENTITY_LEVELS
+from portal.validation.schemas_registry import reference_problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")
 slug_message = _l("Use de 2 a 100 caracteres: minúsculas sin tildes, números, - o _.")
@@ -197,10 +198,15 @@ class ResourceSchema(_Base):
 
     @validates("schema")
     def _schema(self, value, **_kwargs) -> None:
+        """An inline Table Schema, a registered name or an http(s) URL (also as ``{"url": ...}``
+        or ``{"name": ...}``); never a path on the server."""
         if value is None:
             return
-        if isinstance(value, str):
-            return  # a URL or a registry name; checked when the file is validated
-        if not isinstance(value, dict):
+        if isinstance(value, dict) and "fields" not in value:
+            value = value.get("url") or value.get("name") or {}
+        if not isinstance(value, dict | str):
             raise ValidationError(_l("El esquema debe ser un objeto Table Schema, una URL o "
                                      "el nombre de un esquema registrado."))
+        problem = reference_problem(value)
+        if problem is not None:
+            raise ValidationError(str(problem))

@@ -54,7 +54,8 @@ def run_validation(path: Path, schema: str | None = None) -> Report:
         return validate_datapackage(path)
     if kind == "ocds":
         return validate_ocds(path)
-    return validate_table(path, schema=schema)
+    local = Path(schema) if schema and Path(schema).is_file() else None
+    return validate_table(path, schema=local or schema)  # the operator's own file is read
 
 
 @click.command("validate-file")

@@ -1,9 +1,14 @@
 """The registry of Table Schemas kept in ``schemas/`` and the resolution of schema references.
 
-A schema reference is what a resource or a user gives: an inline dict, a URL, a path to a JSON
-file, or the name of a schema of the registry (``ejecucion-presupuestaria`` is
-``schemas/ejecucion-presupuestaria.json``). Problems raise ``SchemaReferenceError`` with a
-message meant for the user; the validators turn it into a ``schema-error``.
+A schema reference is what a resource or a user gives: an inline dict, the name of a schema of
+the registry (``ejecucion-presupuestaria`` is ``schemas/ejecucion-presupuestaria.json``) or a
+public http(s) URL, read through the guarded fetcher. Anything else, above all a path on the
+server (``/proc/self/environ``, ``../instance/secret_key``, ``file://...``), is refused: the
+catalog refuses it at input (``reference_problem``) and ``resolve_schema`` again at validation
+time, so a row stored before that rule is never read either. Only a ``Path`` object, which the
+operator's command line builds (``portal validate-file --schema FILE``), is read from disk.
+Problems raise ``SchemaReferenceError`` with a message meant for the user; the validators turn
+it into a ``schema-error``.
 """
 
 from __future__ import annotations
@@ -13,12 +18,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-import requests
 from flask_babel import lazy_gettext as _l
+
+from portal.outbound import FetchError
+from portal.validation import remote
 
 REGISTRY_DIR = Path(__file__).resolve().parents[2] / "schemas"
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-FETCH_TIMEOUT_S = 30
 MAX_SCHEMA_BYTES = 5 * 1024 * 1024
 
 
@@ -54,25 +60,41 @@ def load_schema(name: str, directory: Path | None = None) -> dict[str, Any]:
     return _read_json_file(path)
 
 
+def is_url(reference: str) -> bool:
+    return reference.strip().lower().startswith(("http://", "https://"))
+
+
+def reference_problem(reference: Any, directory: Path | None = None) -> Any:
+    """Why ``reference`` may not be a resource's schema (a message), or ``None`` when it is an
+    inline schema, a registered name or an http(s) URL. Nothing is read or fetched."""
+    if reference is None or isinstance(reference, dict):
+        return None
+    if not isinstance(reference, str) or not reference.strip():
+        return _l("La referencia al esquema está vacía o no es texto.")
+    reference = reference.strip()
+    if is_url(reference):
+        return None
+    if NAME_RE.match(reference) and (directory or REGISTRY_DIR).joinpath(
+            f"{reference}.json").is_file():
+        return None
+    return _l("«%(ref)s» no es un esquema admitido: indique el nombre de un esquema del "
+              "registro, una URL http(s) pública o un Table Schema en JSON.", ref=reference)
+
+
 def resolve_schema(reference: Any, directory: Path | None = None) -> dict[str, Any]:
-    """Turn a schema reference (dict, URL, JSON file path or registry name) into a descriptor."""
+    """Turn a schema reference (dict, registry name or http(s) URL) into a descriptor; a
+    ``Path`` (from the operator's command line only) is read from disk."""
     if isinstance(reference, dict):
         return reference
     if isinstance(reference, Path):
         return _read_json_file(reference)
-    if not isinstance(reference, str) or not reference.strip():
-        raise SchemaReferenceError(_l("La referencia al esquema está vacía o no es texto."))
+    problem = reference_problem(reference, directory)
+    if problem is not None:
+        raise SchemaReferenceError(problem)
     reference = reference.strip()
-    if reference.startswith(("http://", "https://")):
+    if is_url(reference):
         return _fetch_json(reference)
-    if NAME_RE.match(reference) and not Path(reference).suffix:
-        return load_schema(reference, directory)
-    path = Path(reference)
-    if path.is_file():
-        return _read_json_file(path)
-    raise SchemaReferenceError(
-        _l("No se encontró el esquema «%(ref)s» (ni archivo, ni URL, ni nombre del registro).",
-           ref=reference))
+    return load_schema(reference, directory)
 
 
 def _read_json_file(path: Path) -> dict[str, Any]:
@@ -87,15 +109,18 @@ def _read_json_file(path: Path) -> dict[str, Any]:
 
 def _fetch_json(url: str) -> dict[str, Any]:
     try:
-        response = requests.get(url, timeout=FETCH_TIMEOUT_S)
-        response.raise_for_status()
-    except requests.RequestException as exc:
+        with remote.fetcher(max_bytes=MAX_SCHEMA_BYTES) as fetcher:
+            content = fetcher.get(url, accept="application/json").content
+    except FetchError as exc:
         raise SchemaReferenceError(
-            _l("No se pudo descargar el esquema %(url)s: %(error)s", url=url, error=exc)
-        ) from exc
-    if len(response.content) > MAX_SCHEMA_BYTES:
-        raise SchemaReferenceError(_l("El esquema %(url)s es demasiado grande.", url=url))
-    return _parse(response.text, url)
+            _l("No se pudo descargar el esquema %(url)s: %(error)s", url=url, error=exc.message)
+        ) from None
+    try:
+        return _parse(content.decode("utf-8"), url)
+    except UnicodeDecodeError as exc:
+        raise SchemaReferenceError(
+            _l("El esquema %(where)s no es JSON válido: %(error)s", where=url, error=exc)
+        ) from None
 
 
 def _parse(text: str, where: str) -> dict[str, Any]:

@@ -20,8 +20,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture
-def http_folder(tmp_path):
-    """Serve ``tmp_path / "www"`` on 127.0.0.1; yields (folder, base_url, requests_seen)."""
+def http_folder(tmp_path, monkeypatch):
+    """Serve ``tmp_path / "www"`` on 127.0.0.1, which the validators' fetcher may then read;
+    yields (folder, base_url, requests_seen)."""
+    monkeypatch.setenv("PORTAL_HARVEST_ALLOWED_NETWORKS", "127.0.0.1/32")
     folder = tmp_path / "www"
     folder.mkdir()
     seen: list = []

@@ -36,7 +36,7 @@ def test_capital_invalid_has_a_type_error_with_its_cell():
 
 def test_schema_from_a_file_gives_constraint_and_primary_key_errors():
     report = validate_table(conformance_file("frictionless/schema-errors.csv"),
-                            schema=str(conformance_file("frictionless/schema-valid.json")))
+                            schema=conformance_file("frictionless/schema-valid.json"))
     assert _types(report) == [
         ("type-error", 4, 1), ("constraint-error", 4, 2), ("constraint-error", 4, 3),
         ("primary-key", 4, None), ("constraint-error", 5, 1), ("extra-cell", 5, 4),

@@ -179,8 +179,6 @@ BAD_UPLOADS = {
     "invalid-schema": ("datos.csv", CSV_OK,
                        {"schema": json.dumps({"fields": [{"name": "id", "type": "entero"}]})},
                        "schema-error"),
-    "unknown-registry-schema": ("datos.csv", CSV_OK, {"schema": "no-existe"},
-                                "schema-error"),
     "ocds-not-json": ("entregas.json", b"esto no es json", {"format": "OCDS"}, "json-error"),
 }
 

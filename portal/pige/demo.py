@@ -38,36 +38,36 @@ DEMO_DATE = D(2026, 11, 20)
 DEMO_YEAR = 2026
 
 #: Per line, actions the demo plans draw from: (kind, name, unit, indicator, indicator unit,
-#: baseline, {year: target}, budget in Bs).
+#: baseline, {year: target}, budget in Bs, the Cuadro N° 3 target the indicator serves).
 ACTIONS: dict[int, list[tuple]] = {
     3: [("proyecto", "Integración de los sistemas de la entidad a la Plataforma de "
          "Interoperabilidad", "Dirección de Tecnologías de Información",
          "Sistemas que atienden trámites integrados a la plataforma", "%", 20,
-         {"2026": 50, "2027": 75, "2028": 90}, 420000)],
+         {"2026": 50, "2027": 75, "2028": 90}, 420000, "L3.M1")],
     4: [("accion", "Autenticación con Ciudadanía Digital en los trámites en línea",
          "Dirección de Tecnologías de Información",
          "Trámites digitalizados con Ciudadanía Digital", "%", 10,
-         {"2026": 25, "2027": 40, "2028": 50}, 180000)],
+         {"2026": 25, "2027": 40, "2028": 50}, 180000, "L4.M1")],
     5: [("accion", "Plan institucional de seguridad de la información",
          "Unidad de Seguridad de la Información",
          "Controles del plan de seguridad implementados", "%", 0,
-         {"2026": 40, "2027": 70, "2028": 100}, 95000)],
+         {"2026": 40, "2027": 70, "2028": 100}, 95000, "L5.M2")],
     6: [("proyecto", "Simplificación y publicación del catálogo de trámites",
          "Dirección General de Asuntos Administrativos",
          "Trámites simplificados y publicados en el portal de trámites", "trámites", 5,
-         {"2026": 15, "2027": 25, "2028": 30}, 60000)],
+         {"2026": 15, "2027": 25, "2028": 30}, 60000, "L6.M2")],
     8: [("accion", "Programa de capacitación en gobierno electrónico para servidores públicos",
          "Unidad de Recursos Humanos", "Servidores públicos capacitados", "personas", 0,
-         {"2026": 120, "2027": 240, "2028": 360}, 45000)],
+         {"2026": 120, "2027": 240, "2028": 360}, 45000, "L8.M2")],
     13: [("proyecto", "Publicación de datos abiertos con los estándares establecidos",
           "Unidad de Transparencia", "Conjuntos de datos publicados con licencia abierta",
-          "conjuntos", 0, {"2026": 8, "2027": 15, "2028": 20}, 70000),
+          "conjuntos", 0, {"2026": 8, "2027": 15, "2028": 20}, 70000, "L13.M2"),
          ("accion", "Mecanismo de acceso a la información pública en línea",
           "Unidad de Transparencia", "Solicitudes de información atendidas en plazo", "%", 60,
-          {"2026": 80, "2027": 90, "2028": 100}, None)],
+          {"2026": 80, "2027": 90, "2028": 100}, None, "L13.M1")],
     14: [("accion", "Consultas ciudadanas en línea sobre normas y servicios",
           "Dirección de Comunicación", "Consultas ciudadanas en línea realizadas",
-          "consultas", 0, {"2026": 2, "2027": 4, "2028": 6}, 30000)],
+          "consultas", 0, {"2026": 2, "2027": 4, "2028": 6}, 30000, "L14.M1")],
 }
 
 #: Paragraph of DS 3251 Art. 2 (as modified by DS 5468) and why, per demo entity. Ministries,
@@ -154,13 +154,14 @@ def _content(entity: Entity, lines: tuple[int, ...]) -> dict[str, Any]:
     out = []
     for number in lines:
         actions = []
-        for kind, name, unit, indicator, ind_unit, baseline, targets, budget in ACTIONS[number]:
+        for (kind, name, unit, indicator, ind_unit, baseline, targets, budget,
+             national_target) in ACTIONS[number]:
             actions.append({
                 "kind": kind, "name": name, "responsible_unit": unit,
                 "description": f"{name} en {entity.title}.", "budget": budget,
                 "evidence": evidence if number == 13 else [],
                 "indicators": [{"name": indicator, "unit": ind_unit, "baseline": baseline,
-                                "targets": targets}],
+                                "targets": targets, "national_target": national_target}],
             })
         out.append({"line": number, "actions": actions})
     return {"lines": out}

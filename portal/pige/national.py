@@ -106,6 +106,7 @@ class Dashboard:
     catalog_targets: tuple[dict[str, Any], ...]
     registration_deadline: dt.date
     reports: tuple[ReportRow, ...] = ()
+    figures: dict[str, int] | None = None
 
     @property
     def with_plan(self) -> tuple[EntityRow, ...]:
@@ -192,7 +193,7 @@ def dashboard(year: int | None = None, on: dt.date | None = None, *,
               if internal else None)
     return Dashboard(year, on, tuple(rows), progress, included, withheld, inside, states,
                      catalog_targets(year), pige.registration_deadline(),
-                     yearly_reports(tuple(rows), year))
+                     yearly_reports(tuple(rows), year), reconciliation(tuple(rows)))
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,45 @@ def yearly_reports(rows: tuple[EntityRow, ...], year: int) -> tuple[ReportRow, .
         out.append(ReportRow(row.entity, row.scope, version, approved_on,
                              report.submitted_on if report else None))
     return tuple(out)
+
+
+def reconciliation(rows: tuple[EntityRow, ...]) -> dict[str, int]:
+    """How the dashboard's entities, the catalog's entities and the denominator of L13.M2 (the
+    active central-level entities) fit together: the central-level ones split into obliged,
+    voluntary, unclassified and coordination bodies, which add up to the denominator."""
+    excluded = _excluded_slugs()
+    records = scopes.recorded()
+    active = list(db.session.scalars(select(Entity).where(Entity.state == "active")))
+    central = [e for e in active if e.level == "central"]
+    kinds = [scopes.scope_of(e, records).kind for e in central if e.name not in excluded]
+    return {
+        "catalog": len(active),
+        "central": len(central),
+        "central_obliged": kinds.count(scopes.OBLIGED),
+        "central_voluntary": kinds.count(scopes.VOLUNTARY),
+        "central_unclassified": kinds.count(scopes.UNCLASSIFIED),
+        "central_bodies": sum(1 for e in central if e.name in excluded),
+        "not_central": len(active) - len(central),
+        "listed": len(rows),
+        "listed_obliged": sum(1 for r in rows if r.scope.obliged),
+        "listed_unclassified": sum(1 for r in rows if r.scope.kind == scopes.UNCLASSIFIED),
+        "listed_voluntary": sum(1 for r in rows if r.scope.kind == scopes.VOLUNTARY),
+    }
+
+
+def indicators_by_target() -> dict[str, list[tuple[Entity, dict[str, Any]]]]:
+    """The indicators of the plans whose content is public, by the Cuadro N° 3 target they
+    serve (``national_target``)."""
+    found: dict[str, list[tuple[Entity, dict[str, Any]]]] = {}
+    for plan in pige.list_plans():
+        version = pige.current_version(plan)
+        if not pige.content_public(version):
+            continue
+        for indicator in indicators_of(version.content):
+            if indicator.get("national_target"):
+                found.setdefault(indicator["national_target"], []).append(
+                    (plan.entity, indicator))
+    return found
 
 
 def agetic_worklist(on: dt.date | None = None) -> list[tuple[PlanVersion, StepStatus]]:

@@ -12,8 +12,11 @@ The normalised content a version stores::
     {"lines": [{"line": 13, "actions": [{"id": "L13.1", "kind": "proyecto", "name": ...,
         "description": ..., "responsible_unit": ..., "budget": 150000.0 | None,
         "evidence": ["dataset-name", ...],
-        "indicators": [{"id": "L13.1.1", "name": ..., "unit": ..., "baseline": 0.0 | None,
+        "indicators": [{"id": "L13.1.1", "name": ..., "unit": ...,
+                        "national_target": "L13.M2" | None, "baseline": 0.0 | None,
                         "targets": {"2026": 10.0, "2027": 20.0}}]}]}]}
+
+``national_target`` links an indicator to the row of Cuadro N° 3 it serves, on its own line.
 
 Action and indicator ids are given by position (line, action, indicator), so a version's ids are
 stable for its reports.
@@ -180,6 +183,7 @@ def _indicator(c: _Collector, indicator: Any, path: str, ident: str,
         "id": ident,
         "name": c.text(indicator, "name", path, required=True, what=N_("el nombre del indicador")),
         "unit": c.text(indicator, "unit", path, required=False, what=N_("la unidad de medida")),
+        "national_target": _national_target(c, indicator, path, ident, frame),
         "baseline": None,
         "targets": {},
     }
@@ -211,6 +215,30 @@ def _indicator(c: _Collector, indicator: Any, path: str, ident: str,
             c.error(f"{path}.targets.{year}", exc)
     out["targets"] = dict(sorted(out["targets"].items()))
     return out
+
+
+def _national_target(c: _Collector, indicator: Mapping[str, Any], path: str, ident: str,
+                     frame: Frame) -> str | None:
+    """The Cuadro N° 3 target (``L13.M2``) the indicator serves, on the indicator's own line."""
+    value = indicator.get("national_target")
+    if value in (None, ""):
+        return None
+    target_id = str(value).strip().upper()
+    try:
+        target = frame.target(target_id)
+    except KeyError:
+        c.add(f"{path}.national_target", "unknown_target",
+              N_("«%(value)s» no es una meta del Cuadro N° 3 (por ejemplo, L13.M2)."),
+              value=value)
+        return None
+    line = int(ident[1:].split(".")[0])
+    if target.line != line:
+        c.add(f"{path}.national_target", "target_of_another_line",
+              N_("La meta %(target)s es de la línea %(target_line)s; el indicador %(indicator)s "
+                 "está en la línea %(line)s."),
+              target=target.id, target_line=target.line, indicator=ident, line=line)
+        return None
+    return target.id
 
 
 def indicators_of(content: Mapping[str, Any]) -> list[dict[str, Any]]:

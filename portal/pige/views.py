@@ -101,7 +101,8 @@ def worklist():
 
 @bp.route("/marco")
 def national_frame():
-    return render_template("pige/frame.html", **_common())
+    return render_template("pige/frame.html", serving=national.indicators_by_target(),
+                           **_common())
 
 
 def _plan_page(version: PlanVersion, status: int = 200, errors: dict | None = None,

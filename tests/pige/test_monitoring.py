@@ -4,8 +4,9 @@ Electrónico a través del SRSP." Who filed each year's report and who did not."
 
 from __future__ import annotations
 
-from portal.pige import national
+from portal.pige import national, scope
 from portal.pige import services as pige
+from tests import factories
 from tests.pige.builders import FLOW, D, advance, draft, user
 
 
@@ -38,6 +39,27 @@ def test_the_dashboard_and_the_api_show_the_yearly_reports(client, app, world):
     page = client.get("/pige?year=2026").get_data(as_text=True)
     assert "1 de 2 entidades con plan aprobado informaron su avance 2026" in page
     assert "Pendiente" in page and "no como vencido" in page
+    assert 'data-figure="central">4<' in page  # agetic, mpd, mefp, ine: L13.M2's denominator
     result = client.get("/api/3/action/pige_progress_show?year=2026").get_json()["result"]
     filed = {r["entity"]: r["filed_on"] for r in result["yearly_reports"]}
     assert filed["mefp"] is None and filed["mpd"] is not None
+
+
+def test_the_figures_reconcile(ctx, world):
+    """The dashboard's entity count, the catalog's entities and the denominator of L13.M2 agree,
+    or the page says why they differ."""
+    factories.entity("coplutic", title="COPLUTIC", kind="otra")
+    factories.entity("bcb", title="Banco Central de Bolivia", kind="otra")
+    scope.set_scope("bcb", "II", user("root"))
+    draft("gam-la-paz")  # territorial, voluntary, with a plan
+    board = national.dashboard(2026, D(2026, 6, 1))
+    fig = board.figures
+    _numerator, denominator, _names = national.open_data_counts()
+    assert fig["central"] == denominator == 6  # agetic, mpd, mefp, ine, coplutic, bcb
+    assert (fig["central_obliged"] + fig["central_voluntary"] + fig["central_unclassified"]
+            + fig["central_bodies"]) == fig["central"]
+    assert (fig["central_obliged"], fig["central_voluntary"], fig["central_unclassified"],
+            fig["central_bodies"]) == (2, 1, 2, 1)
+    assert fig["catalog"] == fig["central"] + fig["not_central"] == 7
+    assert fig["listed"] == len(board.rows) == (
+        fig["listed_obliged"] + fig["listed_unclassified"] + fig["listed_voluntary"]) == 5

@@ -45,6 +45,7 @@ class ProcrastinateBackend:
         self.conninfo = conninfo(url)
         self.workers = max(1, int(app.config.get("PORTAL_JOBS_WORKERS") or 1))
         self._procrastinate = None
+        self._manager = None
 
     # -- the procrastinate app -------------------------------------------------------------
 
@@ -89,16 +90,27 @@ class ProcrastinateBackend:
         from procrastinate.exceptions import AlreadyEnqueued
 
         task = self.procrastinate().tasks[job.name]
+        made = task.configure(lock=job.lock_key(kwargs),
+                              queueing_lock=job.queueing_key(kwargs)).make_new_job(**kwargs)
         session = db.session()
         with db.unit_of_work():  # joins the caller's transaction, if any
             raw = session.connection().connection.driver_connection
             try:
                 with session.begin_nested():  # a queueing-lock clash must not abort the rest
-                    task.configure(lock=job.lock_key(kwargs),
-                                   queueing_lock=job.queueing_key(kwargs),
-                                   connection=raw).defer(**kwargs)
+                    self._deferrer().defer_job(made, connection=raw)
             except AlreadyEnqueued:
                 pass  # the same work already waits in the queue
+
+    def _deferrer(self):
+        """A job manager on a synchronous connector that only ever writes on the connection it
+        is given: inside a worker, procrastinate's own connector is asynchronous and cannot use
+        the session's (synchronous) connection."""
+        if self._manager is None:
+            from procrastinate import SyncPsycopgConnector
+            from procrastinate.manager import JobManager
+
+            self._manager = JobManager(SyncPsycopgConnector(conninfo=self.conninfo))
+        return self._manager
 
     # -- the worker, recovery and health -------------------------------------------------------
 

@@ -88,21 +88,26 @@ def test_init_creates_the_queue_once_and_jobs_leave_only_with_the_write(papp):
     assert (health["queued"], health["running"]) == (2, 0)
 
 
-def test_a_real_worker_runs_the_jobs(papp, tmp_path):
+def test_a_real_worker_runs_the_jobs_and_the_schedule(papp, tmp_path):
     assert papp.test_cli_runner().invoke(init_command).exit_code == 0
     env = {**os.environ, **{k: str(v) for k, v in papp.config["settings"].items()
                             if k.startswith("PORTAL_")}, "PORTAL_JOBS_WORKERS": "2"}
     log = tmp_path / "worker.log"
     with log.open("wb") as sink:
-        worker = subprocess.Popen([sys.executable, "-m", "portal.cli", "worker",
-                                   "--no-schedule"], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=sink)
+        worker = subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=sink)
     try:
         with papp.app_context():
             factories.entity("ine")
             dataset = factories.dataset("gastos")
             resource_id = factories.resource(dataset, content=CSV_OK, filename="a.csv").id
+        # The schedule's tick runs on the worker and enqueues from inside a job.
+        deadline = time.monotonic() + 60
+        while not _count(papp, "task_name = 'harvest.enqueue_due' AND status = 'succeeded'"):
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
         assert jobs.join(papp, timeout=60), log.read_text()
+        assert _count(papp, "status = 'failed'") == 0, log.read_text()
         with papp.app_context():
             report = db.session.scalar(select(ValidationReport).where(
                 ValidationReport.resource_id == resource_id))

@@ -72,7 +72,7 @@ class PortalServer(BaseApplication):
 
 
 def check(app) -> list[str]:
-    """Problems that would stop every worker: the database, the storage."""
+    """Problems that would stop every worker: the database, the storage, the job queue."""
     from sqlalchemy import text
 
     from portal import db
@@ -89,5 +89,11 @@ def check(app) -> list[str]:
         ok, detail = storage().check()
     if not ok:
         problems.append(f"PORTAL_STORAGE: {detail}")
+    if not problems:  # the queue lives in the database: only worth asking when it answers
+        from portal import jobs
+
+        queue = jobs.health(app)
+        if not queue["ok"]:
+            problems.append(f"PORTAL_JOBS_BACKEND: {queue['detail']} (run `portal init`)")
     app.extensions["db_engine"].dispose()
     return problems

@@ -227,3 +227,18 @@ def test_the_schedule_enqueues_each_periodic_job_once_per_interval(make_app):
                                               "search.sync"]
     # Waiting copies are not piled up: one row per periodic job.
     assert sorted(row.name for row in _rows(app)) == periodic
+
+
+def test_the_server_refuses_to_start_without_its_queue(tmp_path):
+    """``portal serve`` checks the queue at start-up: a database never initialised has none."""
+    from portal import create_app, server
+
+    app = create_app({"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/empty.db",
+                      "PORTAL_INSTANCE_PATH": str(tmp_path), "PORTAL_SECRET_KEY": "t",
+                      "TESTING": True})
+    problems = server.check(app)
+    assert [p for p in problems if p.startswith(
+        "PORTAL_JOBS_BACKEND: the job queue cannot be reached")], problems
+    health = jobs.health(app)
+    assert health["ok"] is False and health["queued"] is None
+    app.extensions["db_engine"].dispose()

@@ -17,10 +17,12 @@ failed with the reason. Jobs are idempotent, so running one twice is safe.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
@@ -122,6 +124,7 @@ class InProcessBackend:
             if self._dispatcher is not None or self.mode != "background" or not self.workers:
                 return
             self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="job")
+            atexit.register(self.release)
             self._dispatcher = threading.Thread(target=self._loop, name="job-dispatcher",
                                                 daemon=True)
             self._dispatcher.start()
@@ -137,8 +140,6 @@ class InProcessBackend:
 
     def _loop(self) -> None:
         last_beat = 0.0
-        import time
-
         with self.app.app_context():
             self._safely(self.recover)
         while not self._stop.is_set():
@@ -231,6 +232,33 @@ class InProcessBackend:
                                 .values(heartbeat=utcnow())
                                 .execution_options(synchronize_session=False))
 
+    def release(self) -> list[str]:
+        """At exit (a gunicorn worker recycled after its quota of requests, a stopped worker):
+        jobs still running here are given back to the queue without using up an attempt, after
+        their domain ended what they leave "running". Returns their ids."""
+        with self._lock:
+            ids = list(self._running)
+        if not ids:
+            return []
+        reason = f"the process {self.owner} stopped while running it (shut down)"
+        with self.app.app_context():
+            try:
+                for row in db.session.scalars(select(QueuedJob).where(
+                        QueuedJob.id.in_(ids), QueuedJob.status == "running",
+                        QueuedJob.owner == self.owner)).all():
+                    if row.name in JOBS:
+                        abandon(JOBS[row.name], row.args or {}, reason, final=False)
+                    with unit_of_work() as session:
+                        session.execute(update(QueuedJob).where(QueuedJob.id == row.id).values(
+                            status="queued", owner="", error=reason,
+                            attempts=QueuedJob.attempts - 1)
+                            .execution_options(synchronize_session=False))
+            except Exception:  # at exit: whatever is left is found later by recover()
+                log.exception("could not give back the running jobs at exit")
+            finally:
+                db.session.remove()
+        return ids
+
     # -- recovery and health -------------------------------------------------------------------
 
     def recover(self) -> list[str]:
@@ -294,8 +322,6 @@ class InProcessBackend:
 
     def join(self, timeout: float = 30.0) -> bool:
         """Wait until no job is queued or running (tests, benchmarks); True when drained."""
-        import time
-
         if self.mode != "background":
             return True
 

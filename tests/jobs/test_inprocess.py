@@ -242,3 +242,21 @@ def test_the_server_refuses_to_start_without_its_queue(tmp_path):
     health = jobs.health(app)
     assert health["ok"] is False and health["queued"] is None
     app.extensions["db_engine"].dispose()
+
+
+def test_jobs_running_when_their_process_shuts_down_go_back_to_the_queue(make_app):
+    """A gunicorn worker recycled mid-job: the job is queued again with its attempt given back,
+    after its domain has ended what the interrupted run left behind."""
+    app = make_app(PORTAL_JOBS_MODE="background", PORTAL_JOBS_WORKERS=1)
+    carrier = jobs.backend(app)
+    with app.app_context(), db.unit_of_work() as session:
+        now = db.utcnow()
+        session.add(QueuedJob(id="mid-run", name="test.abandonable", args={"item": "x"},
+                              status="running", attempts=1, max_attempts=2,
+                              owner=carrier.owner, started=now, heartbeat=now))
+    carrier._running.add("mid-run")
+    assert carrier.release() == ["mid-run"]
+    [row] = _rows(app, id="mid-run")
+    assert (row.status, row.attempts, row.owner) == ("queued", 0, "")
+    assert "shut down" in row.error
+    assert [(kw["item"], final) for _reason, final, kw in abandoned] == [("x", False)]

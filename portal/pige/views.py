@@ -18,7 +18,7 @@ from portal.auth import permissions
 from portal.catalog import error_pages
 from portal.catalog import services as catalog
 from portal.errors import NotAuthorized, NotFound
-from portal.pige import N_, documents, national, records, registry
+from portal.pige import N_, documents, national, plan_form, records, registry
 from portal.pige import services as pige
 from portal.pige.models import PlanVersion
 from portal.pige.procedure import NEXT_BUSINESS_DAY
@@ -204,21 +204,40 @@ def version(entity: str, number: int):
 # --- the officer's forms ---------------------------------------------------------------------
 
 
-def _content_from_form() -> dict[str, Any]:
+def _content_from_form() -> tuple[dict[str, Any], dict[str, str]]:
+    """Title, summary and content from the form: the structured fields, or, when the import box
+    holds a whole plan as JSON, that. Also the map of content paths to the fields."""
     data: dict[str, Any] = {"title": request.form.get("title", ""),
                             "summary": request.form.get("summary", "")}
     raw = request.form.get("content", "").strip()
+    if not raw:
+        data["content"], names = plan_form.fields_to_content(request.form, pige.frame().plan.years)
+        return data, names
     try:
-        data["content"] = json.loads(raw) if raw else None
+        data["content"] = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise refuse("content", "invalid_json",
                      N_("El contenido no es JSON válido (línea %(line)s, columna %(column)s): "
                         "%(reason)s."), line=exc.lineno, column=exc.colno, reason=exc.msg) from None
-    return data
+    return data, {}
 
 
 def _form_page(template: str, status: int = 200, **context):
     return render_template(template, **context, **_common()), status
+
+
+def _plan_form(entity, values: dict[str, str], version=None, errors=None, status: int = 200):
+    targets = [(t.id, f"{t.id}: {t.target[:70]}{'…' if len(t.target) > 70 else ''}")
+               for t in pige.frame().targets]
+    return _form_page("pige/plan_form.html", status, entity=entity, values=values,
+                      errors=errors or {}, version=version, slots=plan_form.layout(values),
+                      national_targets=targets)
+
+
+def _saved(entity: str, number: int):
+    if request.form.get("continue"):
+        return redirect(url_for("pige.edit", entity=entity, number=number))
+    return redirect(url_for("pige.version", entity=entity, number=number))
 
 
 @bp.route("/plan/<entity>/nuevo", methods=["GET", "POST"])
@@ -226,20 +245,19 @@ def _form_page(template: str, status: int = 200, **context):
 def new(entity: str):
     found = catalog.get_entity(entity)
     permissions.require(pige.is_officer(current_user, found.id))
-    values = {"title": "", "summary": "", "kind": "formulacion",
-              "content": json.dumps({"lines": []}, indent=2)}
+    values = {"title": "", "summary": "", "kind": "formulacion"}
     if request.method == "POST":
         values = {**values, **request.form.to_dict()}
+        names: dict[str, str] = {}
         try:
-            data = _content_from_form()
-            pige.create_plan(found.name, data, current_user,
-                             kind=request.form.get("kind", "formulacion"))
+            data, names = _content_from_form()
+            created = pige.create_plan(found.name, data, current_user,
+                                       kind=request.form.get("kind", "formulacion"))
         except PlanRefused as exc:
-            return _form_page("pige/plan_form.html", REFUSED, entity=found, values=values,
-                              errors=exc.fields, version=None)
-        return redirect(url_for("pige.plan", entity=found.name))
-    return _form_page("pige/plan_form.html", entity=found, values=values, errors={},
-                      version=None)[0]
+            return _plan_form(found, values, errors=plan_form.map_errors(exc.fields, names),
+                              status=REFUSED)
+        return _saved(found.name, created.number)
+    return _plan_form(found, values)[0]
 
 
 @bp.route("/plan/<entity>/v<int:number>/editar", methods=["GET", "POST"])
@@ -251,28 +269,18 @@ def edit(entity: str, number: int):
     if request.method == "GET" and not pige.is_editable(found):
         raise NotAuthorized(pige.locked_message(found))
     values = {"title": found.title, "summary": found.summary,
-              "content": json.dumps(_editable(found.content), ensure_ascii=False, indent=2)}
+              **plan_form.content_to_fields(found.content, pige.frame().plan.years)}
     if request.method == "POST":
-        values = {**values, **request.form.to_dict()}
+        values = request.form.to_dict()
+        names: dict[str, str] = {}
         try:
-            pige.update_content(found, _content_from_form(), current_user)
+            data, names = _content_from_form()
+            pige.update_content(found, data, current_user)
         except PlanRefused as exc:
-            return _form_page("pige/plan_form.html", REFUSED, entity=found.plan.entity,
-                              values=values, errors=exc.fields, version=found)
-        return redirect(url_for("pige.version", entity=entity, number=number))
-    return _form_page("pige/plan_form.html", entity=found.plan.entity, values=values, errors={},
-                      version=found)[0]
-
-
-def _editable(content: dict[str, Any]) -> dict[str, Any]:
-    """Stored content without the ids the portal gives by position."""
-    def strip(obj):
-        if isinstance(obj, dict):
-            return {k: strip(v) for k, v in obj.items() if k != "id"}
-        if isinstance(obj, list):
-            return [strip(v) for v in obj]
-        return obj
-    return strip(content)
+            return _plan_form(found.plan.entity, values, found,
+                              plan_form.map_errors(exc.fields, names), REFUSED)
+        return _saved(entity, number)
+    return _plan_form(found.plan.entity, values, found)[0]
 
 
 @bp.route("/plan/<entity>/nueva-version", methods=["POST"])
@@ -318,7 +326,7 @@ def report(entity: str, number: int, year: int):
     for indicator in indicators:
         value = existing.value(indicator["id"]) if existing else None
         values[indicator["id"]] = {
-            "achieved": "" if value is None else f"{value.achieved:g}",
+            "achieved": "" if value is None else f"{value.achieved:.15g}",
             "comment": value.comment if value else "",
             "evidence": " ".join(value.evidence) if value else "",
         }

@@ -11,14 +11,14 @@ import datetime as dt
 import json
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.auth import permissions
 from portal.catalog import error_pages
 from portal.catalog import services as catalog
 from portal.errors import NotAuthorized, NotFound
-from portal.pige import N_, documents, national, plan_form, records, registry
+from portal.pige import N_, documents, evaluation, national, plan_form, records, registry
 from portal.pige import services as pige
 from portal.pige.models import PlanVersion
 from portal.pige.procedure import NEXT_BUSINESS_DAY
@@ -97,6 +97,25 @@ def worklist():
     on = pige.today()
     return render_template("pige/worklist.html", items=national.agetic_worklist(on), today=on,
                            **_common())
+
+
+@bp.route("/evaluacion-final")
+@bp.route("/evaluacion-final.<fmt>")
+def final_evaluation(fmt: str = "html"):
+    """The 2028 final evaluation for COPLUTIC (6.2), or a preliminary one for ``year``."""
+    years = pige.frame().plan.years
+    value = request.args.get("year", "")
+    year = int(value) if value.isdigit() and int(value) in years else evaluation.FINAL_YEAR
+    internal = pige.is_monitor(current_user)
+    lines = evaluation.evaluate(year, internal=internal)
+    if fmt == "csv":
+        return Response(evaluation.csv_bytes(lines), mimetype="text/csv", headers={
+            "Content-Disposition": f"attachment; filename=pige-evaluacion-{year}.csv"})
+    if fmt != "html":
+        raise NotFound(translate(N_("Formato no disponible: use .csv."), {}))
+    return render_template("pige/evaluation.html", lines=lines, year=year, years=years,
+                           internal=internal, final=year == evaluation.FINAL_YEAR,
+                           today=pige.today(), **_common())
 
 
 @bp.route("/marco")

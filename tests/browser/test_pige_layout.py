@@ -18,6 +18,7 @@ WIDTHS = (1280, 390)
 PUBLIC_PAGES = (
     "/pige", "/pige?year=2026", "/pige/marco", "/pige/plan/mpd", "/pige/plan/mefp/v1",
     "/pige/plan/mefp/v2", "/pige/plan/ministerio-presidencia", "/pige/plan/mdpyep",
+    "/pige/evaluacion-final",
 )
 #: The officer's forms and the confidential plan, as a sysadmin sees them.
 SIGNED_IN_PAGES = (

@@ -176,6 +176,8 @@ class LocalStorage(_Backend):
             os.close(fd)
             shutil.copyfile(tmp, near)
             tmp = Path(near)
+        # mkstemp makes files only their owner reads; nginx (another user) sends them too.
+        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
 
     def open(self, key: str) -> BinaryIO:

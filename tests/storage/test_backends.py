@@ -158,3 +158,20 @@ def test_dumps_are_stored_and_served_by_every_node(make_app, backend_settings):
         from portal.storage import storage
 
         assert storage().stat("dumps/catalog.jsonl.gz").size == len(body)
+
+
+def test_local_files_can_be_handed_to_nginx(make_app, tmp_path):
+    app = make_app("a", PORTAL_STORAGE_ACCEL_PREFIX="/_storage/")
+    token = _world(app)
+    resource = _upload(app, token).get_json()["result"]
+    key = f"resources/{resource['id']}/casos-por-ano.csv"
+    # nginx runs as another user: the stored file must be readable by it.
+    assert (Path(app.instance_path) / "storage" / key).stat().st_mode & 0o777 == 0o644
+    path = "/" + resource["url"].split("://", 1)[1].split("/", 1)[1]
+    with app.test_client().get(path) as response:
+        assert response.status_code == 200
+        assert response.data == b""  # nginx sends the bytes
+        assert response.headers["X-Accel-Redirect"] == f"/_storage/{key}"
+        assert response.mimetype == "text/csv"
+        assert response.headers["Content-Disposition"].startswith(
+            'attachment; filename="casos-por-ano.csv"')

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal import db, jobs
@@ -85,7 +85,9 @@ def sync() -> int:
         changed = [i for i, modified in rows.items() if state.recent.get(i) != modified]
         written = reindex(session, changed)
         _remember(state, {i: rows[i] for i in changed})
-        if get_backend().count() != documents.count_indexable(session):
+        indexable = session.scalar(select(func.count()).select_from(Dataset).where(
+            Dataset.state == "active"))  # as documents.is_indexed says, without sorting
+        if get_backend().count() != indexable:
             return written + reconcile()
     return written
 

@@ -97,6 +97,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_PIGE_NON_BUSINESS_DAY_DEADLINE", "next_business_day",
             "PIGE: a calendar-day deadline ending on a non-business day moves to the "
             "next_business_day or stays (same_day)."),
+    Setting("PORTAL_SMTP_URL", None, "E-mail: smtp://[user:password@]host[:port] or "
+            "smtp+starttls://...; unset: no mail is sent."),
+    Setting("PORTAL_MAIL_FROM", "pige@localhost", "E-mail: sender address of the notices."),
     Setting("PORTAL_OCDS_STANDARD", None, "Validation: zip or folder of the OCDS 1.1.5 schemas."),
     Setting("PORTAL_DATAPACKAGE_MAX_UNZIPPED_MB", 500, "Validation: largest expanded zip.", int),
     Setting("PORTAL_PUBLISH_INVALID_PACKAGES", False, "Allow publishing invalid packages.", _bool),

@@ -23,7 +23,7 @@ def N_(template: str) -> str:
 
 def init_app(app) -> None:
     """Register the PIGE pages, the ``portal pige`` commands and the API actions."""
-    from portal.pige import cli, views
+    from portal.pige import cli, tasks, views  # noqa: F401 - tasks registers the notices job
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.pige_group)

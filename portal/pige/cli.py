@@ -55,3 +55,20 @@ def scope_command(entity: str, paragraph: str, note: str) -> None:
         raise click.ClickException(str(exc)) from None
     found = scope.scope_of(row.entity)
     click.echo(f"{row.entity.name}: paragraph {row.paragraph} ({found.kind}).")
+
+
+@pige_group.command("notices", help="Send the e-mail notices of the procedure that are due "
+                    "(steps waiting, due within 5 business days, overdue); each is sent once.")
+@click.option("--date", "on", default=None, help="As of this day (YYYY-MM-DD; default today).")
+@with_appcontext
+def notices_command(on: str | None) -> None:
+    import datetime as dt
+
+    from flask import current_app
+
+    from portal.pige import notices
+
+    if not current_app.config.get("PORTAL_SMTP_URL"):
+        raise click.ClickException("PORTAL_SMTP_URL is not set: no mail can be sent.")
+    counts = notices.send_due(dt.date.fromisoformat(on) if on else None)
+    click.echo("Notices sent: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".")

@@ -238,3 +238,25 @@ class ResponsibleOfficer(Base):
 
     entity: Mapped[Entity] = relationship(lazy="joined")
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class Notice(Base):
+    """An e-mail notice already sent about a step of a version, so a run never sends it twice:
+    ``kind`` ``waiting`` (the step waits on its party), ``due_soon`` (5 business days or less
+    left) or ``overdue``."""
+
+    __tablename__ = "pige_notice"
+    __table_args__ = (
+        UniqueConstraint("version_id", "position", "kind", name="uq_pige_notice_step_kind"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    version_id: Mapped[str] = mapped_column(
+        ForeignKey("pige_plan_version.id", ondelete="CASCADE"), index=True
+    )
+    #: How many steps the version had when the notice was sent (the step it is about).
+    position: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))
+    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sent: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

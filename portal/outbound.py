@@ -192,7 +192,7 @@ class _Response:
 
     def close(self) -> None:
         self.watchdog.cancel()
-        self.raw.release_conn()
+        self.raw.close()  # the socket's file, without which closing the socket keeps its fd
         self.conn.close()
 
 

@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import requests
-
+from portal.outbound import FetchError
 from portal.validation.settings import setting
 
 ENV_VAR = "PORTAL_OCDS_STANDARD"
@@ -38,7 +37,6 @@ INSTALL_NAME = f"ocds-{OCDS_TAG}"
 OCDS_STANDARD_URL = f"https://codeload.github.com/open-contracting/standard/zip/{OCDS_TAG}"
 SCHEMA_BASE_URI = f"https://standard.open-contracting.org/schema/{OCDS_TAG}/"
 MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024
-DOWNLOAD_TIMEOUT_S = 60
 
 #: sha256 of the files of ``schema/`` at tag 1__1__5 of open-contracting/standard.
 MANIFEST = {
@@ -233,15 +231,13 @@ def fetch_ocds_standard(
 
 
 def _download(url: str) -> bytes:
+    """The archive at ``url``, read through the guarded fetcher (at most 200 MB)."""
+    from portal.validation import remote  # imports frictionless: only when downloading
+
     try:
-        with requests.get(url, stream=True, timeout=DOWNLOAD_TIMEOUT_S) as response:
-            response.raise_for_status()
-            chunks, size = [], 0
-            for chunk in response.iter_content(1024 * 1024):
-                size += len(chunk)
-                if size > MAX_DOWNLOAD_BYTES:
-                    raise StandardFetchError(f"{url} is larger than {MAX_DOWNLOAD_BYTES} bytes")
-                chunks.append(chunk)
-    except requests.RequestException as exc:
-        raise StandardFetchError(f"could not download {url}: {exc}") from exc
-    return b"".join(chunks)
+        with remote.fetcher(max_bytes=MAX_DOWNLOAD_BYTES) as fetcher:
+            _fetched, handle = fetcher.download(url, accept="application/zip")
+    except FetchError as exc:
+        raise StandardFetchError(f"could not download {url}: {exc.message}") from None
+    with handle:
+        return handle.read()

@@ -147,7 +147,7 @@ class Client(threading.Thread):
         with self.outcome.lock:
             self.outcome.counts[kind] = self.outcome.counts.get(kind, 0) + 1
         try:
-            response = self.session.request(method, self.urls[node] + path, timeout=30,
+            response = self.session.request(method, self.urls[node] + path, timeout=60,
                                             **kwargs)
         except requests.RequestException as exc:
             self.outcome.failures.append(f"{kind} on node {node}: {type(exc).__name__}")

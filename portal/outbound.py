@@ -92,6 +92,7 @@ class FetchPolicy:
     max_bytes: int = 50 * MB
     allowed_networks: tuple[Network, ...] = ()
     max_redirects: int = 5
+    ca_certs: str | None = None  # a CA bundle to trust instead of certifi's (tests, intranets)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> FetchPolicy:
@@ -338,8 +339,9 @@ class Fetcher:
         try:
             for number, address in enumerate(addresses, 1):
                 if parts.scheme == "https":
-                    conn = HTTPSConnection(address, port, timeout=wait, server_hostname=host,
-                                           assert_hostname=host, ca_certs=certifi.where())
+                    conn = HTTPSConnection(  # SNI and the certificate check use the name
+                        address, port, timeout=wait, server_hostname=host, assert_hostname=host,
+                        ca_certs=self.policy.ca_certs or certifi.where())
                 else:
                     conn = HTTPConnection(address, port, timeout=wait)
                 try:

@@ -118,6 +118,8 @@ class PlanStep(Base):
     user_id: Mapped[str | None] = mapped_column(String(36))
     user_name: Mapped[str] = mapped_column(String(100), default="")
     observations: Mapped[str] = mapped_column(Text, default="")
+    #: AGETIC's observations by section of the plan: {"13": "...", ...} (strategic line).
+    observation_sections: Mapped[dict[str, str] | None] = mapped_column(JSON, default=dict)
     identifier_code: Mapped[str] = mapped_column(String(64), default="")
     resolution_number: Mapped[str] = mapped_column(String(200), default="")
     resolution_cited_code: Mapped[str] = mapped_column(String(64), default="")

@@ -116,7 +116,8 @@ def content_record(version: PlanVersion) -> dict[str, Any]:
         "actions_count": sum(len(line["actions"]) for line in lines),
         "indicators_count": len(indicators_of(version.content)),
         "total_budget": sum(budget) if budget else None,
-        "observations": [{"on": _iso(s.on), "text": s.observations}
+        "observations": [{"on": _iso(s.on), "text": s.observations,
+                          "sections": dict(s.observation_sections or {})}
                          for s in version.steps if s.observations],
         "documents": [{"kind": d.kind, "filename": d.filename, "size": d.size,
                        "sha256": d.sha256, "uploaded_on": _iso(d.uploaded_on)}

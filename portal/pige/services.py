@@ -480,6 +480,7 @@ def move(
     *,
     on: dt.date | None = None,
     observations: str | None = None,
+    observation_sections: Mapping[str, str] | None = None,
     identifier_code: str | None = None,
     resolution_number: str | None = None,
     resolution_cited_code: str | None = None,
@@ -487,6 +488,10 @@ def move(
     as_of: dt.date | None = None,
 ) -> PlanStep:
     """Make the move ``action`` on ``version`` as ``actor``, dated ``on`` (default: today).
+
+    ``observation_sections`` are AGETIC's observations by strategic line of the plan
+    (``{"13": "..."}``), so the entity sees what to adjust where; they are kept with the step
+    and joined to ``observations`` (refused: ``unknown_section`` for a line not in the plan).
 
     ``as_of`` is the day dates may not pass (default: today). Refused (``PlanRefused`` with
     the machine's code: ``out_of_order``, ``wrong_role``,
@@ -513,6 +518,12 @@ def move(
                                 bool(confidential))
     if action in RESPONSIBLE_ACTIONS and role == "entity_officer":
         _check_responsible(version, actor)
+    sections = _observation_sections(version, observation_sections)
+    if sections:
+        observations = "\n".join(
+            ([observations.strip()] if observations and observations.strip() else [])
+            + [translate(N_("Línea %(line)s: %(text)s"), {"line": line, "text": text})
+               for line, text in sections.items()])
     procedure = procedure_of(version)
     on = on or today()
     try:
@@ -529,6 +540,7 @@ def move(
             role=made.role, user_id=getattr(actor, "id", None),
             user_name=getattr(actor, "name", "") or "",
             observations=made.observations or "",
+            observation_sections=sections,
             identifier_code=made.identifier_code or "",
             resolution_number=made.resolution.number if made.resolution else "",
             resolution_cited_code=made.resolution.cited_code if made.resolution else "",
@@ -570,6 +582,23 @@ def _check_responsible(version: PlanVersion, actor) -> None:
                      N_("Solo %(name)s, responsable de implementación de Gobierno Electrónico "
                         "de la entidad, aplica la aprobación con Ciudadanía Digital."),
                      name=responsible.user.fullname or responsible.user.name)
+
+
+def _observation_sections(version: PlanVersion,
+                          sections: Mapping[str, str] | None) -> dict[str, str]:
+    """The non-empty observations by line, checked against the lines of the plan."""
+    lines = {str(line["line"]) for line in version.content.get("lines", [])}
+    out: dict[str, str] = {}
+    for key, text in (sections or {}).items():
+        text = str(text or "").strip()
+        if not text:
+            continue
+        if str(key) not in lines:
+            raise refuse(f"obs-{key}", "unknown_section",
+                         N_("El plan no tiene la línea estratégica %(line)s: observe las "
+                            "líneas que el plan atiende."), line=key)
+        out[str(key)] = text[:4000]
+    return dict(sorted(out.items(), key=lambda item: int(item[0])))
 
 
 def _field_of(code: str) -> str:

@@ -322,6 +322,8 @@ def move(entity: str, number: int):
         pige.move(
             found, form.get("action", ""), current_user, on=_date_field("on"),
             observations=form.get("observations"),
+            observation_sections={key[4:]: value for key, value in form.items()
+                                  if key.startswith("obs-")},
             identifier_code=form.get("identifier_code"),
             resolution_number=form.get("resolution_number"),
             resolution_cited_code=form.get("resolution_cited_code"),

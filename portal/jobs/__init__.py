@@ -96,13 +96,12 @@ def init_app(app: Flask) -> None:
     """Choose the backend (a misspelt setting fails here, at start-up), register ``portal
     worker`` and, in the web process of the embedded backend, start its threads with the first
     request."""
-    from portal.jobs import cli, schedule, tasks  # noqa: F401 - registers the queue's own jobs
+    from portal.jobs import cli, tasks  # noqa: F401 - tasks registers the queue's own jobs
 
     carrier = app.extensions[EXTENSION] = _make_backend(app)
     app.cli.add_command(cli.worker_command)
     if carrier.name == "inprocess" and carrier.mode == "background" and carrier.workers:
         @app.before_request
         def _start_jobs() -> None:
-            if carrier._dispatcher is None:
-                carrier.start()
-                schedule.start_ticker(app)
+            if not carrier.started:
+                carrier.start(schedule=True)

@@ -17,7 +17,7 @@ from flask.cli import with_appcontext
 @click.option("--no-schedule", is_flag=True, help="Do not run the periodic tick here.")
 @with_appcontext
 def worker_command(concurrency: int | None, no_schedule: bool) -> None:
-    from portal.jobs import backend, schedule
+    from portal.jobs import backend
 
     app = current_app._get_current_object()
     carrier = backend(app)
@@ -40,9 +40,7 @@ def worker_command(concurrency: int | None, no_schedule: bool) -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    carrier.start()
-    if not no_schedule:
-        schedule.start_ticker(app)
+    carrier.start(schedule=not no_schedule)
     stop.wait()
     click.echo("portal worker: stopping, waiting for running jobs", err=True)
     carrier.stop(wait=True)

@@ -118,11 +118,20 @@ class InProcessBackend:
 
     # -- running -----------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Start the dispatcher and the pool in this process (``portal worker``, the web)."""
+    @property
+    def started(self) -> bool:
+        return self._dispatcher is not None
+
+    def start(self, *, schedule: bool = False) -> None:
+        """Start the dispatcher and the pool in this process (``portal worker``, the web), and
+        with ``schedule`` the schedule's ticker. Idempotent."""
         with self._lock:
             if self._dispatcher is not None or self.mode != "background" or not self.workers:
                 return
+            if schedule:
+                from portal.jobs.schedule import start_ticker
+
+                start_ticker(self.app)
             self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="job")
             atexit.register(self.release)
             self._dispatcher = threading.Thread(target=self._loop, name="job-dispatcher",

@@ -195,7 +195,9 @@ class ProcrastinateBackend:
             time.sleep(0.2)
         return False
 
-    def start(self) -> None:
+    started = False
+
+    def start(self, *, schedule: bool = False) -> None:
         """Jobs run in ``portal worker`` processes, never in the web process."""
 
     def stop(self, wait: bool = True) -> None:

@@ -18,7 +18,16 @@ from portal.auth import permissions
 from portal.catalog import error_pages
 from portal.catalog import services as catalog
 from portal.errors import NotAuthorized, NotFound
-from portal.pige import N_, documents, evaluation, national, plan_form, records, registry
+from portal.pige import (
+    N_,
+    documents,
+    evaluation,
+    national,
+    plan_form,
+    records,
+    registry,
+    spreadsheet,
+)
 from portal.pige import services as pige
 from portal.pige.models import PlanVersion
 from portal.pige.procedure import NEXT_BUSINESS_DAY
@@ -229,6 +238,10 @@ def _content_from_form() -> tuple[dict[str, Any], dict[str, str]]:
     data: dict[str, Any] = {"title": request.form.get("title", ""),
                             "summary": request.form.get("summary", "")}
     raw = request.form.get("content", "").strip()
+    sheet = request.files.get("spreadsheet")
+    if sheet is not None and sheet.filename:
+        data["content"], rows = spreadsheet.parse(sheet.read(), pige.frame().plan.years)
+        return data, {"spreadsheet_rows": rows}  # type: ignore[dict-item]
     if not raw:
         data["content"], names = plan_form.fields_to_content(request.form, pige.frame().plan.years)
         return data, names
@@ -243,6 +256,39 @@ def _content_from_form() -> tuple[dict[str, Any], dict[str, str]]:
 
 def _form_page(template: str, status: int = 200, **context):
     return render_template(template, **context, **_common()), status
+
+
+def _form_errors(fields: dict[str, list[str]], names: dict[str, Any]) -> dict[str, list[str]]:
+    """Refusals of the content check, on the form field (or spreadsheet row) that caused them."""
+    rows = names.get("spreadsheet_rows")
+    if rows is None:
+        return plan_form.map_errors(fields, names)
+    out: dict[str, list[str]] = {}
+    for path, messages in fields.items():
+        number = spreadsheet.row_of(path, rows)
+        if number is None and path not in ("lines", "content"):
+            out.setdefault(path, []).extend(messages)
+            continue
+        prefix = translate(N_("Fila %(row)s: "), {"row": number}) if number else ""
+        out.setdefault("spreadsheet", []).extend(prefix + m for m in messages)
+    return out
+
+
+@bp.route("/plantilla.csv")
+def spreadsheet_template():
+    return Response(spreadsheet.template(pige.frame().plan.years), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=pige-plantilla.csv"})
+
+
+@bp.route("/plan/<entity>/v<int:number>/planilla.csv")
+def spreadsheet_export(entity: str, number: int):
+    found = pige.get_version(entity, number)
+    if not pige.can_see_content(current_user, found):
+        raise NotFound(translate(N_("El contenido de este plan no se publica."), {}))
+    filename = f"pige-{found.plan.entity.name}-v{found.number}.csv"
+    return Response(spreadsheet.export(found.content, pige.frame().plan.years),
+                    mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
 def _plan_form(entity, values: dict[str, str], version=None, errors=None, status: int = 200):
@@ -273,7 +319,7 @@ def new(entity: str):
             created = pige.create_plan(found.name, data, current_user,
                                        kind=request.form.get("kind", "formulacion"))
         except PlanRefused as exc:
-            return _plan_form(found, values, errors=plan_form.map_errors(exc.fields, names),
+            return _plan_form(found, values, errors=_form_errors(exc.fields, names),
                               status=REFUSED)
         return _saved(found.name, created.number)
     return _plan_form(found, values)[0]
@@ -297,7 +343,7 @@ def edit(entity: str, number: int):
             pige.update_content(found, data, current_user)
         except PlanRefused as exc:
             return _plan_form(found.plan.entity, values, found,
-                              plan_form.map_errors(exc.fields, names), REFUSED)
+                              _form_errors(exc.fields, names), REFUSED)
         return _saved(entity, number)
     return _plan_form(found.plan.entity, values, found)[0]
 

@@ -183,9 +183,6 @@ class LocalStorage(_Backend):
     def open(self, key: str) -> BinaryIO:
         return (self.root / key).open("rb")
 
-    def path(self, key: str) -> Path:
-        return self.root / key
-
     @contextlib.contextmanager
     def local_file(self, key: str) -> Iterator[Path]:
         path = self.root / key
@@ -265,9 +262,6 @@ class S3Storage(_Backend):
             if self._missing(exc):
                 raise FileNotFoundError(key) from exc
             raise
-
-    def path(self, key: str) -> None:
-        return None
 
     @contextlib.contextmanager
     def local_file(self, key: str) -> Iterator[Path]:

@@ -1,7 +1,8 @@
 """The cluster test (issue 11): PostgreSQL, two ``portal serve`` web nodes and two ``portal worker``
 processes on the procrastinate queue, started by ``scripts/cluster.py``, sharing one instance
-folder (search index, local storage) as a shared volume would be.
+folder (the search index) as a shared volume would be.
 
+* Files in an S3 bucket (moto's standalone server on loopback), as on several machines.
 * A bounded mixed load through both nodes (creates, patches, uploads, searches, reads) while
   harvests of a local CKAN run: afterwards no server error, no lost write (every created dataset
   on both nodes with its last title, and in the search of both), every upload downloadable from
@@ -36,6 +37,7 @@ from portal.harvest.models import HarvestJob, HarvestLock
 from portal.validation.models import ValidationReport
 from scripts.cluster import Cluster, drop_database, fresh_database
 from tests.harvest.servers import FakeCkan, Reply, Site, ckan_package, serve
+from tests.storage.conftest import s3_client, s3_settings
 
 SERVER = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
 pytestmark = pytest.mark.skipif(not SERVER.startswith("postgresql"),
@@ -47,11 +49,15 @@ CSV = b"departamento,poblacion\nLa Paz,3023791\nOruro,570194\n"
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory, worker_id):
+def cluster(tmp_path_factory, worker_id, s3_endpoint):
+    """The cluster, with its files in an S3 bucket (moto's server) as on several machines; the
+    instance folder, shared, holds the search index."""
     folder = tmp_path_factory.mktemp("cluster")
     url = fresh_database(SERVER, f"{make_url(SERVER).database}_{worker_id}_cluster")
+    bucket = f"cluster-{worker_id}".lower()
+    s3_client(s3_endpoint).create_bucket(Bucket=bucket)
     settings = {"PORTAL_HARVEST_ALLOWED_NETWORKS": "127.0.0.0/8",
-                "PORTAL_VALIDATION_MODE": "background"}
+                "PORTAL_VALIDATION_MODE": "background", **s3_settings(s3_endpoint, bucket)}
     with Cluster(url, folder / "instance", web=2, workers=2, web_processes=1, web_threads=4,
                  settings=settings) as started:
         app = create_app({k: v for k, v in started.env.items() if k.startswith("PORTAL_")})
@@ -310,11 +316,11 @@ def test_workers_killed_mid_validation_and_mid_harvest(cluster):
         cluster.start_worker()
         # The validation had a retry left: it runs again and ends.
         _until(lambda: _scalar(app, select(ValidationReport.status).where(
-            ValidationReport.resource_id == resource_id)) == "success", 180,
+            ValidationReport.resource_id == resource_id)) == "success", 240,
             "the validation to be retried and succeed", app)
         # The harvest is ended with the reason, and its source freed.
         ended = _until(lambda: _scalar(app, select(HarvestJob).where(
-            HarvestJob.source_id == source_id, HarvestJob.status != "running")), 180,
+            HarvestJob.source_id == source_id, HarvestJob.status != "running")), 240,
             "the dead harvest to be ended")
         assert ended.status == "failed" and ended.message, ended.status
         assert _scalar(app, select(HarvestLock).where(

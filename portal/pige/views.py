@@ -97,6 +97,17 @@ def _registry_files() -> list[tuple[str, str]]:
             for r in dataset.resources]
 
 
+@bp.route("/entidad/<entity>")
+def entity_plan(entity: str):
+    """The way in from an entity's page: its plan, or for its officer the form to register it."""
+    found = catalog.get_entity(entity)
+    if found.id in pige.entities_with_plan():
+        return redirect(url_for("pige.plan", entity=found.name))
+    if pige.is_officer(current_user, found.id):
+        return redirect(url_for("pige.new", entity=found.name))
+    return redirect(url_for("pige.dashboard") + "#pige-entities")
+
+
 @bp.route("/revision")
 @login_required
 def worklist():

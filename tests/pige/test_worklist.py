@@ -51,3 +51,17 @@ def test_an_officer_finds_how_to_register_the_plan(client, app, world):
     board = client.get("/pige").get_data(as_text=True)
     assert "Registrar el PIGE de Ministerio de Economía" not in board
     assert 'href="/pige/plan/mefp"' in board
+
+
+def test_the_entity_page_leads_its_officer_to_the_plan(client, app, world):
+    _login(client, "outsider")  # editor of MEFP
+    page = client.get("/organization/mefp").get_data(as_text=True)
+    assert 'href="/pige/entidad/mefp"' in page
+    assert client.get("/pige/entidad/mefp").headers["Location"].endswith("/pige/plan/mefp/nuevo")
+    with app.app_context():
+        draft("mefp")
+    assert client.get("/pige/entidad/mefp").headers["Location"].endswith("/pige/plan/mefp")
+    client.post("/user/logout")
+    assert 'href="/pige/entidad/mefp"' not in client.get("/organization/mefp").get_data(
+        as_text=True)
+    assert client.get("/pige/entidad/mpd").headers["Location"].endswith("/pige#pige-entities")

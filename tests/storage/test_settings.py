@@ -36,7 +36,9 @@ def test_an_unreachable_object_store_names_the_endpoint(make_app, bucket):
     assert endpoint in str(raised.value)
 
 
-def test_the_cli_reports_the_setting_not_a_traceback(s3_endpoint, tmp_path, monkeypatch):
+@pytest.mark.parametrize("command", [["serve", "--check"], ["worker"], ["init"]])
+def test_the_cli_reports_the_setting_not_a_traceback(s3_endpoint, tmp_path, monkeypatch,
+                                                     command):
     from click.testing import CliRunner
 
     from portal.cli import main
@@ -44,7 +46,7 @@ def test_the_cli_reports_the_setting_not_a_traceback(s3_endpoint, tmp_path, monk
     for name, value in {**s3_settings(s3_endpoint, "no-such-bucket"),
                         "PORTAL_INSTANCE_PATH": str(tmp_path)}.items():
         monkeypatch.setenv(name, value)
-    result = CliRunner().invoke(main, ["serve", "--check"])
+    result = CliRunner().invoke(main, command)
     assert result.exit_code != 0
     assert "PORTAL_S3_BUCKET: the bucket does not exist" in result.output
     assert "Traceback" not in result.output

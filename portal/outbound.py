@@ -330,14 +330,16 @@ class Fetcher:
         parts = parse_url(url)
         host = (parts.host or "").strip("[]")
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        wait = min(self.policy.timeout, remaining)
         watchdog = _Watchdog(remaining)
         headers = {"Host": parts.netloc.rsplit("@", 1)[-1], "User-Agent": USER_AGENT,
                    "Accept": accept or "*/*", "Accept-Encoding": "gzip, deflate",
                    "Connection": "close"}
         conn: HTTPConnection | None = None
         try:
-            for number, address in enumerate(addresses, 1):
+            for number, address in enumerate(addresses, 1):  # one wait each, within the limit
+                wait = min(self.policy.timeout, self._limit(started) - time.monotonic())
+                if wait <= 0:
+                    raise TimeoutError
                 if parts.scheme == "https":
                     conn = HTTPSConnection(  # SNI and the certificate check use the name
                         address, port, timeout=wait, server_hostname=host, assert_hostname=host,

@@ -124,3 +124,11 @@ def test_the_connection_goes_to_the_address_that_was_checked(hostile, monkeypatc
     assert hostile.internal_hits == []
     assert hostile.hits == ["/ok.json"]
     assert hostile.headers[0]["Host"] == f"rebind.invalid:{port}"  # the name, not the address
+
+
+def test_a_closed_port_is_a_connection_error_not_a_timeout():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    error = fails(f"http://127.0.0.1:{port}/", "connection-error", within=5)
+    assert str(port) in error.message

@@ -181,6 +181,24 @@ class _Watchdog:
         self._timer.cancel()
 
 
+class _Inflate:
+    """gzip (one member after another) or zlib deflate, never more than ``limit`` bytes out of
+    one ``feed``: a bomb costs the size cap in memory, not what it would expand to."""
+
+    def __init__(self, encoding: str):
+        self.wbits = 16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS
+        self.inflater = zlib.decompressobj(self.wbits)
+
+    def feed(self, data: bytes, limit: int) -> bytes:
+        if not data:
+            return self.inflater.flush()
+        out = self.inflater.decompress(data, limit)
+        while self.inflater.eof and self.inflater.unused_data and len(out) < limit:
+            rest, self.inflater = self.inflater.unused_data, zlib.decompressobj(self.wbits)
+            out += self.inflater.decompress(rest, limit - len(out))
+        return out
+
+
 class _Response:
     """An open response: its final URL, status, headers and the means to read its body."""
 
@@ -374,8 +392,7 @@ class Fetcher:
         if encoding in ("", "identity"):
             inflate = None
         elif encoding in ("gzip", "x-gzip", "deflate"):
-            inflate = zlib.decompressobj(16 + zlib.MAX_WBITS if "gzip" in encoding
-                                         else zlib.MAX_WBITS)
+            inflate = _Inflate(encoding)
         else:
             raise FetchError("unsupported-encoding", _msg(_l(
                 "{url} envió el contenido codificado como «{encoding}», que no se admite."),
@@ -383,18 +400,18 @@ class Fetcher:
         total, url, started = 0, response.url, response.started
         try:
             while True:
-                data = response.raw.read1(READ_BYTES)
+                raw = response.raw.read1(READ_BYTES)  # what has arrived, not a full chunk
                 if response.watchdog.fired:
                     raise self._timeout(url, whole=True, started=started)
-                if inflate is not None:
-                    data = inflate.decompress(data, self.policy.max_bytes - total + 1) if data \
-                        else inflate.flush()
-                if not data:
-                    return
+                data = raw if inflate is None else inflate.feed(
+                    raw, self.policy.max_bytes - total + 1)
                 total += len(data)
                 if total > self.policy.max_bytes:
                     raise self._too_large(url)
-                yield data
+                if data:
+                    yield data
+                if not raw:
+                    return
         except FetchError:
             raise
         except Exception as exc:  # every reading failure becomes a FetchError

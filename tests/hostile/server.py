@@ -18,8 +18,9 @@ Routes (query parameters in brackets, with their defaults):
 ``/huge`` [size=2 GiB, declared=1]
     ``size`` bytes, generated lazily, with ``Content-Length: size`` (``declared=1``) or chunked
     with no length (``declared=0``).
-``/gzip-bomb`` [size=1 GiB]
-    A small gzip body (``Content-Encoding: gzip``) that inflates to ``size`` zero bytes.
+``/gzip-bomb`` [size=1 GiB, interval=0]
+    A small gzip body (``Content-Encoding: gzip``) that inflates to ``size`` zero bytes: one
+    gzip member per MiB, one after another; with ``interval`` it is sent a byte at a time.
 ``/redirect`` [to=URL, status=302]
     Redirects to ``to`` (any URL, for instance ``server.internal_url("/secret")``).
 ``/deep.json`` [depth=100000, kind=array]
@@ -43,7 +44,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import io
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -75,13 +75,9 @@ def _wide_csv(columns: int, rows: int) -> Iterator[bytes]:
 
 
 def _gzip_bomb(size: int) -> bytes:
-    out = io.BytesIO()
-    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9) as archive:
-        zeros = bytes(1024 * 1024)
-        for _ in range(size // len(zeros)):
-            archive.write(zeros)
-        archive.write(bytes(size % len(zeros)))
-    return out.getvalue()
+    mib, rest = divmod(size, 1024 * 1024)
+    member = gzip.compress(bytes(1024 * 1024), compresslevel=9)
+    return member * mib + (gzip.compress(bytes(rest), compresslevel=9) if rest else b"")
 
 
 class HostileServer:
@@ -254,7 +250,12 @@ class HostileServer:
                 if body is None:
                     body = hostile._bombs[size] = _gzip_bomb(size)
                 self._head(200, "application/json", len(body), {"Content-Encoding": "gzip"})
-                self._write(body)
+                interval = float(query.get("interval", 0))
+                if not interval:
+                    self._write(body)
+                for byte in body if interval else b"":
+                    self._sleep(interval)
+                    self._write(bytes([byte]))
 
             def redirect(self, query: dict[str, str]) -> None:
                 self._head(int(query.get("status", 302)), "text/plain", 0,

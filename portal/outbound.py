@@ -44,6 +44,7 @@ from urllib.parse import urljoin
 import certifi
 import urllib3
 from flask_babel import lazy_gettext as _l
+from urllib3 import HTTPHeaderDict
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import LocationParseError, NewConnectionError
@@ -207,7 +208,7 @@ class _Response:
         self.url, self.conn, self.raw, self.watchdog = url, conn, raw, watchdog
         self.started = started
         self.status = raw.status
-        self.headers = dict(raw.headers.items())
+        self.headers = HTTPHeaderDict(raw.headers)  # names in any case, as HTTP says
 
     def close(self) -> None:
         self.watchdog.cancel()

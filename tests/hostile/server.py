@@ -35,6 +35,7 @@ Forbidden targets: the server binds 127.0.0.1 and a second, "internal" server bi
 (Linux routes all of 127.0.0.0/8 to loopback). Tests allow ``server.ALLOWED`` (127.0.0.1/32
 only), so a redirect to ``server.internal_url(...)`` is a redirect to a forbidden address that
 would really answer; ``server.internal_hits`` records every request it got, and must stay empty.
+Header names are sent in lower case (as HTTP/2 proxies do; a client must not care).
 Every path requested on the main server is in ``server.hits``, its headers in ``server.headers``.
 
 No traffic ever leaves loopback: routes only generate bytes or redirect where the test says.
@@ -183,13 +184,13 @@ class HostileServer:
             def _head(self, status: int, content_type: str, length: int | None,
                       extra: dict[str, str] | None = None) -> None:
                 self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                if length is None:
-                    self.send_header("Transfer-Encoding", "chunked")
+                self.send_header("content-type", content_type)  # names in lower case, as
+                if length is None:                               # HTTP/2 proxies send them
+                    self.send_header("transfer-encoding", "chunked")
                 else:
-                    self.send_header("Content-Length", str(length))
+                    self.send_header("content-length", str(length))
                 for name, value in (extra or {}).items():
-                    self.send_header(name, value)
+                    self.send_header(name.lower(), value)
                 self.end_headers()
 
             def _write(self, data: bytes, chunked: bool = False) -> None:

@@ -13,6 +13,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -169,9 +170,26 @@ class WhooshBackend(SearchBackend):
 
     # -- writing -------------------------------------------------------------------------------
 
+    @contextmanager
+    def _writer(self):
+        """A whoosh writer that commits at the end; whatever fails, even the commit (whoosh's own
+        ``with`` keeps the index lock then, and every later write waits and fails), it lets go
+        of the lock."""
+        writer = self._ix.writer(timeout=WRITE_TIMEOUT_S, codec=PortalCodec())
+        try:
+            yield writer
+            writer.commit()
+        except BaseException:
+            if not writer.is_closed:
+                try:
+                    writer.cancel()
+                except Exception:
+                    writer.writelock.release()
+            raise
+
     def index(self, documents: Iterable[Mapping[str, Any]]) -> int:
         written = 0
-        with self._ix.writer(timeout=WRITE_TIMEOUT_S, codec=PortalCodec()) as writer:
+        with self._writer() as writer:
             for doc in documents:
                 writer.update_document(**to_fields(doc))
                 written += 1
@@ -181,7 +199,7 @@ class WhooshBackend(SearchBackend):
         ids = list(ids)
         if not ids:
             return
-        with self._ix.writer(timeout=WRITE_TIMEOUT_S, codec=PortalCodec()) as writer:
+        with self._writer() as writer:
             for doc_id in ids:
                 writer.delete_by_term("id", doc_id)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator
+from random import SystemRandom
 from struct import Struct
 
 import numpy as np
@@ -27,6 +28,7 @@ from whoosh.codec.whoosh3 import W3PostingsWriter as _W3PostingsWriter
 from whoosh.formats import Frequency, Positions
 from whoosh.matching import ListMatcher
 from whoosh.system import _INT_SIZE, pack_uint, unpack_uint
+from whoosh.util import IDCHARS
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 _NATIVE_UINT = Struct("=I")  # the layout of array("I") items
@@ -350,6 +352,9 @@ class _FieldWriter(W3FieldWriter):
         return None
 
 
+_OS_RANDOM = SystemRandom()
+
+
 class PortalCodec(W3Codec):
     """Whoosh 3 files with packed posting blocks (see the module docstring)."""
 
@@ -357,6 +362,13 @@ class PortalCodec(W3Codec):
 
     def __init__(self, blocklimit: int = 128, compression: int = 0, inlinelimit: int = 1):
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
+    def new_segment(self, storage, indexname):
+        # whoosh names segments with the ``random`` module: were it seeded (Hypothesis seeds it
+        # for every generated case) two segments would share a name and the commit would fail.
+        segment = super().new_segment(storage, indexname)
+        segment.segid = "".join(_OS_RANDOM.choice(IDCHARS) for _ in range(16))
+        return segment
 
     def field_writer(self, storage, segment):
         return _FieldWriter(self, storage, segment)

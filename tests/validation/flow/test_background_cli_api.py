@@ -1,6 +1,6 @@
-"""Background validation as jobs on the queue's threads, ``portal validate``, the API actions, the function
-harvesters call, and bad files through the upload path: a report with a clear error, never a
-crash, and the dataset as it was."""
+"""Background validation as jobs on the queue's threads, ``portal validate``, the API actions,
+the function harvesters call, and bad files through the upload path: a report with a clear
+error, never a crash, and the dataset as it was."""
 
 from __future__ import annotations
 

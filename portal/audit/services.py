@@ -20,7 +20,7 @@ from portal.db import unit_of_work
 
 #: Every action the log records.
 ACTIONS = ("login", "user.create", "token.create", "token.revoke", "membership.set",
-           "membership.remove")
+           "membership.remove", "pige.scope")
 PAGE_SIZE = 100
 
 
@@ -41,6 +41,14 @@ def record(action: str, *, actor, target: str = "", outcome: str = "success",
     with unit_of_work():
         db.session.add(event)
     return event
+
+
+def about(action: str, target: str, *, limit: int = PAGE_SIZE) -> Sequence[AuditEvent]:
+    """The events of one action on one target, newest first. The caller checks who may read
+    them (a domain showing the history of its own records)."""
+    query = (select(AuditEvent).where(AuditEvent.action == action, AuditEvent.target == target)
+             .order_by(AuditEvent.id.desc()).limit(limit))
+    return list(db.session.scalars(query))
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from portal.pige import (
     plan_form,
     records,
     registry,
+    scope,
     spreadsheet,
 )
 from portal.pige import services as pige
@@ -105,7 +106,36 @@ def entity_plan(entity: str):
         return redirect(url_for("pige.plan", entity=found.name))
     if pige.is_officer(current_user, found.id):
         return redirect(url_for("pige.new", entity=found.name))
+    if pige.is_monitor(current_user):
+        return redirect(url_for("pige.entity_scope", entity=found.name))
     return redirect(url_for("pige.dashboard") + "#pige-entities")
+
+
+@bp.route("/alcance/<entity>", methods=["GET", "POST"])
+@login_required
+def entity_scope(entity: str):
+    """AGETIC's reviewers and sysadmins record which paragraph of the Disposición Adicional
+    Única applies to an entity (it decides whether the entity is flagged overdue)."""
+    found = catalog.get_entity(entity)
+    permissions.require(pige.is_monitor(current_user), translate(
+        N_("Solo la AGETIC o un administrador del portal clasifican a las entidades."), {}))
+    current = scope.scope_of(found)
+    values = {"paragraph": current.paragraph or "", "note": ""}
+    status, errors = 200, {}
+    if request.method == "POST":
+        values = {key: request.form.get(key, "") for key in ("paragraph", "note")}
+        try:
+            scope.set_scope(found.name, values["paragraph"], current_user, values["note"])
+        except PlanRefused as exc:
+            status, errors = REFUSED, exc.fields
+        else:
+            return redirect(url_for("pige.entity_scope", entity=found.name))
+    return _form_page("pige/scope_form.html", status, entity=found, current=current,
+                      record=scope.record_of(found), values=values, errors=errors,
+                      history=scope.history(found, current_user),
+                      has_plan=found.id in pige.entities_with_plan(),
+                      paragraphs=[(p, scope.PARAGRAPHS[p][1], scope.legal_basis(p))
+                                  for p in scope.PARAGRAPHS])
 
 
 @bp.route("/revision")
@@ -175,6 +205,8 @@ def _plan_page(version: PlanVersion, status: int = 200, errors: dict | None = No
         "document_kinds": [(kind, documents.label(kind)) for kind in documents.KINDS],
         "responsible": pige.responsible_of(plan.entity_id) if visible else None,
         "can_designate": _can_designate(plan.entity_id),
+        "entity_scope": scope.scope_of(plan.entity),
+        "is_monitor": pige.is_monitor(current_user),
         "can_upload": visible and pige.is_officer(current_user, plan.entity_id)
         and any(s.state in ("codigo_asignado", "aprobado") for s in version.steps),
     }

@@ -22,6 +22,11 @@ CSV = "año,departamento,casos\n2024,La Paz,10\n2024,Oruro,3\n".encode()
 ROLES = ("anonymous", "member", "editor", "admin", "other_editor", "sysadmin")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "schemathesis: generated requests against every API "
+                                       "operation (tests/api/test_schemathesis.py)")
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(monkeypatch):
     """Passwords are not under test here: hash them in microseconds, not scrypt's 0.4 s."""

@@ -22,6 +22,7 @@ import ijson
 from flask_babel import lazy_gettext as _l
 
 from harvesters.datapackage import summarize
+from portal.bounded_json import JsonTooDeep, check_depth
 from portal.harvest.base import Harvester, RemoteItem
 from portal.harvest.mapping import ItemInvalid
 from portal.validation.ocds import validate_ocds
@@ -30,9 +31,18 @@ META_KEYS = ("uri", "publishedDate", "version", "license", "publicationPolicy")
 NESTED_KEYS = ("publisher.name", "publisher.uri", "links.next")
 
 
-def package_meta(handle: IO[bytes]) -> dict[str, Any]:
+def package_meta(handle: IO[bytes], url: str = "") -> dict[str, Any]:
     """Top-level metadata of a package (publisher, license, links...) without building its
-    releases or records; ``{}`` for JSON Lines or anything that is not one JSON object."""
+    releases or records; ``{}`` for JSON Lines or anything that is not one JSON object.
+
+    A file nested deeper than ``PORTAL_MAX_JSON_DEPTH`` fails the item (``ItemInvalid``) before
+    ijson builds its prefixes, which grow with depth (100,000 levels took a harvest to 21 GB)."""
+    try:
+        check_depth(handle)
+    except JsonTooDeep as exc:
+        raise ItemInvalid(str(_l(
+            "El archivo OCDS {url} tiene más de {limit} niveles de anidamiento "
+            "(PORTAL_MAX_JSON_DEPTH): no se leyó.")).format(url=url, limit=exc.limit)) from None
     meta: dict[str, Any] = {}
     try:
         events = ijson.parse(handle, multiple_values=True)
@@ -86,7 +96,7 @@ class OcdsHarvester(Harvester):
                 digest.update(chunk)
                 size += len(chunk)
             handle.seek(0)
-            page_meta = package_meta(handle)
+            page_meta = package_meta(handle, fetched.url)
             meta = meta or page_meta
             lines = not page_meta and fetched.url.lower().split("?")[0].endswith(
                 (".jsonl", ".jsonlines"))

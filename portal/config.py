@@ -102,6 +102,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_MAIL_FROM", "pige@localhost", "E-mail: sender address of the notices."),
     Setting("PORTAL_OCDS_STANDARD", None, "Validation: zip or folder of the OCDS 1.1.5 schemas."),
     Setting("PORTAL_DATAPACKAGE_MAX_UNZIPPED_MB", 500, "Validation: largest expanded zip.", int),
+    Setting("PORTAL_MAX_JSON_DEPTH", 64, "Deepest nesting of uploaded or harvested JSON.", int),
+    Setting("PORTAL_VALIDATION_MAX_COLUMNS", 1000, "Validation: most columns in a table.", int),
+    Setting("PORTAL_VALIDATION_MAX_CELL_KB", 10240, "Validation: largest cell of a CSV, in KB.",
+            int),
+    Setting("PORTAL_VALIDATION_MAX_SHEET_MB", 200, "Validation: largest expanded XLSX or ODS "
+            "file, in MB.", int),
+    Setting("PORTAL_VALIDATION_SECONDS", 600, "Validation: time budget of one file, in seconds.",
+            float),
     Setting("PORTAL_PUBLISH_INVALID_PACKAGES", False, "Allow publishing invalid packages.", _bool),
     Setting("PORTAL_VALIDATION_MODE", None, "Validation after saves: background (a job), "
             "sync (before the request ends) or off (off under TESTING)."),

@@ -50,6 +50,8 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import LocationParseError, NewConnectionError
 from urllib3.util import parse_url
 
+from portal import bounded_json
+
 MB = 1024 * 1024
 READ_BYTES = 64 * 1024
 USER_AGENT = "DatosAbiertosBolivia-Cosecha/1.0 (+https://datos.gob.bo)"
@@ -134,7 +136,7 @@ class Fetched:
             raise FetchError("not-json", _msg(_l(
                 "{url} devolvió una página HTML en lugar de JSON."), url=self.url), self.url)
         try:
-            return json.loads(self.content)
+            return bounded_json.loads(self.content)
         except UnicodeDecodeError as exc:
             raise FetchError("not-json", _msg(_l(
                 "{url} no devolvió texto UTF-8: {error}."), url=self.url, error=exc),

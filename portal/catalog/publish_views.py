@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
+from portal import bounded_json
 from portal.auth import permissions
 from portal.catalog import services
 from portal.catalog.codelists import codes
@@ -147,7 +148,7 @@ def _schema_input(text: str) -> Any:
         return None
     if text.startswith("{"):
         try:
-            return json.loads(text)
+            return bounded_json.loads(text)
         except json.JSONDecodeError as exc:
             raise ValidationError({"schema": [
                 _("JSON no válido (línea %(line)s): %(msg)s.", line=exc.lineno, msg=exc.msg)

@@ -24,6 +24,8 @@ from rdflib import Graph, plugin
 from rdflib.parser import InputSource, Parser
 from rdflib.plugins.parsers.rdfxml import ErrorHandler, RDFXMLHandler
 
+from portal import bounded_json
+
 SAFE_XML = "portal-safe-xml"
 
 #: Media types and file extensions -> rdflib format names.
@@ -119,7 +121,7 @@ def parse_rdf(content: bytes, *, media_type: str = "", url: str = "",
 
 def _load_json(content: bytes, url: str) -> Any:
     try:
-        return json.loads(content)
+        return bounded_json.loads(content)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise RdfError("invalid-rdf", _l("JSON-LD inválido en {url}: {error}").format(
             url=url, error=_short(exc))) from None

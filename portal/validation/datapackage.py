@@ -22,7 +22,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from frictionless import FrictionlessException, Package
 
+from portal.bounded_json import JsonTooDeep
+from portal.bounded_json import loads as bounded_loads
 from portal.catalog.licenses import find_license, get_license
+from portal.validation import limits
 from portal.validation.messages import make_error
 from portal.validation.report import Report, ReportError, ReportTask
 from portal.validation.settings import setting
@@ -30,6 +33,8 @@ from portal.validation.tabular import (
     DEFAULT_LIMIT_ERRORS,
     TABLE_FORMATS,
     VALIDATOR_VERSION,
+    bounded_checklist,
+    bounds_problem,
     error_from_frictionless,
     merge_frictionless_task,
 )
@@ -40,6 +45,8 @@ DEFAULT_MAX_UNZIPPED_MB = 500
 DESCRIPTOR_NAME = "datapackage.json"
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 COPY_CHUNK = 1024 * 1024
+#: A descriptor is metadata: far below this even with inline schemas.
+MAX_DESCRIPTOR_BYTES = 16 * 1024 * 1024
 
 
 def max_unzipped_bytes() -> int:
@@ -94,11 +101,20 @@ def _starts_like_zip(path: Path) -> bool:
 
 
 def _validate_descriptor(descriptor: Path, report: Report, limit_errors: int) -> None:
+    problem = _bounds_problem(descriptor)
+    if problem is not None:
+        report.errors.append(problem)
+        return
+    limits.bound_csv_cells()
     try:
         package = Package(descriptor.name, basepath=str(descriptor.parent))
-        freport = package.validate(limit_errors=limit_errors)
+        freport = package.validate(limit_errors=limit_errors,
+                                   checklist=bounded_checklist(limits.Deadline()))
     except FrictionlessException as exc:
         report.errors.append(error_from_frictionless(exc.error))
+        return
+    except limits.OverBound as exc:
+        report.errors.append(exc.error)
         return
     report.errors.extend(error_from_frictionless(e) for e in freport.errors)
     for ftask in freport.tasks:
@@ -109,6 +125,36 @@ def _validate_descriptor(descriptor: Path, report: Report, limit_errors: int) ->
             report.tasks.append(task)
             continue
         report.tasks.append(merge_frictionless_task(task, ftask))
+
+
+def _bounds_problem(descriptor: Path) -> ReportError | None:
+    """The bounds of ``limits`` before frictionless reads anything: the descriptor's size and
+    depth, then each local table's header width or expanded size."""
+    size = descriptor.stat().st_size
+    if size > MAX_DESCRIPTOR_BYTES:
+        return make_error("package-error", _l(
+            "El descriptor datapackage.json pesa %(size)s bytes; el límite es %(limit)s.",
+            size=size, limit=MAX_DESCRIPTOR_BYTES))
+    try:
+        data = bounded_loads(descriptor.read_bytes())
+    except JsonTooDeep as exc:
+        return limits.json_too_deep(exc.limit)
+    except ValueError:
+        return None  # not JSON: frictionless says so in its own words
+    resources = data.get("resources") if isinstance(data, dict) else None
+    for resource in resources if isinstance(resources, list) else []:
+        paths = resource.get("path") if isinstance(resource, dict) else None
+        for place in paths if isinstance(paths, list) else [paths]:
+            if not isinstance(place, str) or "://" in place:
+                continue
+            path = descriptor.parent / place
+            fmt = path.suffix.lower().lstrip(".")
+            if fmt in TABLE_FORMATS and path.is_file() and _is_inside(place):
+                problem = bounds_problem(path, fmt)
+                if problem is not None:
+                    problem.path = place
+                    return problem
+    return None
 
 
 def _content_problem(base: Path, place: str) -> ReportError | None:

@@ -42,6 +42,12 @@ TITLES = {
     "row-count": _l("Número de filas incorrecto"),
     "task-error": _l("Error de validación"),
     "task-warning": _l("Aviso de validación"),
+    # Bounds of every parser (portal/validation/limits.py).
+    "too-many-columns": _l("Demasiadas columnas"),
+    "cell-too-large": _l("Celda demasiado grande"),
+    "sheet-too-large": _l("Hoja de cálculo demasiado grande"),
+    "json-too-deep": _l("JSON demasiado anidado"),
+    "timeout": _l("Tiempo de validación agotado"),
     # Data packages and archives.
     "zip-error": _l("Archivo ZIP ilegible"),
     "zip-path-escape": _l("Ruta peligrosa en el ZIP"),

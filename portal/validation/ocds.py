@@ -35,6 +35,8 @@ from flask_babel import lazy_gettext as _l
 from jsonschema import Draft4Validator, FormatChecker, ValidationError
 from referencing import Registry, Resource
 
+from portal.bounded_json import loads as bounded_loads
+from portal.validation import limits
 from portal.validation.messages import make_error
 from portal.validation.ocds_standard import (
     OCDS_VERSION,
@@ -100,6 +102,8 @@ def validate_ocds(
     checker = _Checker(_compiled(loaded), task, limit_errors)
     try:
         checker.run(source)
+    except limits.OverBound as exc:
+        task.errors.append(exc.error)
     except OSError as exc:
         task.errors.append(make_error("scheme-error", _l(
             "No se pudo abrir el archivo: %(error)s", error=exc.strerror or exc)))
@@ -441,6 +445,7 @@ class _Checker:
         self.additional: dict[str, list] = {}
         self.counts = {"releases": 0, "records": 0}
         self.row: int | None = None
+        self.deadline = limits.Deadline()
 
     # errors ------------------------------------------------------------------------------------
     def error(self, error: ReportError) -> None:
@@ -461,6 +466,10 @@ class _Checker:
             handle.seek(0)
             if not head:
                 self.error(make_error("json-error", _l("El archivo está vacío.")))
+                return
+            too_deep = limits.json_problem(handle)  # before ijson builds deep prefixes
+            if too_deep is not None:
+                self.error(too_deep)
                 return
             if head[:1] == b"{" and _is_json_lines(handle):
                 handle.seek(0)
@@ -508,7 +517,7 @@ class _Checker:
                     continue
                 self.row = number
                 try:
-                    item = json.loads(line)
+                    item = bounded_loads(line)
                 except ValueError as exc:
                     self.error(make_error("json-error", _l(
                         "La línea %(line)s no es JSON válido: %(error)s", line=number,
@@ -561,6 +570,7 @@ class _Checker:
             self.schema_error(error, ())
 
     def check_release(self, release: Any, prefix: tuple) -> None:
+        self.deadline.check()
         self.counts["releases"] += 1
         for error in self.c.release.iter_errors(release):
             self.schema_error(error, prefix)
@@ -574,6 +584,7 @@ class _Checker:
         self._additional_fields(release, prefix, "/releases" if prefix else "")
 
     def check_record(self, record: Any, prefix: tuple) -> None:
+        self.deadline.check()
         self.counts["records"] += 1
         for error in self.c.record.iter_errors(record):
             self.schema_error(error, prefix)

@@ -27,6 +27,7 @@ from typing import Any, BinaryIO
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from portal import bounded_json
 from portal.auth import permissions
 from portal.catalog import services as catalog
 from portal.catalog.licenses import get_license
@@ -82,7 +83,7 @@ class StagedPackage:
         if self.descriptor_path is None:
             return None
         try:
-            data = json.loads((self.package_dir / self.descriptor_path).read_text("utf-8"))
+            data = bounded_json.loads((self.package_dir / self.descriptor_path).read_bytes())
         except (OSError, ValueError):
             return None
         return data if isinstance(data, dict) else None
@@ -223,7 +224,7 @@ def _place_files(package: Path, descriptor: Path) -> None:
     """Move uploaded files to the relative paths the descriptor gives them (``data/x.csv``):
     a browser sends file names without their folders."""
     try:
-        data = json.loads(descriptor.read_text("utf-8"))
+        data = bounded_json.loads(descriptor.read_bytes())
     except (OSError, ValueError):
         return  # frictionless reports the broken descriptor
     if not isinstance(data, dict):
@@ -249,7 +250,7 @@ def _refused_urls(descriptor: Path) -> list:
     from portal.validation.services import refused_url
 
     try:
-        data = json.loads(descriptor.read_text("utf-8"))
+        data = bounded_json.loads(descriptor.read_bytes())
     except (OSError, ValueError):
         return []  # frictionless reports the broken descriptor
     urls = []
@@ -377,7 +378,7 @@ def _schema_of(schema: Any, base: Path) -> Any:
         return schema
     if isinstance(schema, str) and _inside(schema) and (base / schema).is_file():
         try:
-            loaded = json.loads((base / schema).read_text("utf-8"))
+            loaded = bounded_json.loads((base / schema).read_bytes())
         except (OSError, ValueError):
             return None
         return loaded if isinstance(loaded, dict) else None

@@ -20,6 +20,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from portal import bounded_json
 from portal.outbound import FetchError
 from portal.validation import remote
 
@@ -125,7 +126,7 @@ def _fetch_json(url: str) -> dict[str, Any]:
 
 def _parse(text: str, where: str) -> dict[str, Any]:
     try:
-        descriptor = json.loads(text)
+        descriptor = bounded_json.loads(text)
     except json.JSONDecodeError as exc:
         raise SchemaReferenceError(
             _l("El esquema %(where)s no es JSON válido: %(error)s", where=where, error=exc)

@@ -23,8 +23,9 @@ from typing import Any
 import filetype
 import frictionless
 from flask_babel import lazy_gettext as _l
-from frictionless import FrictionlessException, Resource, Schema
+from frictionless import Checklist, FrictionlessException, Resource, Schema
 
+from portal.validation import limits
 from portal.validation.messages import TABLE_MESSAGES, make_error, title_of
 from portal.validation.report import VALIDATION_VERSION, Report, ReportError, ReportTask
 from portal.validation.schemas_registry import SchemaReferenceError, resolve_schema
@@ -72,6 +73,7 @@ def validate_table_task(
 
     if isinstance(source, bytes) or not place.startswith(("http://", "https://")):
         problem, fmt = _check_content(source, fmt)
+        problem = problem or bounds_problem(source, fmt)
         if problem is not None:
             task.errors.append(problem)
             return task
@@ -89,10 +91,15 @@ def validate_table_task(
             return task
 
     resource = _resource(source, fmt, schema_obj)
+    limits.bound_csv_cells()
     try:
-        freport = resource.validate(limit_errors=limit_errors)
+        freport = resource.validate(limit_errors=limit_errors,
+                                    checklist=bounded_checklist(limits.Deadline()))
     except FrictionlessException as exc:
         task.errors.append(error_from_frictionless(exc.error))
+        return task
+    except limits.OverBound as exc:
+        task.errors.append(exc.error)
         return task
     except Exception as exc:
         # Safety net: third-party parsers (openpyxl, xlrd...) raise assorted errors on bad files.
@@ -110,6 +117,26 @@ def validate_table_task(
             "El archivo no está en UTF-8: se leyó como %(encoding)s. Conviértalo a UTF-8 para "
             "que todos lo lean igual.", encoding=encoding), note=encoding))
     return converted
+
+
+def bounded_checklist(deadline: limits.Deadline) -> Checklist:
+    """The checks frictionless runs, plus the column bound and the time budget."""
+    return Checklist(checks=[limits.Bounds(deadline)])
+
+
+def bounds_problem(source: Source, fmt: str | None) -> ReportError | None:
+    """The cheap checks of ``limits`` on a local table, before frictionless reads it: the
+    header's width (CSV, TSV), the expanded size (XLSX, ODS)."""
+    if fmt in ("csv", "tsv"):
+        size = limits.header_bytes()
+        if isinstance(source, bytes):
+            return limits.header_problem(source[:size])
+        with Path(os.fspath(source)).open("rb") as handle:
+            return limits.header_problem(handle.read(size))
+    if fmt in ("xlsx", "ods"):
+        return limits.sheet_problem(io.BytesIO(source) if isinstance(source, bytes)
+                                    else os.fspath(source))
+    return None
 
 
 def load_table_schema(reference: Any, schemas_dir: Path | None = None
@@ -156,6 +183,10 @@ def error_from_frictionless(error: Any) -> ReportError:
     field_number = getattr(error, "field_number", None)
     cell = getattr(error, "cell", None)
     note = getattr(error, "note", None) or None
+    if error.type == "source-error":
+        refused = limits.cell_too_large(error.message)
+        if refused is not None:
+            return refused
     template = TABLE_MESSAGES.get(error.type)
     if template is not None:
         message = str(template % {

@@ -17,6 +17,8 @@ DOMAINS = (
     "portal.db",
     "portal.jobs",
     "portal.security",
+    "portal.caching",
+    "portal.compression",
     "portal.storage",
     "portal.i18n",
     "portal.auth",

@@ -85,6 +85,12 @@ SETTINGS: tuple[Setting, ...] = (
             "API tokens a user may create through the API."),
     Setting("PORTAL_DEFAULT_LOCALE", "es", "Language of the interface.", str),
     Setting("PORTAL_PAGE_SIZE", 20, "Datasets per page in lists.", int),
+    Setting("PORTAL_CACHE_SECONDS", 60, "Seconds a reverse proxy may keep an anonymous page or "
+            "API read (Cache-Control: public, max-age); 0: proxies keep nothing.", int),
+    Setting("PORTAL_CACHE_ENTRIES", 2000, "Serialised answers (datasets, documents, pages) each "
+            "web process keeps, keyed by their revision; 0: none.", int),
+    Setting("PORTAL_COMPRESS", True, "Compress HTML, JSON and RDF answers (gzip, or brotli when "
+            "the client takes it); off when the reverse proxy compresses.", _bool),
     Setting("PORTAL_DEBUG_SQL", False, "Log every SQL statement.", _bool),
     Setting("PORTAL_SEARCH_INDEX", None, "Search: folder of the whoosh index "
             "(default: <instance>/search-index)."),

@@ -28,6 +28,7 @@ from marshmallow import Schema
 from marshmallow import ValidationError as SchemaError
 from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 
+from portal import caching
 from portal.api import ckan, openapi, reference, registry
 from portal.auth import csrf, tokens
 from portal.auth.limits import RateLimited
@@ -208,6 +209,10 @@ def action(logic_function: str):
                 result = found.func(values, actor)
         else:
             result = found.func(values, actor)
+            if found.name == "package_show":  # a dataset: validators, and its cached dict
+                return caching.conditional(lambda: _respond({
+                    "help": help_url, "success": True, "result": dump_result(found, result)}),
+                    lambda: caching.dataset_revision(result))
         result = dump_result(found, result)
     except BadRequest as exc:
         return _bad_request(help_url, exc.message)

@@ -7,6 +7,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     redirect,
@@ -16,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from portal import uploads
+from portal import caching, uploads
 from portal.activity import services as activity
 from portal.auth import permissions
 from portal.catalog import error_pages, listing, services
@@ -94,12 +95,17 @@ def read(name: str):
     dataset = readable_dataset(name)
     if dataset.name != name:  # reached by id: send to the canonical address
         return redirect(url_for("dataset.read", name=dataset.name), 301)
-    activities = activity.list_for_object(
-        "package", dataset.id, include_private=sees_private_activity(dataset.entity_id),
-        limit=ACTIVITY_LIMIT,
-    )
-    return render_template("catalog/dataset.html", dataset=dataset, activities=activities,
-                           download_filename=download_filename)
+
+    def page() -> Response:
+        activities = activity.list_for_object(
+            "package", dataset.id, include_private=sees_private_activity(dataset.entity_id),
+            limit=ACTIVITY_LIMIT,
+        )
+        return Response(render_template("catalog/dataset.html", dataset=dataset,
+                                        activities=activities,
+                                        download_filename=download_filename))
+
+    return caching.conditional(page, lambda: caching.dataset_revision(dataset))
 
 
 @bp.route("/dataset/<name>/resource/<resource_id>")

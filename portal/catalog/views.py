@@ -10,8 +10,9 @@ and ``init_app``, which registers every page blueprint of the catalog:
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, Response, render_template
 
+from portal import caching
 from portal.catalog import error_pages, listing, services, templating
 from portal.catalog.licenses import licenses
 
@@ -21,15 +22,19 @@ error_pages.register_portal_errors(home)
 
 @home.route("/")
 def index():
+    return caching.conditional(_home_page, caching.catalog_revision)
+
+
+def _home_page() -> Response:
     entities = sorted(services.list_entities(with_counts=True), key=lambda pair: -pair[1])
-    return render_template(
+    return Response(render_template(
         "home.html",
         figures=listing.catalog_figures(),
         newest=listing.newest_datasets(),
         updated=listing.updated_datasets(),
         themes=services.list_themes(with_counts=True),
         entities=[pair for pair in entities if pair[1]][:8],
-    )
+    ))
 
 
 @home.route("/licenses")

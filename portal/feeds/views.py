@@ -22,7 +22,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal import csvsafe, db
+from portal import caching, csvsafe, db
 from portal.catalog import dcat, services
 from portal.catalog.models import Dataset
 from portal.errors import NotFound
@@ -76,11 +76,15 @@ def catalog(ext: str):
         return catalog_csv()
     _check_extension(ext)
     query = FeedQuery.from_args(request.args)
-    page = fetch_page(query)
-    if ext == "ttl":
-        return _rdf_response(documents.catalog_page_turtle(query, page), ext)
-    triples = documents.catalog_page_triples(ext, query, page)
-    return _rdf_response(documents.serialize(triples, ext), ext)
+
+    def document() -> Response:
+        page = fetch_page(query)
+        if ext == "ttl":
+            return _rdf_response(documents.catalog_page_turtle(query, page), ext)
+        triples = documents.catalog_page_triples(ext, query, page)
+        return _rdf_response(documents.serialize(triples, ext), ext)
+
+    return caching.conditional(document, caching.catalog_revision, vary="Accept")
 
 
 @bp.route("/catalog")
@@ -109,10 +113,15 @@ def dataset_rdf(name: str, fmt: str):
     dataset = services.get_dataset(name)
     if not dataset.is_public:
         raise FeedError(404, _("No existe el conjunto de datos «%(name)s».", name=name))
-    if fmt == "ttl":
-        return _rdf_response(documents.dataset_document_turtle(dataset), fmt)
-    return _rdf_response(documents.serialize(documents.dataset_document_triples(dataset), fmt),
-                         fmt)
+
+    def document() -> Response:
+        if fmt == "ttl":
+            return _rdf_response(documents.dataset_document_turtle(dataset), fmt)
+        return _rdf_response(documents.serialize(documents.dataset_document_triples(dataset),
+                                                 fmt), fmt)
+
+    return caching.conditional(document, lambda: caching.dataset_revision(dataset),
+                               vary="Accept")
 
 
 # --- spatial concepts ------------------------------------------------------------------------
@@ -227,6 +236,10 @@ def dump(filename: str):
 @bp.route("/feeds/datasets.atom")
 @bp.route("/feeds/dataset.atom")
 def atom_feed():
+    return caching.conditional(_atom_feed, caching.catalog_revision)
+
+
+def _atom_feed() -> Response:
     query = FeedQuery.from_args(request.args)
     ids = list(db.session.scalars(query.ordered().with_only_columns(Dataset.id)
                                   .limit(ATOM_SIZE)))

@@ -1,0 +1,186 @@
+"""HTTP caching of public reads: validators, 304s, Cache-Control and Vary, and a cache of
+serialised answers keyed by the revision of what they show.
+
+* ``revision`` strings are read from the database on every request (a few indexed columns, no
+  rendering), so every web node computes the same one and a write is seen at once everywhere:
+  a dataset's revision is its ``metadata_modified`` with its entity's, its themes' and its
+  resources' validation reports'; the catalog's is the newest change of any dataset, entity or
+  theme and the number of datasets.
+* ``conditional(...)`` answers ``304 Not Modified`` when the request's ``If-None-Match`` (or,
+  without it, ``If-Modified-Since``) matches, before anything is rendered; otherwise it builds
+  the body, through the serialised cache when the viewer is anonymous. Garbage validators match
+  nothing: the full answer is sent.
+* Only anonymous viewers with an empty session get validators or cached bodies, so a private
+  dataset or a page that depends on a session is never served from a public entry.
+* ``after_request``: a GET answered to an anonymous viewer with an empty session, setting no
+  cookie, may be kept by a reverse proxy for ``PORTAL_CACHE_SECONDS``; anything else is
+  ``private, no-cache``. Pages vary on ``Cookie`` (the language cookie and the session).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib import metadata
+
+from flask import Flask, Response, current_app, request, session
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from portal import db
+
+CACHEABLE_STATUS = (200, 203, 300, 301, 304, 404, 410)
+COMPRESSED = ("br", "gzip", "zstd", "deflate")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("datos-abiertos-portal")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "source"
+
+
+class BodyCache:
+    """A bounded, thread-safe least-recently-used map of serialised bodies (one per process)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[bytes, str] | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: str, value: tuple[bytes, str]) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def public_viewer() -> bool:
+    """An anonymous viewer whose session holds nothing (no flash, no form token): what they are
+    answered depends on the URL, the language and the data only."""
+    return not current_user.is_authenticated and not session \
+        and "Authorization" not in request.headers and "X-CKAN-API-Key" not in request.headers
+
+
+class Revision:
+    """The stamps a set of answers is made from: ``key`` for entity tags, ``modified`` (the
+    newest of them) for ``Last-Modified``."""
+
+    def __init__(self, parts):
+        self.key = "|".join(p.isoformat() if isinstance(p, datetime) else str(p) for p in parts)
+        self.modified = max((p for p in parts if isinstance(p, datetime)), default=None)
+
+
+def dataset_revision(dataset) -> Revision:
+    """What a dataset's pages and documents show changes only when this does."""
+    from portal.catalog.models import Resource, Theme, dataset_theme
+    from portal.validation.models import ValidationReport
+
+    themes = select(func.max(Theme.modified), func.count()).join(
+        dataset_theme, dataset_theme.c.theme_id == Theme.id).where(
+        dataset_theme.c.dataset_id == dataset.id)
+    reports = select(ValidationReport.id, ValidationReport.status, ValidationReport.created,
+                     ValidationReport.started, ValidationReport.finished).join(
+        Resource, Resource.id == ValidationReport.resource_id).where(
+        Resource.dataset_id == dataset.id).order_by(ValidationReport.id)
+    return Revision([dataset.id, dataset.metadata_modified, dataset.entity.modified,
+                     *db.session.execute(themes).one(),
+                     *(value for row in db.session.execute(reports) for value in row)])
+
+
+def catalog_revision() -> Revision:
+    """Changes whenever any dataset, entity or theme does (a write anywhere in the catalog)."""
+    from portal.catalog.models import Dataset, Entity, Theme
+
+    return Revision(db.session.execute(select(
+        select(func.max(Dataset.metadata_modified)).scalar_subquery(),
+        select(func.count(Dataset.id)).scalar_subquery(),
+        select(func.max(Entity.modified)).scalar_subquery(),
+        select(func.max(Theme.modified)).scalar_subquery(),
+    )).one())
+
+
+def etag_for(*parts: object) -> str:
+    """A strong entity tag for these parts, the language, the host and the portal's version."""
+    from flask_babel import get_locale
+
+    text = "|".join(str(part) for part in (*parts, get_locale(), request.host_url,
+                                           current_app.extensions["caching_version"]))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _fresh(etag: str, last_modified: datetime | None) -> bool:
+    """Whether the client's copy is current (RFC 9110 section 13.2.2: If-None-Match first)."""
+    if "If-None-Match" in request.headers:  # compression suffixes the tag (portal.compression)
+        return any(request.if_none_match.contains_weak(tag) for tag in (etag, *(
+            f"{etag}:{algorithm}" for algorithm in COMPRESSED)))
+    since = request.if_modified_since  # None when missing or unparsable
+    if since is None or last_modified is None:
+        return False
+    return last_modified.replace(microsecond=0, tzinfo=UTC) <= since
+
+
+def conditional(build: Callable[[], Response], revision: Callable[[], Revision],
+                vary: str = "") -> Response:
+    """The answer ``build`` makes, or a 304 when the client's validators are current. Anonymous
+    viewers only: anyone else gets ``build()`` as it is, and ``revision`` is not even read."""
+    if not public_viewer():
+        return build()
+    current = revision()
+    etag = etag_for(request.full_path, current.key)
+    last_modified = current.modified
+    if _fresh(etag, last_modified):
+        response = Response(status=304)
+    else:
+        key = f"{etag}|{request.full_path}"
+        cache: BodyCache = current_app.extensions["caching_bodies"]
+        found = cache.get(key)
+        if found is None:
+            built = build()
+            if built.status_code != 200 or built.is_streamed:
+                return built
+            found = (built.get_data(), built.content_type)
+            cache.put(key, found)
+        response = Response(found[0], content_type=found[1])
+    response.set_etag(etag)
+    if last_modified is not None:
+        response.last_modified = last_modified.replace(tzinfo=UTC)
+    if vary:
+        response.vary.add(vary)
+    return response
+
+
+def _cache_control(response: Response) -> Response:
+    if "Cache-Control" in response.headers or request.method not in ("GET", "HEAD"):
+        return response
+    seconds = current_app.config["PORTAL_CACHE_SECONDS"]
+    shared = seconds > 0 and response.status_code in CACHEABLE_STATUS \
+        and "Set-Cookie" not in response.headers and public_viewer()
+    if shared:
+        response.cache_control.public = True
+        response.cache_control.max_age = seconds
+    else:
+        response.cache_control.private = True
+        response.cache_control.no_cache = True
+    if response.mimetype == "text/html":  # the language cookie (Flask adds it for the session)
+        response.vary.add("Cookie")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["caching_bodies"] = BodyCache(app.config["PORTAL_CACHE_ENTRIES"])
+    app.extensions["caching_version"] = _version()
+    app.after_request(_cache_control)

@@ -28,7 +28,7 @@ from importlib import metadata
 
 from flask import Flask, Response, current_app, request, session
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from portal import db
 
@@ -84,21 +84,35 @@ class Revision:
         self.modified = max((p for p in parts if isinstance(p, datetime)), default=None)
 
 
-def dataset_revision(dataset) -> Revision:
-    """What a dataset's pages and documents show changes only when this does."""
-    from portal.catalog.models import Resource, Theme, dataset_theme
+def dataset_revision(ref: str) -> Revision | None:
+    """What a public dataset's pages and documents show changes only when this does: its
+    ``metadata_modified``, its entity's and themes' changes, its validation reports. One
+    statement, no object loaded. None when ``ref`` (a name or an id) is no public dataset."""
+    from portal.catalog.models import Dataset, Entity, Resource, Theme, dataset_theme
     from portal.validation.models import ValidationReport
 
     themes = select(func.max(Theme.modified), func.count()).join(
         dataset_theme, dataset_theme.c.theme_id == Theme.id).where(
-        dataset_theme.c.dataset_id == dataset.id)
-    reports = select(ValidationReport.id, ValidationReport.status, ValidationReport.created,
-                     ValidationReport.started, ValidationReport.finished).join(
+        dataset_theme.c.dataset_id == Dataset.id)
+    reports = select(func.count(), func.max(ValidationReport.created),
+                     func.max(ValidationReport.started), func.max(ValidationReport.finished),
+                     func.min(ValidationReport.status), func.max(ValidationReport.status)).join(
         Resource, Resource.id == ValidationReport.resource_id).where(
-        Resource.dataset_id == dataset.id).order_by(ValidationReport.id)
-    return Revision([dataset.id, dataset.metadata_modified, dataset.entity.modified,
-                     *db.session.execute(themes).one(),
-                     *(value for row in db.session.execute(reports) for value in row)])
+        Resource.dataset_id == Dataset.id)
+    row = db.session.execute(
+        select(Dataset.id, Dataset.name, Dataset.metadata_modified, Entity.modified,
+               *(column.scalar_subquery() for column in _columns(themes)),
+               *(column.scalar_subquery() for column in _columns(reports)))
+        .join(Entity, Entity.id == Dataset.entity_id)
+        .where(or_(Dataset.name == ref, Dataset.id == ref), Dataset.state == "active",
+               Dataset.private.is_(False))).first()
+    return None if row is None else Revision(row)
+
+
+def _columns(statement):
+    """Each column of a one-row aggregate as a statement of its own (a scalar subquery each:
+    portable, where a row value in the select list is not)."""
+    return [statement.with_only_columns(column) for column in statement.selected_columns]
 
 
 def catalog_revision() -> Revision:
@@ -133,13 +147,14 @@ def _fresh(etag: str, last_modified: datetime | None) -> bool:
     return last_modified.replace(microsecond=0, tzinfo=UTC) <= since
 
 
-def conditional(build: Callable[[], Response], revision: Callable[[], Revision],
+def conditional(build: Callable[[], Response], revision: Callable[[], Revision | None],
                 vary: str = "") -> Response:
     """The answer ``build`` makes, or a 304 when the client's validators are current. Anonymous
-    viewers only: anyone else gets ``build()`` as it is, and ``revision`` is not even read."""
-    if not public_viewer():
+    viewers only: anyone else gets ``build()`` as it is, and ``revision`` is not even read; so
+    does a ``revision`` of None (nothing public there: ``build`` says what to answer)."""
+    current = revision() if public_viewer() else None
+    if current is None:
         return build()
-    current = revision()
     etag = etag_for(request.full_path, current.key)
     last_modified = current.modified
     if _fresh(etag, last_modified):

@@ -207,12 +207,13 @@ def action(logic_function: str):
         if found.write:
             with unit_of_work():
                 result = found.func(values, actor)
+        elif found.name == "package_show":  # a dataset: validators, and its cached dict
+            return caching.conditional(lambda: _respond({
+                "help": help_url, "success": True,
+                "result": dump_result(found, found.func(values, actor))}),
+                lambda: caching.dataset_revision(values["id"]))
         else:
             result = found.func(values, actor)
-            if found.name == "package_show":  # a dataset: validators, and its cached dict
-                return caching.conditional(lambda: _respond({
-                    "help": help_url, "success": True, "result": dump_result(found, result)}),
-                    lambda: caching.dataset_revision(result))
         result = dump_result(found, result)
     except BadRequest as exc:
         return _bad_request(help_url, exc.message)

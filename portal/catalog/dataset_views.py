@@ -92,20 +92,20 @@ def read(name: str):
     negotiated = _rdf_redirect(name)
     if negotiated is not None:
         return negotiated
+    return caching.conditional(lambda: _dataset_page(name),
+                               lambda: caching.dataset_revision(name))
+
+
+def _dataset_page(name: str) -> Response:
     dataset = readable_dataset(name)
     if dataset.name != name:  # reached by id: send to the canonical address
         return redirect(url_for("dataset.read", name=dataset.name), 301)
-
-    def page() -> Response:
-        activities = activity.list_for_object(
-            "package", dataset.id, include_private=sees_private_activity(dataset.entity_id),
-            limit=ACTIVITY_LIMIT,
-        )
-        return Response(render_template("catalog/dataset.html", dataset=dataset,
-                                        activities=activities,
-                                        download_filename=download_filename))
-
-    return caching.conditional(page, lambda: caching.dataset_revision(dataset))
+    activities = activity.list_for_object(
+        "package", dataset.id, include_private=sees_private_activity(dataset.entity_id),
+        limit=ACTIVITY_LIMIT,
+    )
+    return Response(render_template("catalog/dataset.html", dataset=dataset,
+                                    activities=activities, download_filename=download_filename))
 
 
 @bp.route("/dataset/<name>/resource/<resource_id>")

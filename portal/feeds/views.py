@@ -110,18 +110,17 @@ def catalog_negotiated():
 def dataset_rdf(name: str, fmt: str):
     """One public dataset as Turtle, RDF/XML or JSON-LD (``.xml`` is RDF/XML too)."""
     _check_extension(fmt)
-    dataset = services.get_dataset(name)
-    if not dataset.is_public:
-        raise FeedError(404, _("No existe el conjunto de datos «%(name)s».", name=name))
 
     def document() -> Response:
+        dataset = services.get_dataset(name)
+        if not dataset.is_public:
+            raise FeedError(404, _("No existe el conjunto de datos «%(name)s».", name=name))
         if fmt == "ttl":
             return _rdf_response(documents.dataset_document_turtle(dataset), fmt)
         return _rdf_response(documents.serialize(documents.dataset_document_triples(dataset),
                                                  fmt), fmt)
 
-    return caching.conditional(document, lambda: caching.dataset_revision(dataset),
-                               vary="Accept")
+    return caching.conditional(document, lambda: caching.dataset_revision(name), vary="Accept")
 
 
 # --- spatial concepts ------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from portal.pige import (
     registry,
     scope,
     spreadsheet,
+    workbook,
 )
 from portal.pige import services as pige
 from portal.pige.models import PlanVersion
@@ -283,8 +284,8 @@ def _content_from_form() -> tuple[dict[str, Any], dict[str, str]]:
     raw = request.form.get("content", "").strip()
     sheet = request.files.get("spreadsheet")
     if sheet is not None and sheet.filename:
-        data["content"], rows = spreadsheet.parse(sheet.read(), pige.frame().plan.years)
-        return data, {"spreadsheet_rows": rows}  # type: ignore[dict-item]
+        data["content"], source = spreadsheet.parse(sheet.read(), pige.frame().plan.years)
+        return data, {"spreadsheet": source}  # type: ignore[dict-item]
     if not raw:
         data["content"], names = plan_form.fields_to_content(request.form, pige.frame().plan.years)
         return data, names
@@ -302,36 +303,44 @@ def _form_page(template: str, status: int = 200, **context):
 
 
 def _form_errors(fields: dict[str, list[str]], names: dict[str, Any]) -> dict[str, list[str]]:
-    """Refusals of the content check, on the form field (or spreadsheet row) that caused them."""
-    rows = names.get("spreadsheet_rows")
-    if rows is None:
+    """Refusals of the content check, on the form field that caused them, or on the
+    spreadsheet with the sheet, row and column of the value."""
+    source = names.get("spreadsheet")
+    if source is None:
         return plan_form.map_errors(fields, names)
     out: dict[str, list[str]] = {}
     for path, messages in fields.items():
-        number = spreadsheet.row_of(path, rows)
-        if number is None and path not in ("lines", "content"):
+        where = source.where(path)
+        if not where and path not in ("lines", "content"):
             out.setdefault(path, []).extend(messages)
             continue
-        prefix = translate(N_("Fila %(row)s: "), {"row": number}) if number else ""
-        out.setdefault("spreadsheet", []).extend(prefix + m for m in messages)
+        out.setdefault("spreadsheet", []).extend(f"{where}: {m}" if where else m
+                                                 for m in messages)
     return out
 
 
-@bp.route("/plantilla.csv")
-def spreadsheet_template():
-    return Response(spreadsheet.template(pige.frame().plan.years), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=pige-plantilla.csv"})
+def _download(data: bytes, fmt: str, name: str) -> Response:
+    return Response(data, mimetype=workbook.MIMETYPE if fmt == "xlsx" else "text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={name}.{fmt}"})
 
 
-@bp.route("/plan/<entity>/v<int:number>/planilla.csv")
-def spreadsheet_export(entity: str, number: int):
+@bp.route("/plantilla.<any(csv, xlsx):fmt>")
+def spreadsheet_template(fmt: str):
+    frame = pige.frame()
+    data = spreadsheet.template_xlsx(frame) if fmt == "xlsx" \
+        else spreadsheet.template(frame.plan.years)
+    return _download(data, fmt, "pige-plantilla")
+
+
+@bp.route("/plan/<entity>/v<int:number>/planilla.<any(csv, xlsx):fmt>")
+def spreadsheet_export(entity: str, number: int, fmt: str):
     found = pige.get_version(entity, number)
     if not pige.can_see_content(current_user, found):
         raise NotFound(translate(N_("El contenido de este plan no se publica."), {}))
-    filename = f"pige-{found.plan.entity.name}-v{found.number}.csv"
-    return Response(spreadsheet.export(found.content, pige.frame().plan.years),
-                    mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+    frame = pige.frame()
+    data = spreadsheet.export_xlsx(found.content, frame) if fmt == "xlsx" \
+        else spreadsheet.export(found.content, frame.plan.years)
+    return _download(data, fmt, f"pige-{found.plan.entity.name}-v{found.number}")
 
 
 def _plan_form(entity, values: dict[str, str], version=None, errors=None, status: int = 200):

@@ -1,5 +1,6 @@
-"""A plan to and from a spreadsheet (CSV): export of a version, the template, import into the
-plan form with errors that name the row."""
+"""A plan to and from a spreadsheet (CSV or XLSX): export of a version, the template (the XLSX one
+lists the 14 lines and the Cuadro N° 3 targets on a second sheet), import into the plan form with
+errors that name the sheet, row and column, and nothing stored when the file is refused."""
 
 from __future__ import annotations
 
@@ -47,11 +48,14 @@ def test_the_officer_imports_a_spreadsheet_and_errors_name_the_row(app, client, 
         "spreadsheet": (io.BytesIO("\n".join([rows[0], rows[1], bad]).encode()), "plan.csv")},
         content_type="multipart/form-data")
     assert refused.status_code == 422
-    assert "Fila 3:" in refused.get_data(as_text=True)
+    assert "Fila 3, columna meta_2027: La meta 2027 del indicador L13.1.2 debe ser un número" \
+        in refused.get_data(as_text=True)
     missing = client.post("/pige/plan/mpd/nuevo", data={
         "title": "Plan", "spreadsheet": (io.BytesIO(b"linea,accion\n13,x\n"), "plan.csv")},
         content_type="multipart/form-data")
-    assert missing.status_code == 422 and "Faltan columnas" in missing.get_data(as_text=True)
+    assert missing.status_code == 422
+    assert "Faltan columnas en la planilla (fila 1): tipo, descripcion" in \
+        missing.get_data(as_text=True)
     saved = client.post("/pige/plan/mpd/nuevo", data={
         "title": "Plan", "kind": "formulacion",
         "spreadsheet": (io.BytesIO(spreadsheet.template(YEARS)), "plan.csv")},

@@ -254,8 +254,10 @@ def sniff_kind(head: bytes, whole: Any = None) -> str:
                 names = set(archive.namelist())
                 if "xl/workbook.xml" in names:
                     return "xlsx"
-                if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
-                    return "ods"
+                if "mimetype" in names:
+                    with archive.open("mimetype") as member:  # a few bytes, whatever it declares
+                        if b"opendocument.spreadsheet" in member.read(256):
+                            return "ods"
         except (zipfile.BadZipFile, OSError, KeyError):
             pass
         return "zip"

@@ -205,6 +205,21 @@ def test_spreadsheet_that_expands_too_far_is_refused_before_it_is_read(make_app)
     assert error_types(report) == ["sheet-too-large"]
 
 
+def test_ods_whose_mimetype_member_inflates_to_400_mb_is_not_read_whole(make_app):
+    book = io.BytesIO()
+    with zipfile.ZipFile(book, "w", compression=zipfile.ZIP_DEFLATED,
+                         compresslevel=1) as archive:
+        with archive.open("mimetype", "w", force_zip64=True) as member:
+            member.write(b"application/vnd.oasis.opendocument.spreadsheet")
+            zeros = bytes(1024 * 1024)
+            for _ in range(400):
+                member.write(zeros)
+    app = make_app()
+    with bounded():
+        report = upload(app, book.getvalue(), "hoja.ods")
+    assert error_types(report) == ["sheet-too-large"]
+
+
 # -- Data Packages ------------------------------------------------------------------------------
 
 def _dry_run(app, files: list[tuple[bytes, str]]):

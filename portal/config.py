@@ -51,6 +51,8 @@ SETTINGS: tuple[Setting, ...] = (
             "X-Forwarded-Proto are believed (0: none; never set it without a proxy).", int),
     Setting("PORTAL_MAX_UPLOAD_MB", 100, "Largest file a publisher may upload, in megabytes.",
             int),
+    Setting("PORTAL_API_MAX_BODY_MB", 10, "API: largest JSON or form body of an action "
+            "(files sent as multipart parts excepted), in megabytes.", int),
     Setting("PORTAL_UPLOAD_FORBIDDEN_EXTENSIONS",
             "exe,dll,bat,cmd,com,msi,scr,sh,ps1,vbs,vbe,js,jse,wsf,wsh,jar,php,php3,php4,php5,"
             "php7,phtml,phar,asp,aspx,jsp,cgi,pl,html,htm,xhtml,xht,shtml,shtm,hta,svg,svgz,"
@@ -112,8 +114,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_VALIDATION_MAX_COLUMNS", 1000, "Validation: most columns in a table.", int),
     Setting("PORTAL_VALIDATION_MAX_CELL_KB", 10240, "Validation: largest cell of a CSV, in KB.",
             int),
-    Setting("PORTAL_VALIDATION_MAX_SHEET_MB", 200, "Validation: largest expanded XLSX or ODS "
-            "file, in MB.", int),
+    Setting("PORTAL_VALIDATION_MAX_SHEET_MB", 200, "Validation: largest expanded XLSX file, in "
+            "MB (an ODS, read whole into memory: an eighth).", int),
     Setting("PORTAL_VALIDATION_SECONDS", 600, "Validation: time budget of one file, in seconds.",
             float),
     Setting("PORTAL_PUBLISH_INVALID_PACKAGES", False, "Allow publishing invalid packages.", _bool),

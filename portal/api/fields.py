@@ -6,10 +6,10 @@ messages differ, so a wrong type reads ``"private": ["Debe ser verdadero o falso
 
 from __future__ import annotations
 
-import json
-
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields
+
+from portal import bounded_json
 
 _COMMON = {
     "required": _l("Falta este campo."),
@@ -89,8 +89,8 @@ def to_string_list(value, make_error) -> list[str]:
         text = value.strip()
         if text.startswith("["):
             try:
-                value = json.loads(text)
-            except ValueError:
+                value = bounded_json.loads(text)
+            except ValueError:  # JsonTooDeep too
                 raise make_error("invalid") from None
         else:
             return [part.strip() for part in text.split(",") if part.strip()]

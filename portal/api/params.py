@@ -11,13 +11,13 @@ catalog's defaults, as CKAN does.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, post_load, pre_load, validate
 from marshmallow import fields as mfields
 
+from portal import bounded_json
 from portal.api import ckan
 from portal.api.fields import (
     Boolean,
@@ -129,7 +129,10 @@ def _schema_value(value):
     """A Table Schema sent as a JSON string (multipart requests can only send strings)."""
     if isinstance(value, str) and value.strip().startswith("{"):
         try:
-            return json.loads(value)
+            return bounded_json.loads(value)
+        except bounded_json.JsonTooDeep as exc:
+            raise ValidationError({"schema": [str(_l(
+                "El JSON anida más de {limit} niveles.")).format(limit=exc.limit)]}) from None
         except ValueError:
             raise ValidationError({"schema": [str(_l("No es un JSON válido."))]}) from None
     return value

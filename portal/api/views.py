@@ -28,7 +28,7 @@ from marshmallow import Schema
 from marshmallow import ValidationError as SchemaError
 from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 
-from portal import caching
+from portal import bounded_json, caching
 from portal.api import ckan, openapi, reference, registry
 from portal.auth import csrf, tokens
 from portal.auth.limits import RateLimited
@@ -98,9 +98,16 @@ def _mixed(multi_dict) -> dict[str, Any]:
             for key, values in multi_dict.to_dict(flat=False).items()}
 
 
+def _body_limit_mb() -> int:
+    return current_app.config["PORTAL_API_MAX_BODY_MB"]
+
+
 def _json_body(body: bytes) -> Any:
     try:
-        return json.loads(body)
+        return bounded_json.loads(body)
+    except bounded_json.JsonTooDeep as exc:
+        raise BadRequest(_("Error de JSON: anida más de %(limit)s niveles.",
+                           limit=exc.limit)) from None
     except ValueError as exc:
         raise BadRequest(_("Error de JSON: %(error)s", error=str(exc))) from None
 
@@ -120,6 +127,8 @@ def request_data(action: registry.Action) -> dict[str, Any]:
                 raise BadRequest(_("La acción %(name)s no recibe archivos.", name=action.name))
             data[key] = upload
     else:
+        # A body is parsed whole in memory: bound it (files go in multipart parts instead).
+        request.max_content_length = _body_limit_mb() * 1024 * 1024
         body = request.get_data(cache=True)
         if request.mimetype == FORM_TYPES[1] and not body.lstrip().startswith(b"{"):
             data = _mixed(request.form)
@@ -218,6 +227,10 @@ def action(logic_function: str):
     except BadRequest as exc:
         return _bad_request(help_url, exc.message)
     except RequestEntityTooLarge:
+        if request.mimetype != "multipart/form-data":
+            return _bad_request(help_url, _(
+                "El cuerpo de la solicitud supera el tamaño máximo de %(mb)s MB.",
+                mb=_body_limit_mb()))
         limit = current_app.config["PORTAL_MAX_UPLOAD_MB"]
         return _error(help_url, ValidationError({"upload": [_(
             "El archivo supera el tamaño máximo permitido de %(mb)s MB.", mb=limit)]}), found)

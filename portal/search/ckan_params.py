@@ -14,13 +14,13 @@ ignored: every dataset in this portal is of that kind.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from portal import bounded_json
 from portal.errors import ValidationError
 from portal.search.backend import (
     DEFAULT_FACET_LIMIT,
@@ -192,7 +192,7 @@ def parse_facet_fields(value: Any) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = bounded_json.loads(value)
         except ValueError:
             raise _error("facet.field", _l(
                 'Debe ser una lista JSON, por ejemplo ["organization", "tags"].')) from None
@@ -216,7 +216,7 @@ def _fq_list(value: Any) -> Iterable[str]:
         return []
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = bounded_json.loads(value)
         except ValueError:
             return [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -135,7 +135,7 @@ def bounds_problem(source: Source, fmt: str | None) -> ReportError | None:
             return limits.header_problem(handle.read(size))
     if fmt in ("xlsx", "ods"):
         return limits.sheet_problem(io.BytesIO(source) if isinstance(source, bytes)
-                                    else os.fspath(source))
+                                    else os.fspath(source), fmt)
     return None
 
 

@@ -1,11 +1,16 @@
 """Input built to break the API: numbers past what a database holds, empty uploads, absurd token
 lifetimes. Each is CKAN's 409 naming the parameter, never a server error."""
 
+import json
+
 import pytest
 
+from portal.api import actions, registry
 from portal.api.params import MAX_OFFSET, MAX_TOKEN_DAYS
 from portal.auth.tokens import ApiToken
 from tests.api.conftest import count, failed, ok
+
+actions.load()
 
 #: Every action that pages through a list, with the parameters it needs besides the offset.
 PAGED = [
@@ -75,3 +80,61 @@ def test_a_data_package_without_a_file_is_refused(api, world, upload):
                                                            "upload": upload},
                        token=world.tokens["sysadmin"]), 409, "Validation Error")
     assert error["upload"] == ["Falta este campo."]
+
+
+# --- bodies: depth and size -------------------------------------------------------------------
+
+
+def _nested(depth: int, inner: str = "1") -> str:
+    return "[" * depth + inner + "]" * depth
+
+
+@pytest.mark.parametrize("name", sorted(registry.ACTIONS))
+def test_json_nested_too_deep_is_a_bad_request_on_every_action(api, name):
+    body = '{"id": ' + _nested(1000) + "}"
+    error = failed(api(name, body, content_type="application/json"), 400, "Bad request")
+    assert "anida más de 64 niveles" in error["message"]
+
+
+@pytest.mark.parametrize("depth", [1000, 100_000])
+def test_nesting_is_bounded_however_deep(api, world, depth):
+    error = failed(api("package_show", _nested(depth), content_type="application/json"),
+                   400, "Bad request")
+    assert "anida más de 64 niveles" in error["message"]
+
+
+def test_nesting_up_to_the_bound_is_read(api, world):
+    inside = {"id": world.public, "sobra": json.loads(_nested(63))}  # 64 levels in all
+    assert ok(api("package_show", json.dumps(inside),
+                  content_type="application/json"))["name"] == world.public
+    inside["sobra"] = [inside["sobra"]]
+    failed(api("package_show", json.dumps(inside), content_type="application/json"),
+           400, "Bad request")
+
+
+@pytest.mark.parametrize("name, data, field", [
+    ("package_search", {"facet.field": _nested(5000, '"tags"')}, "facet.field"),
+    ("package_search", {"fq_list": _nested(5000, '"tags:x"')}, "fq_list"),
+    ("package_create", {"name": "hondo", "owner_org": "ine", "spatial": _nested(5000, '"BO"')},
+     "spatial"),
+    ("resource_create", {"package_id": "censo-2024", "url": "https://example.org/a.csv",
+                         "schema": '{"fields": ' + _nested(5000) + "}"}, "schema"),
+])
+def test_json_too_deep_inside_a_text_parameter_names_it(app, api, world, name, data, field):
+    for method in ("GET", "POST") if name == "package_search" else ("POST",):
+        error = failed(api(name, data, token=world.tokens["sysadmin"], method=method),
+                       409, "Validation Error")
+        assert field in error
+
+
+def test_a_body_over_the_limit_is_a_bad_request_naming_it(app, api, world):
+    app.config["PORTAL_API_MAX_BODY_MB"] = 1
+    big = json.dumps({"id": world.public, "relleno": "x" * (1024 * 1024)})
+    for content_type in ("application/json", "application/x-www-form-urlencoded"):
+        error = failed(api("package_show", big, content_type=content_type), 400, "Bad request")
+        assert "1 MB" in error["message"]
+    form = "id=" + world.public + "&relleno=" + "x" * (1024 * 1024)
+    failed(api("package_show", form, content_type="application/x-www-form-urlencoded"),
+           400, "Bad request")
+    assert ok(api("package_show", json.dumps({"id": world.public, "relleno": "x" * 1000}),
+                  content_type="application/json"))["name"] == world.public

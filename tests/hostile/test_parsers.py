@@ -208,13 +208,34 @@ def test_spreadsheet_that_expands_too_far_is_refused_before_it_is_read(make_app)
 def test_ods_whose_mimetype_member_inflates_to_400_mb_is_not_read_whole(make_app):
     book = io.BytesIO()
     with zipfile.ZipFile(book, "w", compression=zipfile.ZIP_DEFLATED,
-                         compresslevel=1) as archive:
-        with archive.open("mimetype", "w", force_zip64=True) as member:
-            member.write(b"application/vnd.oasis.opendocument.spreadsheet")
-            zeros = bytes(1024 * 1024)
-            for _ in range(400):
-                member.write(zeros)
+                         compresslevel=1) as archive, \
+            archive.open("mimetype", "w", force_zip64=True) as member:
+        member.write(b"application/vnd.oasis.opendocument.spreadsheet")
+        zeros = bytes(1024 * 1024)
+        for _ in range(400):
+            member.write(zeros)
     app = make_app()
+    with bounded():
+        report = upload(app, book.getvalue(), "hoja.ods")
+    assert error_types(report) == ["sheet-too-large"]
+
+
+def test_ods_read_whole_into_memory_gets_a_smaller_bound(make_app):
+    row = "<table:table-row>" + '<table:table-cell office:value-type="string"><text:p>valor' \
+        "</text:p></table:table-cell>" * 5 + "</table:table-row>"
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
+        '<office:spreadsheet><table:table table:name="Hoja1">' + row * 70_000
+        + "</table:table></office:spreadsheet></office:body></office:document-content>")
+    book = io.BytesIO()
+    with zipfile.ZipFile(book, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+    del content
+    app = make_app()  # 200 MB for an XLSX; this ODS expands to 33 MB, over its 25 MB
     with bounded():
         report = upload(app, book.getvalue(), "hoja.ods")
     assert error_types(report) == ["sheet-too-large"]

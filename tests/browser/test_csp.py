@@ -71,7 +71,8 @@ def test_pages_run_without_violations_and_their_scripts_work(live_server, site, 
     page.fill("[data-slug-source]", "Matrícula Escolar 2025")
     assert page.input_value("[data-slug-target]") == "matricula-escolar-2025"
 
-    for path in ("/ckan-admin/audit", "/harvest/", "/organization/members/ine"):
+    for path in ("/ckan-admin/audit", "/harvest/", "/organization/members/ine",
+                 "/pige/alcance/ine", "/pige/plan/mpd/v1/editar"):
         _visit(page, live_server + path)
     assert page.evaluate("window.__csp") == []
 

@@ -24,7 +24,8 @@ PUBLIC_PAGES = (
 SIGNED_IN_PAGES = (
     "/pige", "/pige/plan/ministerio-educacion", "/pige/plan/mdpyep/v1/editar",
     "/pige/plan/mpd/v1/avance/2026", "/pige/plan/mopsv", "/pige/revision",
-    "/pige/responsable/mpd",
+    "/pige/responsable/mpd", "/pige/alcance/ine", "/pige/alcance/agencia-larga",
+    "/pige/plan/mpd/nuevo",
 )
 
 MEASURE = """() => ({
@@ -46,6 +47,10 @@ def demo(app):
             catalog.create_entity(entity_input(record), SYSTEM)
         load_demo_plans()
         factories.user("root", sysadmin=True)
+        # An agency the decree's scope does not settle: listed "por clasificar" for AGETIC.
+        factories.entity("agencia-larga", kind="agencia", title=(
+            "Agencia Estatal de Infraestructura, Conectividad y Servicios Digitales "
+            "Interinstitucionales del Nivel Central del Estado Plurinacional"))
 
 
 def _check(page, base: str, path: str, width: int) -> dict:
@@ -76,6 +81,7 @@ def test_signed_in_pige_pages_fit_the_screen(live_server, demo, open_page, width
         _check(page, live_server, path, width)
     page.goto(live_server + "/pige")
     assert page.locator("#pige-internal").is_visible()  # the sysadmin's view was measured
+    assert page.locator("ul.pige-unclassified a").count() == 1  # and the list to classify
 
 
 def test_the_registry_files_are_linked_from_the_dashboard(live_server, demo, open_page):

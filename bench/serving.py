@@ -22,6 +22,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -243,6 +244,7 @@ def run(seconds: float, extra: int) -> dict:
         stop(portal)
         if bare is not None:
             stop(bare)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> None:

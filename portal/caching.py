@@ -19,6 +19,7 @@ serialised answers keyed by the revision of what they show.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
@@ -28,7 +29,7 @@ from importlib import metadata
 
 from flask import Flask, Response, current_app, request, session
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from portal import db
 
@@ -84,10 +85,9 @@ class Revision:
         self.modified = max((p for p in parts if isinstance(p, datetime)), default=None)
 
 
-def dataset_revision(ref: str) -> Revision | None:
-    """What a public dataset's pages and documents show changes only when this does: its
-    ``metadata_modified``, its entity's and themes' changes, its validation reports. One
-    statement, no object loaded. None when ``ref`` (a name or an id) is no public dataset."""
+@functools.cache
+def _dataset_revision_statement():
+    """Built once: building a statement costs more than running it."""
     from portal.catalog.models import Dataset, Entity, Resource, Theme, dataset_theme
     from portal.validation.models import ValidationReport
 
@@ -99,13 +99,20 @@ def dataset_revision(ref: str) -> Revision | None:
                      func.min(ValidationReport.status), func.max(ValidationReport.status)).join(
         Resource, Resource.id == ValidationReport.resource_id).where(
         Resource.dataset_id == Dataset.id)
-    row = db.session.execute(
-        select(Dataset.id, Dataset.name, Dataset.metadata_modified, Entity.modified,
-               *(column.scalar_subquery() for column in _columns(themes)),
-               *(column.scalar_subquery() for column in _columns(reports)))
-        .join(Entity, Entity.id == Dataset.entity_id)
+    ref = bindparam("ref")
+    return select(Dataset.id, Dataset.name, Dataset.metadata_modified, Entity.modified,
+                  *(column.scalar_subquery() for column in _columns(themes)),
+                  *(column.scalar_subquery() for column in _columns(reports))) \
+        .join(Entity, Entity.id == Dataset.entity_id) \
         .where(or_(Dataset.name == ref, Dataset.id == ref), Dataset.state == "active",
-               Dataset.private.is_(False))).first()
+               Dataset.private.is_(False))
+
+
+def dataset_revision(ref: str) -> Revision | None:
+    """What a public dataset's pages and documents show changes only when this does: its
+    ``metadata_modified``, its entity's and themes' changes, its validation reports. One
+    statement, no object loaded. None when ``ref`` (a name or an id) is no public dataset."""
+    row = db.session.connection().execute(_dataset_revision_statement(), {"ref": ref}).first()
     return None if row is None else Revision(row)
 
 
@@ -117,14 +124,19 @@ def _columns(statement):
 
 def catalog_revision() -> Revision:
     """Changes whenever any dataset, entity or theme does (a write anywhere in the catalog)."""
+    return Revision(db.session.connection().execute(_catalog_revision_statement()).one())
+
+
+@functools.cache
+def _catalog_revision_statement():
     from portal.catalog.models import Dataset, Entity, Theme
 
-    return Revision(db.session.execute(select(
+    return select(
         select(func.max(Dataset.metadata_modified)).scalar_subquery(),
         select(func.count(Dataset.id)).scalar_subquery(),
         select(func.max(Entity.modified)).scalar_subquery(),
         select(func.max(Theme.modified)).scalar_subquery(),
-    )).one())
+    )
 
 
 def etag_for(*parts: object) -> str:
@@ -165,8 +177,8 @@ def conditional(build: Callable[[], Response], revision: Callable[[], Revision |
         found = cache.get(key)
         if found is None:
             built = build()
-            if built.status_code != 200 or built.is_streamed:
-                return built
+            if built.status_code != 200 or built.is_streamed or session.modified:
+                return built  # an error, a stream, or a page that wrote to the session
             found = (built.get_data(), built.content_type)
             cache.put(key, found)
         response = Response(found[0], content_type=found[1])

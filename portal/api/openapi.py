@@ -13,7 +13,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema
 
 from portal.api import actions as action_modules
-from portal.api import registry
+from portal.api import fields, registry
 from portal.api.actions.site import portal_version
 
 OPENAPI_VERSION = "3.0.3"
@@ -149,15 +149,17 @@ def _operation(action: registry.Action, method: str) -> dict[str, Any]:
 
 def build() -> APISpec:
     action_modules.load()
+    plugin = MarshmallowPlugin(schema_name_resolver=_schema_name)
     spec = APISpec(
         title="Datos Abiertos de Bolivia — Action API",
         version=portal_version(),
         openapi_version=OPENAPI_VERSION,
-        plugins=[MarshmallowPlugin(schema_name_resolver=_schema_name)],
+        plugins=[plugin],
         info={"description": DESCRIPTION},
         servers=[{"url": "/"}],
         tags=[{"name": title} for title in registry.TAGS.values()],
     )
+    plugin.map_to_openapi_type(fields.Integer, "integer", "int64")  # its bound (fields.py)
     spec.components.security_scheme("ApiToken", {
         "type": "apiKey", "in": "header", "name": "Authorization",
         "description": "An API token, bare or as `Bearer <token>`.",

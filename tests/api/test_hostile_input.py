@@ -44,6 +44,10 @@ def test_an_integer_past_64_bits_is_refused_where_no_bound_is_declared(api, worl
     error = failed(api("package_search", {"start": 2**63}), 409, "Validation Error")
     assert error["start"] == ["El número es demasiado grande."]
     assert ok(api("package_search", {"start": 2**63 - 1}))["results"] == []
+    document = api.client.get("/api/3/openapi.json").get_json()
+    start = next(p for p in document["paths"]["/api/3/action/package_search"]["get"]
+                 ["parameters"] if p["name"] == "start")
+    assert start["schema"]["format"] == "int64"
 
 
 @pytest.mark.parametrize("data", [

@@ -168,3 +168,14 @@ def test_the_form_is_csrf_protected(csrf_app, app):
     assert client.post("/pige/alcance/ine", data={"paragraph": "I",
                                                   "csrf_token": _token(form)}).status_code == 302
     assert [e.detail for e in _events(app)] == ["paragraph: - (unclassified) -> I; note: "]
+
+
+def test_the_command_line_change_is_audited_too(app, runner, world):
+    """``portal pige scope`` goes through the same service: the log says ``system``, no
+    address."""
+    result = runner.invoke(args=["pige", "scope", "ine", "II", "--note", "Autónoma"])
+    assert result.exit_code == 0, result.output
+    [event] = _events(app)
+    assert (event.actor, event.ip, event.target, event.detail) == (
+        "system", "", "organization:ine", "paragraph: - (unclassified) -> II; note: Autónoma")
+    assert "pige.scope" in runner.invoke(args=["audit", "list", "--action", "pige.scope"]).output

@@ -54,11 +54,12 @@ def write(sheets: Sequence[Sheet]) -> bytes:
     book.remove(book.active)
     for spec in sheets:
         sheet = book.create_sheet(spec.title)
-        for row in spec.rows:
+        for number, row in enumerate(spec.rows, start=1):
             sheet.append(list(row))
-            for cell in sheet[sheet.max_row]:
-                if cell.data_type == "f":  # text starting with "=" is data, never a formula
-                    cell.data_type = "s"
+            for column, value in enumerate(row, start=1):
+                if isinstance(value, str) and value.startswith("="):
+                    # text starting with "=" is data, never a formula
+                    sheet.cell(row=number, column=column).data_type = "s"
         for number in spec.bold_rows:
             for cell in sheet[number]:
                 cell.font = Font(bold=True)

@@ -139,6 +139,18 @@ def _catalog_revision_statement():
     )
 
 
+def search_revision() -> Revision | None:
+    """Pages of search results change with the catalog or with the search index (which follows
+    the catalog through the job queue, so it has a version of its own); None without one."""
+    version = current_app.extensions.get("search_version")
+    index = version() if version is not None else None
+    if index is None:
+        return None
+    catalog = catalog_revision()
+    return Revision([catalog.key, index, *(() if catalog.modified is None
+                                           else (catalog.modified,))])
+
+
 def etag_for(*parts: object) -> str:
     """A strong entity tag for these parts, the language, the host and the portal's version."""
     from flask_babel import get_locale

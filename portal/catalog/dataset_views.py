@@ -82,9 +82,14 @@ def _rdf_redirect(name: str):
 
 @bp.route("/dataset")
 def search():
+    return caching.conditional(_search_page, caching.search_revision)
+
+
+def _search_page() -> Response:
     params = listing.ListParams.from_args(request.args, current_app.config["PORTAL_PAGE_SIZE"])
     results = listing.find_datasets(params, current_user)
-    return render_template("catalog/dataset_list.html", params=params, results=results)
+    return Response(render_template("catalog/dataset_list.html", params=params,
+                                    results=results))
 
 
 @bp.route("/dataset/<name>")

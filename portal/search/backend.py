@@ -200,3 +200,8 @@ class SearchBackend(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook, most engines hold nothing to release
         """Release files and searchers."""
+
+    def version(self) -> str | None:
+        """A string that changes whenever the index does, the same on every web node (pages of
+        results are cached under it); None when the engine cannot tell (nothing is cached)."""
+        return None

@@ -135,4 +135,5 @@ def init_app(app: Flask) -> None:
     """Register the routes, the search box's suggestions and the engine of the dataset lists."""
     app.register_blueprint(bp)
     app.extensions[FINDER_EXTENSION] = pages.find_datasets
+    app.extensions["search_version"] = lambda: get_backend(app).version()
     app.context_processor(_suggest_url)

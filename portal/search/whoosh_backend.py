@@ -239,6 +239,9 @@ class WhooshBackend(SearchBackend):
     def count(self) -> int:
         return self._current_view().searcher.doc_count()
 
+    def version(self) -> str:
+        return str(self._ix.latest_generation())  # the index folder's newest commit
+
     def modified_by_id(self) -> dict[str, datetime]:
         view = self._current_view()
         found: dict[str, datetime] = {}

@@ -196,3 +196,31 @@ def test_downloads_and_dumps_answer_304(catalog, client, app):
         assert _status_and_headers(client, url, **{
             "If-Modified-Since": first["Last-Modified"]})[0] == 304
         assert _status_and_headers(client, url, **{"If-None-Match": "rubbish"})[0] == 200
+
+
+def test_search_pages_follow_the_catalog_and_the_index(catalog, app, client):
+    from portal.search import get_backend
+
+    path = "/dataset?q=censo"
+    first = client.get(path)
+    assert first.headers["ETag"] and first.headers["Cache-Control"] == "public, max-age=60"
+    assert client.get(path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    with app.app_context():
+        from tests import factories
+
+        factories.dataset("censo-2025", title="Censo agropecuario 2025", keywords=["censo"])
+    added = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert added.status_code == 200 and "/dataset/censo-2025" in added.get_data(as_text=True)
+    with app.app_context():  # the index alone changes (as when its job catches up)
+        get_backend().delete([services.get_dataset("censo-2025").id])
+    dropped = client.get(path, headers={"If-None-Match": added.headers["ETag"]})
+    assert dropped.status_code == 200
+    assert "/dataset/censo-2025" not in dropped.get_data(as_text=True)
+
+
+def test_a_logged_in_search_page_is_built_for_the_viewer(catalog, app):
+    member = login(app.test_client(), app)
+    page = member.get("/dataset?q=registro")
+    assert "ETag" not in page.headers and "/dataset/registro-interno" in page.get_data(as_text=True)
+    anonymous = app.test_client().get("/dataset?q=registro")
+    assert "/dataset/registro-interno" not in anonymous.get_data(as_text=True)

@@ -10,7 +10,8 @@ temporary SQLite instance loaded with ``portal demo load``. The client is closed
 keep-alive connections (2 client processes of 8 threads, so the client is not one GIL), each
 sending the next request as soon as the last one answered, for ``--seconds`` per kind. Kinds:
 ``package_show``, a dataset page, the home page, the search page, and conditional GETs (the
-validators of a first answer sent back) of ``/catalog.ttl`` and a dataset's ``.jsonld``.
+validators of a first answer sent back) of ``/catalog.ttl`` and a dataset's ``.jsonld``. Each
+kind is also timed alone: 200 requests one after the other on one connection (no queueing).
 Every figure carries the load average of the machine when it was taken. Loopback only. Prints
 a table; the last line is one JSON object with the figures.
 """
@@ -171,6 +172,20 @@ def measure(pool, port: int, requests: list[tuple[str, dict]], seconds: float) -
             "load_1m": round(os.getloadavg()[0], 2)}
 
 
+def sequential(port: int, request: tuple[str, dict], count: int = 200) -> dict:
+    """One connection, one request at a time: the latency without queueing behind others."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        connection.request("GET", request[0], headers=request[1])
+        connection.getresponse().read()
+        times.append((time.perf_counter() - started) * 1000)
+    connection.close()
+    return {"median_ms": round(percentile(times, 0.5), 2),
+            "p95_ms": round(percentile(times, 0.95), 2), "load_1m": round(os.getloadavg()[0], 2)}
+
+
 def kinds(port: int) -> dict[str, dict]:
     """Each kind: its path, the bytes the portal answers, and the validators of that answer."""
     status, _, body = fetch(port, "/api/3/action/package_search?q=presupuesto&rows=1")
@@ -238,7 +253,9 @@ def run(seconds: float, extra: int) -> dict:
                 bare_request = [(f"/{kind.replace(' ', '%20')}", spec["headers"])]
                 figures[kind] = {"bytes": spec["bytes"],
                                  "portal": measure(pool, portal_port, request, seconds),
-                                 "bare": measure(pool, bare_port, bare_request, seconds)}
+                                 "bare": measure(pool, bare_port, bare_request, seconds),
+                                 "portal_alone": sequential(portal_port, request[0]),
+                                 "bare_alone": sequential(bare_port, bare_request[0])}
         return figures
     finally:
         stop(portal)
@@ -255,7 +272,7 @@ def main() -> None:
     options = parser.parse_args()
     figures = run(options.seconds, options.datasets)
     print(f"{'kind':20} {'req/s':>8} {'avg ms':>8} {'p95 ms':>8} {'load':>6}   bare: "
-          f"{'req/s':>8} {'p95 ms':>8}  ratio  statuses")
+          f"{'req/s':>8} {'p95 ms':>8}  ratio  alone: median ms (bare)  statuses")
     for kind, row in figures.items():
         if not isinstance(row, dict):
             continue
@@ -265,6 +282,7 @@ def main() -> None:
         print(f"{kind:20} {portal['requests_per_s']:8.1f} {portal['avg_ms']:8.2f} "
               f"{portal['p95_ms']:8.2f} {portal['load_1m']:6.2f}         "
               f"{bare['requests_per_s']:8.1f} {bare['p95_ms']:8.2f}  {ratio:5.2f}  "
+              f"{row['portal_alone']['median_ms']:6.2f} ({row['bare_alone']['median_ms']:.2f})  "
               f"{portal['statuses']}")
     print(json.dumps(figures))
 

@@ -129,9 +129,10 @@ def dump_child(instance: Path) -> None:
         count = dumps.rebuild_fragments()
         key = dumps.build(("ttl",))["ttl"]
         seconds = time.perf_counter() - started
+        size = storage().stat(key).size
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"count": count, "dump_s": round(seconds, 2),
-                      "dump_peak_mb": round(peak_mb, 1), "bytes": storage().stat(key).size}))
+                      "dump_peak_mb": round(peak_mb, 1), "bytes": size}))
 
 
 def page_ms(app, count: int, repeat: int = 7) -> tuple[float, float, float]:

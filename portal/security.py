@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -64,6 +64,19 @@ class SessionInterface(SecureCookieSessionInterface):
             _mark_secure(response)
 
 
+def _refuse_nul() -> None:
+    """A NUL character in a page's address or form: 400 before any query (no text column can
+    store one; PostgreSQL refuses it with an error). The API refuses it in its own shape."""
+    if request.path.startswith("/api/"):
+        return
+    values = [request.path, *(f"{k}{v}" for k, v in request.args.items(multi=True))]
+    if request.method == "POST" and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        values.extend(f"{k}{v}" for k, v in request.form.items(multi=True))
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
     https = app.config["PORTAL_SITE_URL"].lower().startswith("https:")
     for prefix in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
@@ -78,3 +91,4 @@ def init_app(app: Flask) -> None:
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.after_request(_add_headers)
+    app.before_request(_refuse_nul)

@@ -143,6 +143,27 @@ def request_data(action: registry.Action) -> dict[str, Any]:
     return data
 
 
+def _nul_fields(data: Any, path: str = "") -> list[str]:
+    """Where a NUL character hides in the parameters: no text column can store one
+    (PostgreSQL refuses it outright), so it is refused before any query."""
+    if isinstance(data, str):
+        return [path] if "\x00" in data else []
+    if isinstance(data, dict):
+        return [found for key, value in data.items()
+                for found in _nul_fields(value, f"{path}.{key}" if path else str(key))
+                + ([f"{path}.{key}" if path else str(key)] if "\x00" in str(key) else [])]
+    if isinstance(data, list | tuple):
+        return [found for value in data for found in _nul_fields(value, path)]
+    return []
+
+
+def refuse_nul(data: dict[str, Any]) -> None:
+    fields = dict.fromkeys(_nul_fields(data))
+    if fields:
+        raise ValidationError({field.split(".", 1)[0] or "_": [_(
+            "Contiene el carácter nulo (U+0000), que no se admite.")] for field in fields})
+
+
 def _flatten(messages: Any, path: str = "") -> list[str]:
     """marshmallow's nested messages as lines: ``{"tags": {0: {"name": [m]}}}`` gives
     ``"0.name: m"`` under ``tags``."""
@@ -212,6 +233,7 @@ def action(logic_function: str):
         actor, by_token = actor_of_request()
         data = request_data(found)
         _check_csrf(found, actor, by_token)
+        refuse_nul(data)
         values = load_params(found, data)
         if found.write:
             with unit_of_work():

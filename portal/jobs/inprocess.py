@@ -84,6 +84,7 @@ class InProcessBackend:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
         self._running: set[str] = set()
         self._pool: ThreadPoolExecutor | None = None
         self._dispatcher: threading.Thread | None = None
@@ -128,10 +129,11 @@ class InProcessBackend:
         with self._lock:
             if self._dispatcher is not None or self.mode != "background" or not self.workers:
                 return
+            self._stop.clear()
             if schedule:
                 from portal.jobs.schedule import start_ticker
 
-                start_ticker(self.app)
+                self._ticker = start_ticker(self.app, self._stop)
             self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="job")
             atexit.register(self.release)
             self._dispatcher = threading.Thread(target=self._loop, name="job-dispatcher",
@@ -143,6 +145,9 @@ class InProcessBackend:
         self._wake.set()
         if self._dispatcher is not None:
             self._dispatcher.join(10)
+        if self._ticker is not None:
+            self._ticker.join(10)
+            self._ticker = None
         if self._pool is not None:
             self._pool.shutdown(wait=wait)
         self._dispatcher = self._pool = None

@@ -47,16 +47,18 @@ def tick(app: Flask, now: float | None = None) -> list[str]:
     return sent
 
 
-def start_ticker(app: Flask) -> threading.Thread:
+def start_ticker(app: Flask, stop: threading.Event) -> threading.Thread:
+    """Tick every ``PORTAL_JOBS_TICK_SECONDS`` until ``stop`` is set (the backend stops it with
+    its own threads, so no ticker outlives the app that started it)."""
     interval = float(app.config.get("PORTAL_JOBS_TICK_SECONDS") or 60)
 
     def loop() -> None:
-        while True:
+        while not stop.is_set():
             try:
                 tick(app)
             except Exception:  # the next tick tries again
                 log.exception("job schedule: tick failed")
-            time.sleep(interval)
+            stop.wait(interval)
 
     thread = threading.Thread(target=loop, name="job-ticker", daemon=True)
     thread.start()

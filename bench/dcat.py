@@ -60,6 +60,9 @@ def make_app(instance: Path):
         "PORTAL_INSTANCE_PATH": str(instance),
         "PORTAL_SECRET_KEY": "bench",
         "PORTAL_SITE_URL": "https://datos.gob.bo",
+        # No background jobs: they would compete with what is timed, and outlive the
+        # temporary instance (a reconcile job found its index folder gone at exit).
+        "PORTAL_JOBS_MODE": "off",
     })
 
 

@@ -8,10 +8,12 @@ test every table is emptied, so tests stay independent and fast.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from portal import create_app, db
 from portal.auth.permissions import SYSTEM
@@ -65,15 +67,26 @@ def migrated(database_url, tmp_path_factory) -> str:
 
 
 def _empty_tables(engine) -> None:
+    """Empty every table. On PostgreSQL a job thread of the test's app may still be finishing a
+    query while TRUNCATE takes its exclusive locks: the server then ends one of the two as a
+    deadlock, and the emptying is tried again."""
     tables = [t.name for t in reversed(metadata.sorted_tables)]
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text(
-                "TRUNCATE " + ", ".join(f'"{name}"' for name in tables) + " CASCADE"
-            ))
-        else:
-            for name in tables:
-                connection.execute(text(f'DELETE FROM "{name}"'))
+    for attempt in range(5):
+        try:
+            with engine.begin() as connection:
+                if engine.dialect.name == "postgresql":
+                    connection.execute(text("SET LOCAL lock_timeout = '10s'"))
+                    connection.execute(text(
+                        "TRUNCATE " + ", ".join(f'"{name}"' for name in tables) + " CASCADE"
+                    ))
+                else:
+                    for name in tables:
+                        connection.execute(text(f'DELETE FROM "{name}"'))
+            return
+        except OperationalError:
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture

@@ -89,6 +89,25 @@ def _empty_tables(engine) -> None:
             time.sleep(0.5)
 
 
+@pytest.fixture(autouse=True)
+def _dispose_engines(monkeypatch):
+    """Every engine the test's apps opened is disposed when the test ends. An app a test leaves
+    behind keeps pooled PostgreSQL connections that the garbage collector closes later, inside
+    another test, where psycopg's ResourceWarning (warnings are errors) fails that test."""
+    created = []
+    make_engine = db.make_engine
+
+    def recording(*args, **kwargs):
+        engine = make_engine(*args, **kwargs)
+        created.append(engine)
+        return engine
+
+    monkeypatch.setattr(db, "make_engine", recording)
+    yield
+    for engine in created:
+        engine.dispose()
+
+
 @pytest.fixture
 def app(migrated, tmp_path: Path):
     app = create_app({

@@ -20,6 +20,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 
 import pytest
 import requests
@@ -37,6 +38,7 @@ from portal.harvest.models import HarvestJob, HarvestLock
 from portal.validation.models import ValidationReport
 from scripts.cluster import Cluster, drop_database, fresh_database
 from tests.harvest.servers import FakeCkan, Reply, Site, ckan_package, serve
+from tests.harvest.servers import held as hold_reply
 from tests.storage.conftest import s3_client, s3_settings
 
 SERVER = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
@@ -275,13 +277,7 @@ def test_workers_killed_mid_validation_and_mid_harvest(cluster):
     hold = threading.Event()
     hold.set()
 
-    def held(reply: Reply):
-        def answer(_query):
-            deadline = time.monotonic() + 60
-            while hold.is_set() and time.monotonic() < deadline:
-                time.sleep(0.05)
-            return reply
-        return answer
+    held = partial(hold_reply, hold=hold, seconds=60)
 
     site = Site()
     site.add("/files/lento.csv", held(Reply(CSV, content_type="text/csv")))

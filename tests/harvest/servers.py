@@ -144,6 +144,17 @@ class FakeCkan:
                      status=404)
 
 
+def held(reply: Reply, hold: threading.Event, seconds: float) -> Callable[[dict], Reply]:
+    """A route that answers ``reply`` once ``hold`` is cleared (at the latest after ``seconds``):
+    a source slow enough for a test to kill whoever is reading from it."""
+    def answer(_query: dict) -> Reply:
+        deadline = time.monotonic() + seconds
+        while hold.is_set() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return reply
+    return answer
+
+
 def ckan_package(number: int, **changes: Any) -> dict[str, Any]:
     """A synthetic CKAN package dictionary (tests and the benchmark)."""
     package = {

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,7 @@ from portal.harvest.models import HarvestJob, HarvestLock
 from portal.jobs.models import QueuedJob
 from portal.validation.models import ValidationReport
 from tests.harvest.servers import FakeCkan, Reply, Site, ckan_package, serve
+from tests.harvest.servers import held as hold_reply
 
 CSV = b"departamento,poblacion\nLa Paz,3023791\nOruro,570194\n"
 
@@ -173,13 +175,7 @@ def test_worker_killed_mid_validation_and_mid_harvest(portal_env, tmp_path):
     hold = threading.Event()
     hold.set()
 
-    def held(reply: Reply):
-        def answer(query):
-            deadline = time.monotonic() + 30
-            while hold.is_set() and time.monotonic() < deadline:
-                time.sleep(0.05)
-            return reply
-        return answer
+    held = partial(hold_reply, hold=hold, seconds=30)
 
     site = Site()
     site.add("/files/lento.csv", held(Reply(CSV, content_type="text/csv")))

@@ -177,7 +177,11 @@ class Resource(Base):
     format: Mapped[str] = mapped_column(String(50), default="")
     media_type: Mapped[str] = mapped_column(String(200), default="")
     size: Mapped[int | None] = mapped_column(BigInteger)
-    sha256: Mapped[str] = mapped_column(String(64), default="")
+    sha256: Mapped[str] = mapped_column(String(64), default="")  # computed by the portal (uploads)
+    # What the publisher declared (CKAN's ``hash``/``last_modified``, DCAT's spdx:checksum and
+    # dct:modified), kept verbatim beside the portal's own ``sha256``.
+    hash: Mapped[str] = mapped_column(String(200), default="")
+    last_modified: Mapped[datetime | None] = mapped_column(DateTime)  # UTC
     license_id: Mapped[str] = mapped_column(String(100), default="")
     schema: Mapped[Any] = mapped_column(JSON, default=None)  # Table Schema, {"url"} or {"name"}
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -17,7 +17,6 @@ Loopback only. Prints a table and ends with one JSON line.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
@@ -26,12 +25,14 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.client import closed_loop, percentile  # noqa: E402
 from scripts.cluster import PORTAL, Cluster, drop_database, fresh_database, postgres_server  # noqa: E402
 
 KINDS = ("home", "search page", "dataset page", "package_search", "package_show")
@@ -76,59 +77,21 @@ def _path(kind: str, rng: random.Random, names: list[str]) -> str:
     }[kind]
 
 
-def drive(urls: list[str], names: list[str], seconds: float, threads: int,
-          seed_value: int) -> list[tuple[str, float, int]]:
-    """One client process: ``threads`` closed-loop clients; (kind, ms, status) per request."""
-    import threading
-
-    until = time.monotonic() + seconds
-    results: list[tuple[str, float, int]] = []
-    lock = threading.Lock()
-
-    def loop(number: int) -> None:
-        rng = random.Random(seed_value * 1000 + number)
-        target = urlsplit(urls[(seed_value + number) % len(urls)])
-        connection = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
-        mine = []
-        while time.monotonic() < until:
-            kind = KINDS[len(mine) % len(KINDS)]
-            started = time.perf_counter()
-            try:
-                connection.request("GET", _path(kind, rng, names))
-                response = connection.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException):
-                status = 0
-                connection.close()
-                connection = http.client.HTTPConnection(target.hostname, target.port,
-                                                        timeout=60)
-            mine.append((kind, (time.perf_counter() - started) * 1000, status))
-        connection.close()
-        with lock:
-            results.extend(mine)
-
-    workers = [threading.Thread(target=loop, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return results
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
+def pick(names: list[str], rng: random.Random, sent: int) -> tuple[str, str, dict]:
+    """The kinds in turn, each with a random word or dataset."""
+    kind = KINDS[sent % len(KINDS)]
+    return kind, _path(kind, rng, names), {}
 
 
 def measure(urls: list[str], names: list[str], seconds: float, clients: int,
             threads: int) -> dict:
     with ProcessPoolExecutor(clients) as pool:  # warm-up: index readers, caches, connections
-        list(pool.map(drive, [urls] * clients, [names] * clients, [3.0] * clients,
+        picks = [partial(pick, names)] * clients
+        list(pool.map(closed_loop, [urls] * clients, picks, [3.0] * clients,
                       [threads] * clients, range(100, 100 + clients)))
         started = time.monotonic()
-        parts = list(pool.map(drive, [urls] * clients, [names] * clients,
-                              [seconds] * clients, [threads] * clients, range(clients)))
+        parts = list(pool.map(closed_loop, [urls] * clients, picks, [seconds] * clients,
+                              [threads] * clients, range(clients)))
         elapsed = time.monotonic() - started
     rows = [row for part in parts for row in part]
     figures = {"requests": len(rows), "requests_per_s": round(len(rows) / seconds, 1),

@@ -40,6 +40,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.client import percentile  # noqa: E402
+
 PORTAL = [sys.executable, "-m", "portal.cli"]
 
 
@@ -164,13 +166,6 @@ class Client(threading.Thread):
                 if self._call("write", "POST", "/api/3/action/package_patch",
                               json={"id": name, "title": title}):
                     self.created[name] = title
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def lost_writes(env: dict[str, str], clients: list[Client]) -> int:

@@ -27,14 +27,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.client import closed_loop, percentile  # noqa: E402
 from scripts.cluster import PORTAL, free_port  # noqa: E402
 
 CONNECTIONS = 16
@@ -113,58 +114,24 @@ def fetch(port: int, path: str, headers: dict | None = None):
     return response.status, dict(response.getheaders()), response.read()
 
 
-def drive(port: int, requests: list[tuple[str, dict]], seconds: float, threads: int,
-          seed: int) -> list[tuple[float, int]]:
-    """``threads`` closed-loop keep-alive clients; (ms, status) per request."""
-    until = time.monotonic() + seconds
-    results: list[tuple[float, int]] = []
-    lock = threading.Lock()
-
-    def loop(number: int) -> None:
-        rng = random.Random(seed * 100 + number)
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        mine = []
-        while time.monotonic() < until:
-            path, headers = rng.choice(requests)
-            started = time.perf_counter()
-            try:
-                connection.request("GET", path, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException):
-                status = 0
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            mine.append(((time.perf_counter() - started) * 1000, status))
-        connection.close()
-        with lock:
-            results.extend(mine)
-
-    workers = [threading.Thread(target=loop, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return results
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
+def pick(requests: list[tuple[str, dict]], rng: random.Random,
+         sent: int) -> tuple[str, str, dict]:
+    path, headers = rng.choice(requests)
+    return "", path, headers
 
 
 def measure(pool, port: int, requests: list[tuple[str, dict]], seconds: float) -> dict:
     threads = CONNECTIONS // CLIENT_PROCESSES
-    args = ([port] * CLIENT_PROCESSES, [requests] * CLIENT_PROCESSES)
-    list(pool.map(drive, *args, [1.0] * CLIENT_PROCESSES, [threads] * CLIENT_PROCESSES,
+    args = ([[f"http://127.0.0.1:{port}"]] * CLIENT_PROCESSES,
+            [partial(pick, requests)] * CLIENT_PROCESSES)
+    list(pool.map(closed_loop, *args, [1.0] * CLIENT_PROCESSES, [threads] * CLIENT_PROCESSES,
                   range(50, 50 + CLIENT_PROCESSES)))  # warm-up
-    rows = [row for part in pool.map(drive, *args, [seconds] * CLIENT_PROCESSES,
+    rows = [row for part in pool.map(closed_loop, *args, [seconds] * CLIENT_PROCESSES,
                                      [threads] * CLIENT_PROCESSES, range(CLIENT_PROCESSES))
             for row in part]
-    times = [ms for ms, _ in rows]
+    times = [ms for _, ms, _ in rows]
     statuses: dict[str, int] = {}
-    for _, status in rows:
+    for _, _, status in rows:
         statuses[str(status)] = statuses.get(str(status), 0) + 1
     return {"requests_per_s": round(len(rows) / seconds, 1),
             "avg_ms": round(sum(times) / len(times), 2) if times else 0.0,

@@ -3,10 +3,10 @@ days, one overdue. Each is sent once per step (``Notice``), to the party that mu
 
 Who gets them: for the entity's steps, its designated responsible for e-government, or without
 one its admins and editors; for AGETIC's steps (review, publication), AGETIC's admins and
-editors. Only accounts with an e-mail address. Mail goes through ``PORTAL_SMTP_URL``
-(``smtp://[user:password@]host[:port]``, ``smtp+starttls://`` for STARTTLS) from
-``PORTAL_MAIL_FROM``; without ``PORTAL_SMTP_URL`` nothing is sent. The job ``pige.send_notices``
-runs every hour (``portal.pige.tasks``); ``portal pige notices`` runs it at once.
+editors. Only accounts with an e-mail address. Mail goes through ``portal.mail``
+(``PORTAL_SMTP_URL``, from ``PORTAL_MAIL_FROM``); without ``PORTAL_SMTP_URL`` nothing is sent.
+The job ``pige.send_notices`` runs every hour (``portal.pige.tasks``); ``portal pige notices``
+runs it at once.
 
 A notice is recorded in the same unit of work that sends it: if the mail server refuses, the
 record is rolled back and the next run tries again.
@@ -15,15 +15,13 @@ record is rolled back and the next run tries again.
 from __future__ import annotations
 
 import datetime as dt
-import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
-from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 from sqlalchemy import select
 
-from portal import db
+from portal import db, mail
 from portal.auth.models import Membership, User
 from portal.pige import N_
 from portal.pige import services as pige
@@ -87,14 +85,10 @@ def recipients(version: PlanVersion, step: StepStatus) -> list[str]:
     return [u.email for u in users if u.email]
 
 
-def message(item: Pending, to: list[str], sender: str) -> EmailMessage:
+def message(item: Pending, to: list[str]) -> EmailMessage:
     version, step = item.version, item.step
     params = {"entity": version.plan.entity.title, "step": translate(step.label, {}),
               "deadline": step.deadline.isoformat() if step.deadline else "—"}
-    mail = EmailMessage()
-    mail["Subject"] = translate(SUBJECTS[item.kind], params)
-    mail["From"] = sender
-    mail["To"] = ", ".join(to)
     unit = translate(N_("días hábiles") if step.unit == "business_days"
                      else N_("días calendario"), {})
     lines = [translate(N_("Plan: %(entity)s, versión %(number)s."),
@@ -109,35 +103,19 @@ def message(item: Pending, to: list[str], sender: str) -> EmailMessage:
                                {"days": step.days_overdue, "unit": unit}))
     site = str(current_app.config.get("PORTAL_SITE_URL") or "").rstrip("/")
     lines.append(f"{site}/pige/plan/{version.plan.entity.name}/v{version.number}")
-    mail.set_content("\n".join(lines))
-    return mail
-
-
-def _smtp(url: str) -> smtplib.SMTP:
-    parts = urlsplit(url)
-    if parts.scheme not in ("smtp", "smtp+starttls"):
-        raise ValueError(f"PORTAL_SMTP_URL must start with smtp:// or smtp+starttls://, "
-                         f"not {parts.scheme}://")
-    client = smtplib.SMTP(parts.hostname or "localhost", parts.port or 25, timeout=20)
-    if parts.scheme == "smtp+starttls":
-        client.starttls()
-    if parts.username:
-        client.login(unquote(parts.username), unquote(parts.password or ""))
-    return client
+    return mail.build(to, translate(SUBJECTS[item.kind], params), "\n".join(lines))
 
 
 def send_due(on: dt.date | None = None) -> dict[str, int]:
     """Send the notices due on ``on`` (default: today); counts by kind. Without
     ``PORTAL_SMTP_URL`` nothing is sent."""
-    url = current_app.config.get("PORTAL_SMTP_URL")
     counts = {WAITING: 0, DUE_SOON: 0, OVERDUE: 0, "skipped": 0}
-    if not url:
+    if not mail.configured():
         return counts
-    sender = current_app.config.get("PORTAL_MAIL_FROM") or "pige@localhost"
     items = pending(on or pige.today())
     if not items:
         return counts
-    with _smtp(url) as client:
+    with mail.connect() as client:
         for item in items:
             to = recipients(item.version, item.step)
             if not to:
@@ -148,6 +126,6 @@ def send_due(on: dt.date | None = None) -> dict[str, int]:
                                       position=len(item.version.steps),
                                       state=item.step.state, kind=item.kind, recipients=to))
                 db.session.flush()
-                client.send_message(message(item, to, sender))
+                client.send_message(message(item, to))
             counts[item.kind] += 1
     return counts

@@ -109,18 +109,40 @@ def _dispose_engines(monkeypatch):
 
 
 @pytest.fixture
-def app(migrated, tmp_path: Path):
-    app = create_app({
-        "PORTAL_DATABASE_URL": migrated,
-        "PORTAL_INSTANCE_PATH": str(tmp_path / "instance"),
-        "PORTAL_SECRET_KEY": "test",
-        "PORTAL_MAX_UPLOAD_MB": 2,
-        "TESTING": True,
-        "WTF_CSRF_ENABLED": False,
-    })
-    yield app
-    _empty_tables(app.extensions["db_engine"])
-    app.extensions["db_engine"].dispose()
+def make_app(migrated, tmp_path: Path):
+    """``make_app(**settings)``: an app on the test database (unless the settings name another),
+    with its own instance folder. When the test ends, the apps' job threads are stopped, the test
+    database is emptied and every engine is disposed."""
+    apps = []
+
+    def make(**overrides):
+        app = create_app({
+            "PORTAL_DATABASE_URL": migrated,
+            "PORTAL_INSTANCE_PATH": str(tmp_path / f"instance{len(apps)}"),
+            "PORTAL_SECRET_KEY": "test",
+            "PORTAL_MAX_UPLOAD_MB": 2,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            **overrides,
+        })
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        running = app.extensions.get("jobs")
+        if running is not None:
+            running.stop()
+    on_test_database = [app for app in apps if app.config["PORTAL_DATABASE_URL"] == migrated]
+    if on_test_database:
+        _empty_tables(on_test_database[0].extensions["db_engine"])
+    for app in apps:
+        app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def app(make_app, tmp_path: Path):
+    return make_app(PORTAL_INSTANCE_PATH=str(tmp_path / "instance"))
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import select
 
-from portal import create_app, db
+from portal import db
 from portal.auth import tokens
 from portal.auth.permissions import SYSTEM
 from portal.bounded_json import JsonTooDeep, loads
@@ -25,7 +25,6 @@ from portal.harvest.models import HarvestError, HarvestItem
 from portal.validation.models import ValidationReport
 from tests import factories
 from tests.conformance import conformance_file
-from tests.conftest import _empty_tables
 
 SECONDS = 20
 MEGABYTES = 300
@@ -50,19 +49,15 @@ def bounded(seconds: float = SECONDS, megabytes: int = MEGABYTES):
 
 
 @pytest.fixture
-def make_app(migrated, tmp_path):
-    apps = []
+def make_app(make_app):
+    """The suite's app factory with a small catalog, synchronous validation, the OCDS standard and
+    an editor's logged-in client (``app.editor``) and API token (``app.token``)."""
 
     def make(**overrides):
-        app = create_app({
-            "PORTAL_DATABASE_URL": migrated,
-            "PORTAL_INSTANCE_PATH": str(tmp_path / f"instance{len(apps)}"),
-            "PORTAL_SECRET_KEY": "test",
+        app = make_app(**{
             "PORTAL_MAX_UPLOAD_MB": 20,
             "PORTAL_VALIDATION_MODE": "sync",
             "PORTAL_OCDS_STANDARD": str(conformance_file("ocds/standard-1__1__5-schema.zip")),
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
             **overrides,
         })
         with app.app_context():
@@ -75,13 +70,9 @@ def make_app(migrated, tmp_path):
             session["_user_id"] = user.id
             session["_fresh"] = True
         app.editor = client
-        apps.append(app)
         return app
 
-    yield make
-    for app in apps:
-        _empty_tables(app.extensions["db_engine"])
-        app.extensions["db_engine"].dispose()
+    return make
 
 
 def error_types(report: dict) -> list[str]:

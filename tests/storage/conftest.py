@@ -9,9 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from portal import create_app
-from tests.conftest import _empty_tables
-
 CREDENTIALS = {"PORTAL_S3_ACCESS_KEY_ID": "test", "PORTAL_S3_SECRET_ACCESS_KEY": "test",
                "PORTAL_S3_REGION": "us-east-1"}
 
@@ -59,30 +56,15 @@ def s3_settings(endpoint: str, bucket: str) -> dict:
 
 
 @pytest.fixture
-def make_app(migrated, tmp_path: Path):
+def make_app(make_app, tmp_path: Path):
     """``make_app(node, **settings)``: an app on the test database with its own instance folder
     (``node`` names it), as a second web node on another machine would have."""
-    made = []
 
     def make(node: str = "a", **settings):
-        app = create_app({
-            "PORTAL_DATABASE_URL": migrated,
-            "PORTAL_INSTANCE_PATH": str(tmp_path / node),
-            "PORTAL_SECRET_KEY": "test",
-            "PORTAL_MAX_UPLOAD_MB": 1,
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
-            **settings,
-        })
-        made.append(app)
-        return app
+        return make_app(**{"PORTAL_INSTANCE_PATH": str(tmp_path / node),
+                           "PORTAL_MAX_UPLOAD_MB": 1, **settings})
 
-    yield make
-    on_test_database = [app for app in made if app.config["PORTAL_DATABASE_URL"] == migrated]
-    if on_test_database:
-        _empty_tables(on_test_database[0].extensions["db_engine"])
-    for app in made:
-        app.extensions["db_engine"].dispose()
+    return make
 
 
 @pytest.fixture(params=["local", "s3"])

@@ -7,43 +7,22 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal import create_app
 from tests import factories
 from tests.conformance import conformance_file
-from tests.conftest import _empty_tables
 
 USERS = {"editora": ("ine", "editor"), "ajeno": ("mefp", "editor"), "root": "sysadmin"}
 
 
 @pytest.fixture
-def make_app(migrated, tmp_path):
-    """``make_app(**settings)``: an app on the test database; validation is synchronous unless
-    ``PORTAL_VALIDATION_MODE`` says otherwise. Loopback is allowed for the local servers."""
-    apps = []
+def make_app(make_app):
+    """``make_app(**settings)``: the suite's app factory, validating synchronously unless
+    ``PORTAL_VALIDATION_MODE`` says otherwise; loopback is allowed for the local servers."""
 
     def make(**overrides):
-        settings = {
-            "PORTAL_DATABASE_URL": migrated,
-            "PORTAL_INSTANCE_PATH": str(tmp_path / f"instance{len(apps)}"),
-            "PORTAL_SECRET_KEY": "test",
-            "PORTAL_MAX_UPLOAD_MB": 2,
-            "PORTAL_HARVEST_ALLOWED_NETWORKS": "127.0.0.0/8",
-            "PORTAL_VALIDATION_MODE": "sync",
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
-            **overrides,
-        }
-        app = create_app(settings)
-        apps.append(app)
-        return app
+        return make_app(**{"PORTAL_HARVEST_ALLOWED_NETWORKS": "127.0.0.0/8",
+                           "PORTAL_VALIDATION_MODE": "sync", **overrides})
 
-    yield make
-    for app in apps:
-        found = app.extensions.get("jobs")
-        if found is not None:
-            found.stop()
-        _empty_tables(app.extensions["db_engine"])
-        app.extensions["db_engine"].dispose()
+    return make
 
 
 @pytest.fixture

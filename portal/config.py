@@ -85,6 +85,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Failed logins allowed per client address and per account name."),
     Setting("PORTAL_RATELIMIT_TOKEN_CREATE", "10 per hour",
             "API tokens a user may create through the API."),
+    Setting("PORTAL_RATELIMIT_PASSWORD_RESET", "5 per hour",
+            "Password-reset mails asked for, per client address and per account."),
+    Setting("PORTAL_SESSION_IDLE_MINUTES", 120, "A login session unused this long ends "
+            "(0: never; not for \"remember me\" sessions).", int),
+    Setting("PORTAL_SESSION_MAX_HOURS", 336, "Every login session (and \"remember me\" "
+            "cookie) ends this long after the login.", int),
     Setting("PORTAL_DEFAULT_LOCALE", "es", "Language of the interface.", str),
     Setting("PORTAL_PAGE_SIZE", 20, "Datasets per page in lists.", int),
     Setting("PORTAL_CACHE_SECONDS", 60, "Seconds a reverse proxy may keep an anonymous page or "
@@ -105,9 +111,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_PIGE_NON_BUSINESS_DAY_DEADLINE", "next_business_day",
             "PIGE: a calendar-day deadline ending on a non-business day moves to the "
             "next_business_day or stays (same_day)."),
-    Setting("PORTAL_SMTP_URL", None, "E-mail: smtp://[user:password@]host[:port] or "
-            "smtp+starttls://...; unset: no mail is sent."),
-    Setting("PORTAL_MAIL_FROM", "pige@localhost", "E-mail: sender address of the notices."),
+    Setting("PORTAL_SMTP_URL", None, "E-mail (password resets, membership requests, PIGE "
+            "notices): smtp://[user:password@]host[:port] or smtp+starttls://...; unset: no "
+            "mail is sent."),
+    Setting("PORTAL_MAIL_FROM", "pige@localhost", "E-mail: sender address of the portal's "
+            "mail."),
     Setting("PORTAL_OCDS_STANDARD", None, "Validation: zip or folder of the OCDS 1.1.5 schemas."),
     Setting("PORTAL_DATAPACKAGE_MAX_UNZIPPED_MB", 500, "Validation: largest expanded zip.", int),
     Setting("PORTAL_MAX_JSON_DEPTH", 64, "Deepest nesting of uploaded or harvested JSON.", int),

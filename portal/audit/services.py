@@ -20,7 +20,9 @@ from portal.db import unit_of_work
 
 #: Every action the log records.
 ACTIONS = ("login", "user.create", "token.create", "token.revoke", "membership.set",
-           "membership.remove", "pige.scope")
+           "membership.remove", "pige.scope", "user.update", "user.email", "user.password",
+           "user.reset", "user.sysadmin", "user.state", "membership.request",
+           "membership.decide")
 PAGE_SIZE = 100
 
 

@@ -6,8 +6,6 @@ from flask import Flask
 from flask_login import AnonymousUserMixin, LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from portal import db
-
 csrf = CSRFProtect()
 login_manager = LoginManager()
 
@@ -23,20 +21,17 @@ class Anonymous(AnonymousUserMixin):
 
 
 def init_app(app: Flask) -> None:
-    from portal.auth import cli, limits, views
-    from portal.auth.models import User
+    from portal import mail  # noqa: F401 - registers the mail.send job
+    from portal.auth import cli, limits, sessions, views
 
     login_manager.anonymous_user = Anonymous
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
 
-    @login_manager.user_loader
-    def _load_user(user_id: str):
-        user = db.session.get(User, user_id)
-        return user if user is not None and user.is_active else None
-
+    login_manager.user_loader(sessions.load_user)
     login_manager.init_app(app)
     csrf.init_app(app)
     limits.init_app(app)
+    sessions.init_app(app)
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.user_group)

@@ -9,6 +9,8 @@ starts with fresh counters while the limits stay on.
   account name; a successful login costs nothing. Once a count is used up, every attempt of that
   address or account is refused until the window passes, right password or not.
 * ``token``: API tokens created (``PORTAL_RATELIMIT_TOKEN_CREATE``), per user.
+* ``reset``: password-reset mails asked for (``PORTAL_RATELIMIT_PASSWORD_RESET``), per client
+  address and per account name or address typed, whether the account exists or not.
 
 Over a limit, ``RateLimited`` names when to try again; the login page shows it with a 429, the
 API answers a 429 in CKAN's error shape.
@@ -26,7 +28,8 @@ from limits import RateLimitItem, parse_many
 
 from portal.errors import PortalError
 
-SETTINGS = {"login": "PORTAL_RATELIMIT_LOGIN", "token": "PORTAL_RATELIMIT_TOKEN_CREATE"}
+SETTINGS = {"login": "PORTAL_RATELIMIT_LOGIN", "token": "PORTAL_RATELIMIT_TOKEN_CREATE",
+            "reset": "PORTAL_RATELIMIT_PASSWORD_RESET"}
 
 
 class RateLimited(PortalError):

@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import login_required
 
-from portal.auth import limits, services
+from portal.auth import limits, services, sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -38,7 +38,7 @@ def login():
         limits.hit("login", *counted)
         return render_template("auth/login.html",
                                error=_("Usuario o contraseña incorrectos.")), 401
-    login_user(user, remember=bool(request.form.get("remember")))
+    sessions.start(user, remember=bool(request.form.get("remember")))
     flash(_("Bienvenido, %(name)s.", name=user.fullname or user.name), "success")
     return redirect(_safe_next(request.args.get("next")))
 
@@ -46,6 +46,6 @@ def login():
 @bp.route("/user/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
+    sessions.end()
     flash(_("Sesión cerrada."), "info")
     return redirect(url_for("home.index"))

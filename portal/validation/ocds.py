@@ -745,6 +745,18 @@ _TYPE_NAMES = {
 }
 
 
+_LIMIT_MESSAGES = {
+    "maxLength": _l("«%(field)s» supera los %(limit)s caracteres."),
+    "maxItems": _l("«%(field)s» tiene más de %(limit)s elementos."),
+    "minimum": _l("«%(value)s» en «%(field)s» es menor que el mínimo %(limit)s."),
+    "maximum": _l("«%(value)s» en «%(field)s» es mayor que el máximo %(limit)s."),
+    "exclusiveMinimum": _l("«%(value)s» en «%(field)s» debe ser mayor que %(limit)s."),
+    "exclusiveMaximum": _l("«%(value)s» en «%(field)s» debe ser menor que %(limit)s."),
+    "additionalProperties": _l("«%(field)s» tiene campos que el esquema no admite."),
+    "dependencies": _l("«%(field)s» necesita campos que faltan."),
+}
+
+
 def _convert(error: ValidationError, prefix: tuple) -> ReportError | None:
     """Our error for a jsonschema error, typed and located as libcove does."""
     parts = (*prefix, *error.path)
@@ -788,7 +800,13 @@ def _convert(error: ValidationError, prefix: tuple) -> ReportError | None:
     elif error.validator == "uniqueItems":
         message = _l("«%(field)s» tiene elementos repetidos (%(value)s).", field=header,
                      value=error.instance if isinstance(error.instance, str) else "")
+    elif error.validator in _LIMIT_MESSAGES:
+        message = _LIMIT_MESSAGES[error.validator] % {
+            "field": header, "value": instance, "limit": error.validator_value}
+    elif error.validator in ("oneOf", "anyOf"):
+        message = _l("«%(field)s» no tiene ninguna de las formas que admite el esquema.",
+                     field=header)
     else:
-        message = _l("«%(field)s» no es válido: %(detail)s", field=header,
-                     detail=error.message[:300])
+        message = _l("«%(field)s» no cumple la regla «%(rule)s» del esquema OCDS.",
+                     field=header, rule=error.validator)
     return make_error(schema_error_type(message_type), message, value=instance, **location)

@@ -25,8 +25,15 @@ import frictionless
 from flask_babel import lazy_gettext as _l
 from frictionless import Checklist, FrictionlessException, Resource, Schema
 
-from portal.validation import limits
-from portal.validation.messages import TABLE_MESSAGES, make_error, title_of
+from portal.validation import inference, limits
+from portal.validation.messages import (
+    OTHER_MESSAGE,
+    TABLE_MESSAGES,
+    make_error,
+    spanish_note,
+    spanish_warning,
+    title_of,
+)
 from portal.validation.report import VALIDATION_VERSION, Report, ReportError, ReportTask
 from portal.validation.schemas_registry import SchemaReferenceError, resolve_schema
 
@@ -91,10 +98,17 @@ def validate_table_task(
             return task
 
     resource = _resource(source, fmt, schema_obj)
+    checklist = bounded_checklist(limits.Deadline())
+    inferred = None
+    if schema_obj is None:
+        # No schema: our check decides the columns' types and warns about the cells that break
+        # them (portal/validation/inference.py); frictionless reads every column as is.
+        resource.detector = inference.detector()
+        inferred = inference.InferredTypes()
+        checklist.add_check(inferred)
     limits.bound_csv_cells()
     try:
-        freport = resource.validate(limit_errors=limit_errors,
-                                    checklist=bounded_checklist(limits.Deadline()))
+        freport = resource.validate(limit_errors=limit_errors, checklist=checklist)
     except FrictionlessException as exc:
         task.errors.append(error_from_frictionless(exc.error))
         return task
@@ -109,6 +123,9 @@ def validate_table_task(
 
     converted = task_from_frictionless(freport, name=task.name, place=place)
     converted.stats["format"] = resource.format or fmt
+    if inferred is not None:
+        converted.stats["inferred_types"] = inferred.types
+        converted.warnings.extend(inferred.warnings)
     encoding = (resource.encoding or "").lower()
     if encoding:
         converted.stats["encoding"] = encoding
@@ -182,25 +199,23 @@ def error_from_frictionless(error: Any) -> ReportError:
     field_name = getattr(error, "field_name", None)
     field_number = getattr(error, "field_number", None)
     cell = getattr(error, "cell", None)
-    note = getattr(error, "note", None) or None
+    note = spanish_note(getattr(error, "note", None) or None)
     if error.type == "source-error":
         refused = limits.cell_too_large(error.message)
         if refused is not None:
             return refused
-    template = TABLE_MESSAGES.get(error.type)
-    if template is not None:
-        message = str(template % {
-            "row": row, "field_name": field_name, "field_number": field_number,
-            "cell": cell, "note": note or "", "label": getattr(error, "label", ""),
-        })
-    else:
-        message = f"{title_of(error.type)}: {error.message}"
+    template = TABLE_MESSAGES.get(error.type, OTHER_MESSAGE)
+    message = str(template % {
+        "row": row, "field_name": field_name, "field_number": field_number, "cell": cell,
+        "note": note or error.message, "label": getattr(error, "label", ""),
+        "title": title_of(error.type),
+    })
     return ReportError(type=error.type, title=title_of(error.type), message=message, row=row,
                        field=field_name, field_number=field_number, value=cell, note=note)
 
 
 def _warning(text: str) -> ReportError:
-    return make_error("task-warning", _l("Aviso del validador: %(text)s", text=text))
+    return make_error("task-warning", spanish_warning(text))
 
 
 def _stats(stats: Any) -> dict[str, Any]:

@@ -26,12 +26,13 @@ def test_invalid_csv_reports_header_and_row_errors():
     assert first.title == "Etiqueta vacía" and "columna 3" in first.message
 
 
-def test_capital_invalid_has_a_type_error_with_its_cell():
+def test_capital_invalid_warns_of_the_cell_that_breaks_its_inferred_type():
+    # Without a schema, a cell of another type than its column is a warning, not an error.
     report = validate_table(conformance_file("frictionless/capital-invalid.csv"))
-    type_error = next(e for e in report.flatten() if e.type == "type-error")
-    assert (type_error.row, type_error.field, type_error.value) == (12, "id", "x")
+    warning = next(e for e in report.flatten(warnings=True) if e.type == "unexpected-type")
+    assert (warning.row, warning.field, warning.value) == (12, "id", "x")
     assert report.error_types() == {"duplicate-label", "missing-cell", "blank-row",
-                                    "type-error", "extra-cell"}
+                                    "extra-cell"}
 
 
 def test_schema_from_a_file_gives_constraint_and_primary_key_errors():
@@ -64,7 +65,7 @@ def test_table_by_url(http_folder):
     folder.joinpath("data.csv").write_bytes(
         conformance_file("frictionless/capital-invalid.csv").read_bytes())
     report = validate_table(f"{base}/data.csv")
-    assert "type-error" in report.error_types()
+    assert "unexpected-type" in {w.type for w in report.flatten(warnings=True)}
     assert set(seen) == {"/data.csv"}
 
 

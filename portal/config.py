@@ -129,6 +129,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_PUBLISH_INVALID_PACKAGES", False, "Allow publishing invalid packages.", _bool),
     Setting("PORTAL_VALIDATION_MODE", None, "Validation after saves: background (a job), "
             "sync (before the request ends) or off (off under TESTING)."),
+    Setting("PORTAL_LINKCHECK_MODE", None, "Link checks of remote resources: background "
+            "(on the schedule and after a URL changes, through the job queue) or off (off "
+            "under TESTING)."),
+    Setting("PORTAL_LINKCHECK_INTERVAL_HOURS", 24.0, "Link checks: hours before a link is "
+            "checked again.", float),
+    Setting("PORTAL_LINKCHECK_THREADS", 16, "Link checks: requests at a time in one run.", int),
+    Setting("PORTAL_LINKCHECK_PER_HOST", 2, "Link checks: requests at a time to one host.", int),
+    Setting("PORTAL_LINKCHECK_HOST_DELAY", 1.0, "Link checks: least seconds between two "
+            "requests to one host.", float),
+    Setting("PORTAL_LINKCHECK_TIMEOUT", 10.0, "Link checks: seconds to connect or wait for an "
+            "answer (a whole check, redirects included, is cut at twice this).", float),
     Setting("PORTAL_JOBS_BACKEND", "inprocess", "Jobs: inprocess (a table of the portal's "
             "database, threads in the process) or procrastinate (PostgreSQL; run `portal "
             "worker`)."),

@@ -1,0 +1,139 @@
+"""Quality scores: computing and storing them (the only writer of ``quality_score``), and reading
+a dataset's latest score.
+
+``score_datasets(ids)`` scores the given datasets as the database has them now and rewrites
+today's row of each (the rows of earlier days are the history). ``recompute_all()`` does it for
+every active dataset in chunks, one transaction per chunk, so a killed run leaves whole chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session, selectinload
+
+from portal import db
+from portal.catalog.models import Dataset, Resource
+from portal.db import utcnow
+from portal.quality import links, mqa, shacl
+from portal.quality.facts import dataset_facts
+from portal.quality.models import QualityScore
+from portal.validation.models import ValidationReport
+
+CHUNK = 500
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+def _load(session: Session, ids: list[str]) -> list[Dataset]:
+    return list(session.scalars(
+        select(Dataset).where(Dataset.id.in_(ids), Dataset.state != "deleted")
+        .options(selectinload(Dataset.tags), selectinload(Dataset.themes),
+                 selectinload(Dataset.resources))))
+
+
+def _validation(session: Session, resource_ids: list[str]) -> dict[str, str]:
+    if not resource_ids:
+        return {}
+    return dict(session.execute(select(ValidationReport.resource_id, ValidationReport.status)
+                                .where(ValidationReport.resource_id.in_(resource_ids))).all())
+
+
+def row_for(dataset: Dataset, validation: dict[str, str], link_statuses: dict,
+            day: date, now: datetime) -> dict[str, Any]:
+    """The ``quality_score`` row of ``dataset`` today."""
+    findings = shacl.check(dataset)
+    violations = sum(1 for f in findings if f.severity == "violation")
+    facts = dataset_facts(dataset, link_statuses, dcat_ap_compliant=not violations)
+    assessment = mqa.assess(facts)
+    statuses = {r.id: validation.get(r.id) for r in dataset.resources}
+    remote = [d for d in facts.distributions if not d.download_url]
+    return {
+        "dataset_id": dataset.id, "day": day, "entity_id": dataset.entity_id,
+        "public": dataset.is_public, "points": assessment.points, **assessment.dimensions,
+        "shacl_violations": violations, "shacl_warnings": len(findings) - violations,
+        "resources": len(dataset.resources),
+        "resources_valid": sum(1 for s in statuses.values() if s == "success"),
+        "resources_invalid": sum(1 for s in statuses.values() if s == "failure"),
+        "links_broken": sum(1 for d in facts.distributions if d.access_ok is False),
+        "links_unchecked": sum(1 for d in remote if d.access_ok is None),
+        "details": {"mqa": assessment.values(),
+                    "findings": [[f.severity, f.focus, f.cls, f.path] for f in findings],
+                    "validation": statuses},
+        "computed": now,
+    }
+
+
+def _rows(session: Session, ids: list[str], day: date) -> Iterator[dict[str, Any]]:
+    datasets = _load(session, ids)
+    resource_ids = [r.id for d in datasets for r in d.resources]
+    validation = _validation(session, resource_ids)
+    link_statuses = links.statuses(session, resource_ids)
+    now = utcnow()
+    for dataset in datasets:
+        yield row_for(dataset, validation, link_statuses, day, now)
+
+
+def score_datasets(dataset_ids: Iterable[str]) -> int:
+    """Score these datasets now; today's row of each is replaced (a deleted or purged dataset
+    loses today's row only). Returns the number scored."""
+    ids = list(dict.fromkeys(dataset_ids))
+    day = today()
+    done = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        with db.unit_of_work() as session:
+            rows = list(_rows(session, chunk, day))
+            session.execute(delete(QualityScore).where(QualityScore.day == day,
+                                                       QualityScore.dataset_id.in_(chunk)))
+            if rows:
+                session.execute(insert(QualityScore), rows)
+            done += len(rows)
+    return done
+
+
+def recompute_all() -> int:
+    """Score every dataset that is not deleted (the nightly job and ``portal quality
+    recompute``)."""
+    ids = list(db.session.scalars(select(Dataset.id).where(Dataset.state != "deleted")
+                                  .order_by(Dataset.id)))
+    return score_datasets(ids)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DatasetQuality:
+    """A dataset's latest score, ready to show."""
+
+    score: QualityScore
+    assessment: mqa.Assessment
+    findings: list[shacl.Finding]
+
+    @property
+    def fixes(self) -> list[mqa.Measurement]:
+        """Indicators not fully met, the one that gains most first."""
+        return sorted((m for m in self.assessment.measurements if m.missing > 0),
+                      key=lambda m: (-m.missing, m.indicator.key))
+
+
+def latest(dataset_id: str) -> DatasetQuality | None:
+    score = db.session.scalar(select(QualityScore).where(QualityScore.dataset_id == dataset_id)
+                              .order_by(QualityScore.day.desc()).limit(1))
+    if score is None:
+        return None
+    details = score.details or {}
+    findings = [shacl.Finding(*item) for item in details.get("findings", [])]
+    return DatasetQuality(score, mqa.from_values(details.get("mqa", {})), findings)
+
+
+def resource_names(dataset_id: str) -> dict[str, str]:
+    return dict(db.session.execute(select(Resource.id, Resource.name)
+                                   .where(Resource.dataset_id == dataset_id)).all())

@@ -49,6 +49,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import LocationParseError, NewConnectionError
 from urllib3.util import parse_url
+from urllib3.util.ssl_match_hostname import CertificateError
 
 from portal import bounded_json
 
@@ -70,11 +71,14 @@ REFUSED_PREFIXES = tuple(ipaddress.ip_network(n) for n in (
 class FetchError(Exception):
     """A remote read that failed; ``type`` is a stable slug, ``message`` user-facing Spanish."""
 
-    def __init__(self, type: str, message: Any, url: str = ""):
+    def __init__(self, type: str, message: Any, url: str = "", *, status: int | None = None,
+                 tls: bool = False):
         super().__init__(str(message))
         self.type = type
         self.message = str(message)
         self.url = url
+        self.status = status  # the HTTP status of an ``http-error``
+        self.tls = tls  # a ``connection-error`` of the TLS handshake (certificate, protocol)
 
 
 def _msg(text, **values: Any) -> str:
@@ -319,21 +323,35 @@ class Fetcher:
                         response.headers.get("Content-Type", ""), b"", response.headers),
                 handle)
 
-    def _open(self, url: str, accept: str | None) -> _Response:
+    def probe(self, url: str, *, method: str = "HEAD",
+              headers: Mapping[str, str] | None = None) -> Fetched:
+        """One ``method`` request (HEAD, or a GET with ``Range``) to ``url`` through the same
+        checks and checked redirects, for link checks: the final response's status and headers
+        whatever its status (an error status is returned, not raised) and no body (a server
+        that ignores ``Range`` is cut off after its headers)."""
+        response = self._open(url, None, method=method, extra=headers, probe=True)
+        response.close()
+        return Fetched(response.url, response.status, response.headers.get("Content-Type", ""),
+                       b"", response.headers)
+
+    def _open(self, url: str, accept: str | None, *, method: str = "GET",
+              extra: Mapping[str, str] | None = None, probe: bool = False) -> _Response:
         started = time.monotonic()
         current = url
         for _hop in range(self.policy.max_redirects + 1):
             addresses = self.check_url(current)
-            response = self._request(current, addresses, accept, started)
+            response = self._request(current, addresses, accept, started, method, extra)
             if response.status in REDIRECTS and response.headers.get("Location"):
                 response.close()
                 current = urljoin(current, response.headers["Location"].strip())
                 continue
+            if probe:
+                return response
             if response.status >= 400:
                 response.close()
                 raise FetchError("http-error", _msg(_l(
                     "{url} respondió con el error HTTP {status}."), url=current,
-                    status=response.status), current)
+                    status=response.status), current, status=response.status)
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > self.policy.max_bytes:
                 response.close()
@@ -342,9 +360,9 @@ class Fetcher:
         raise FetchError("too-many-redirects", _msg(_l(
             "Demasiadas redirecciones a partir de {url}."), url=url), url)
 
-    def _request(self, url: str, addresses: list[str], accept: str | None,
-                 started: float) -> _Response:
-        """One GET to the first of ``addresses`` that accepts a connection."""
+    def _request(self, url: str, addresses: list[str], accept: str | None, started: float,
+                 method: str = "GET", extra: Mapping[str, str] | None = None) -> _Response:
+        """One request to the first of ``addresses`` that accepts a connection."""
         remaining = self._limit(started) - time.monotonic()
         if remaining <= 0:
             raise self._timeout(url, whole=True, started=started)
@@ -354,7 +372,7 @@ class Fetcher:
         watchdog = _Watchdog(remaining)
         headers = {"Host": parts.netloc.rsplit("@", 1)[-1], "User-Agent": USER_AGENT,
                    "Accept": accept or "*/*", "Accept-Encoding": "gzip, deflate",
-                   "Connection": "close"}
+                   "Connection": "close", **(extra or {})}
         conn: HTTPConnection | None = None
         try:
             for number, address in enumerate(addresses, 1):  # one wait each, within the limit
@@ -379,7 +397,7 @@ class Fetcher:
             if watchdog.fired:
                 raise TimeoutError
             self.requests += 1
-            conn.request("GET", parts.request_uri, headers=headers, preload_content=False,
+            conn.request(method, parts.request_uri, headers=headers, preload_content=False,
                          decode_content=False)
             raw = conn.getresponse()
         except BaseException as exc:
@@ -438,7 +456,8 @@ class Fetcher:
         if isinstance(exc, ssl.SSLError | http.client.HTTPException | OSError | Urllib3Error
                       | ValueError):
             verb = _l("No se pudo leer {url}: {error}.")
-            return FetchError("connection-error", _msg(verb, url=url, error=_reason(exc)), url)
+            return FetchError("connection-error", _msg(verb, url=url, error=_reason(exc)), url,
+                              tls=_is_tls(exc))
         return exc
 
     def _timeout(self, url: str, *, whole: bool = False, started: float | None = None
@@ -459,6 +478,17 @@ class Fetcher:
         return FetchError("too-large", _msg(_l(
             "{url} supera el tamaño máximo de {mb} MB."),
             url=url, mb=self.policy.max_bytes // MB or f"{self.policy.max_bytes / MB:.2f}"), url)
+
+
+def _is_tls(exc: BaseException | None) -> bool:
+    """Whether the TLS handshake failed (a certificate refused, a protocol error)."""
+    for _depth in range(10):  # a chain of causes, never a cycle
+        if exc is None:
+            return False
+        if isinstance(exc, ssl.SSLError | urllib3.exceptions.SSLError | CertificateError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _reason(exc: BaseException) -> str:

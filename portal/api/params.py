@@ -148,6 +148,15 @@ class ResourceFields(Params):
     schema = mfields.Raw(allow_none=True, metadata={
         "description": "Table Schema object (or JSON string), URL, or registered schema name.",
         "nullable": True})
+    size = Integer(allow_none=True, validate=validate.Range(min=0, error=_l(
+        "Debe ser positivo.")), **_doc("Bytes of the linked file, as declared (an upload's "
+                                      "size is measured).", minimum=0, nullable=True))
+    hash = String(**_doc('Checksum declared by the publisher, kept verbatim ("md5:...", '
+                         '"sha256:..." or bare hexadecimal).'))
+    last_modified = String(**_doc("When the data last changed (ISO 8601; an offset is "
+                                  "converted to UTC). An upload sets it."))
+    url_type = String(**_doc('"upload" comes with a file; other values (e.g. "datastore") '
+                             "are kept."))
 
     @post_load
     def _parse_schema(self, data, **_kwargs):

@@ -108,16 +108,21 @@ class ResourceOut(_Out):
                          '"upload" for a file stored by the portal, null for a link.')
     format = _str()
     mimetype = _str(attribute="media_type")
-    size = fields.Integer(allow_none=True, metadata={"nullable": True,
-                                                     "description": "Bytes of an uploaded file."})
-    hash = _str("SHA-256 of an uploaded file, in hexadecimal.", attribute="sha256")
+    size = fields.Integer(allow_none=True, metadata={
+        "nullable": True, "description": "Bytes: measured for an uploaded file, as declared "
+                                         "for a link."})
+    hash = _computed("get_hash", "string", "The checksum the publisher declared, as sent; "
+                                           "else the SHA-256 the portal computed of an upload.")
+    sha256 = _str("SHA-256 of an uploaded file, computed by the portal, in hexadecimal.")
     position = fields.Integer()
     license_id = _str()
     schema = fields.Raw(allow_none=True, metadata={
         "nullable": True, "description": "Table Schema (object), or its URL or registered name."})
     state = _const("active", "string")
     created = fields.DateTime()
-    last_modified = fields.DateTime(attribute="modified")
+    last_modified = fields.DateTime(allow_none=True, metadata={
+        "nullable": True, "description": "When the data last changed: declared, or the time "
+                                         "of the upload."})
     metadata_modified = fields.DateTime(attribute="modified", dump_only=True)
     datastore_active = _const(False, "boolean")
 
@@ -126,6 +131,9 @@ class ResourceOut(_Out):
 
     def get_url_type(self, resource) -> str | None:
         return resource.url_type or None
+
+    def get_hash(self, resource) -> str:
+        return resource.hash or resource.sha256
 
 
 @output_schema

@@ -45,6 +45,20 @@ def get_license(license_id: str) -> License | None:
     return licenses().get(license_id)
 
 
+@cache
+def _ids() -> dict[str, str]:
+    """Ids and aliases (lower-cased) -> licence id. The aliases include CKAN's short ids
+    (``cc-by``) and the SPDX ids (``ODbL-1.0``)."""
+    return {key.lower(): licence.id for licence in licenses().values()
+            for key in (licence.id, *licence.aliases)}
+
+
+def canonical_license_id(value: str) -> str | None:
+    """The registry's id for an id, an alias or an SPDX id, in any case (``cc-by`` →
+    ``CC-BY-4.0``); ``None`` when none matches. Every write stores this canonical id."""
+    return _ids().get((value or "").strip().lower())
+
+
 def _url_key(url: str) -> str:
     return re.sub(r"^https?://(www\.)?", "", url.strip().lower()).rstrip("/")
 

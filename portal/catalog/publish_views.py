@@ -221,8 +221,9 @@ def resource_edit(name: str, resource_id: str):
         values = request.form.to_dict()
         upload, filename = _uploaded_file()
         try:
+            # partial: what the form does not show (a declared size, hash...) is kept
             services.update_resource(resource, resource_form_input(request.form), current_user,
-                                     upload=upload, filename=filename)
+                                     partial=True, upload=upload, filename=filename)
         except ValidationError as exc:
             return _resource_form(dataset, resource, values, exc.fields, status=400)
         flash(_("Cambios guardados."), "success")

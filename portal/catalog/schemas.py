@@ -7,6 +7,7 @@ Field names are the catalog's; the CKAN API maps its own names onto them before 
 from __future__ import annotations
 
 import re
+from datetime import UTC
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import (
@@ -191,6 +192,15 @@ class ResourceSchema(_Base):
     media_type = fields.String(load_default="", validate=validate.Length(max=200))
     license_id = fields.String(load_default="")
     schema = fields.Raw(load_default=None, allow_none=True)
+    # Declared by the publisher (kept as sent; an upload's size is measured instead).
+    size = fields.Integer(load_default=None, allow_none=True,
+                          validate=validate.Range(min=0, max=2**63 - 1))
+    hash = fields.String(load_default="", validate=validate.Length(max=200))
+    last_modified = fields.NaiveDateTime(load_default=None, allow_none=True, timezone=UTC,
+                                         error_messages={"invalid": _l(
+                                             "Fecha y hora no válida: use ISO 8601.")})
+    # "upload" is the portal's own (a stored file); other values ("datastore", ...) are kept.
+    url_type = fields.String(load_default="", validate=validate.Length(max=20))
 
     @validates("url")
     def _url(self, value: str, **_kwargs) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from portal import db, signals
 from portal.activity import services as activity
 from portal.auth import permissions
-from portal.catalog.licenses import get_license
+from portal.catalog.licenses import canonical_license_id, get_license
 from portal.catalog.messages import localise
 from portal.catalog.models import Dataset, Entity, Resource, Tag, Theme
 from portal.catalog.schemas import DatasetSchema, EntitySchema, ResourceSchema, ThemeSchema
@@ -35,7 +35,10 @@ DATASET_FIELDS = (
     "access_rights", "temporal_start", "temporal_end", "spatial", "frequency", "language",
     "landing_page", "version", "identifier", "issued", "modified", "state", "private", "extras",
 )
-RESOURCE_FIELDS = ("name", "description", "url", "format", "media_type", "license_id", "schema")
+RESOURCE_FIELDS = ("name", "description", "url", "format", "media_type", "license_id", "schema",
+                   "hash", "last_modified")
+#: Fields a client declares for a link; for an upload the portal measures them.
+LINK_FIELDS = ("size", "url_type")
 ENTITY_FIELDS = ("name", "title", "description", "kind", "level", "website", "email", "logo_url")
 THEME_FIELDS = ("name", "title", "description", "eu_theme", "image_url")
 
@@ -159,10 +162,7 @@ def dataset_snapshot(dataset: Dataset) -> dict[str, Any]:
     snapshot["entity"] = dataset.entity.name if dataset.entity else None
     snapshot["keywords"] = sorted(tag.name for tag in dataset.tags)
     snapshot["themes"] = sorted(theme.name for theme in dataset.themes)
-    snapshot["resources"] = [
-        {field: getattr(r, field) for field in (*RESOURCE_FIELDS, "id", "size", "sha256")}
-        for r in dataset.resources
-    ]
+    snapshot["resources"] = [{"id": r.id, **_resource_state(r)} for r in dataset.resources]
     return snapshot
 
 
@@ -263,13 +263,23 @@ def update_theme(theme: Theme, data: dict[str, Any], actor, *, partial: bool = F
 # --- datasets --------------------------------------------------------------------------------
 
 
-def _check_license(values: dict[str, Any]) -> None:
+def _canonical_license(values: dict[str, Any]) -> None:
+    """Store the registry's id whichever spelling the client sent (an alias such as CKAN's
+    ``cc-by``, an SPDX id, any case); an unknown id is refused."""
     license_id = values.get("license_id") or ""
-    licence = get_license(license_id) if license_id else None
-    if license_id and licence is None:
+    if not license_id:
+        return
+    canonical = canonical_license_id(license_id)
+    if canonical is None:
         raise ValidationError({"license_id": [
             str(_l("Licencia desconocida: «{id}». Vea /licenses.")).format(id=license_id)
         ]})
+    values["license_id"] = canonical
+
+
+def _check_license(values: dict[str, Any]) -> None:
+    _canonical_license(values)
+    licence = get_license(values["license_id"]) if values.get("license_id") else None
     public = values.get("state", "active") == "active" and not values.get("private")
     if public and (licence is None or not licence.is_open):
         raise ValidationError({"license_id": [str(_l(
@@ -493,6 +503,7 @@ def _store_upload(resource: Resource, upload: BinaryIO, filename: str) -> None:
         on_commit(lambda: storage().delete(old_key))
     resource.storage_key = key
     resource.url_type = "upload"
+    resource.last_modified = utcnow()
     resource.url = stored.filename
     resource.size = stored.size
     resource.sha256 = stored.sha256
@@ -503,10 +514,7 @@ def _store_upload(resource: Resource, upload: BinaryIO, filename: str) -> None:
 
 
 def _apply_resource(resource: Resource, values: dict[str, Any]) -> None:
-    if values.get("license_id") and get_license(values["license_id"]) is None:
-        raise ValidationError({"license_id": [
-            str(_l("Licencia desconocida: «{id}».")).format(id=values["license_id"])
-        ]})
+    _canonical_license(values)
     if resource.url_type == "upload" and values.get("url") and values["url"] != resource.url:
         # A new link replaces the uploaded file, which goes once the change has committed.
         old_key = resource.storage_key
@@ -519,8 +527,34 @@ def _apply_resource(resource: Resource, values: dict[str, Any]) -> None:
         if field == "url" and resource.url_type == "upload":
             continue  # an upload's url is its stored file name
         setattr(resource, field, values[field])
+    if not resource.is_upload:
+        resource.size = values["size"]
+        # Only a stored file is an upload: a link declared as one (a resource copied from
+        # another CKAN) stays a link to where it was.
+        resource.url_type = "" if values["url_type"] == "upload" else values["url_type"]
     resource.format = (resource.format or "").upper()
     resource.modified = utcnow()
+
+
+def _keep_declared(resource: Resource, values: dict[str, Any], sent: dict[str, Any]) -> None:
+    """A new file replaces what was declared about the old one, unless the same request
+    declares it again."""
+    resource.hash = values["hash"] if sent.get("hash") else ""
+    if sent.get("last_modified"):
+        resource.last_modified = values["last_modified"]
+
+
+def resource_input(resource: Resource) -> dict[str, Any]:
+    """The resource as input for ``update_resource``: the base of a partial update (patch)."""
+    declared = () if resource.is_upload else LINK_FIELDS  # an upload's are measured
+    values = {field: getattr(resource, field) for field in (*RESOURCE_FIELDS, *declared)}
+    if values["last_modified"] is not None:
+        values["last_modified"] = values["last_modified"].isoformat()
+    return values
+
+
+def _resource_state(resource: Resource) -> dict[str, Any]:
+    return {f: getattr(resource, f) for f in (*RESOURCE_FIELDS, *LINK_FIELDS, "sha256")}
 
 
 def create_resource(dataset: Dataset, data: dict[str, Any], actor, *,
@@ -534,9 +568,11 @@ def create_resource(dataset: Dataset, data: dict[str, Any], actor, *,
         _apply_resource(resource, values)
         if upload is not None:
             _store_upload(resource, upload, filename or values["name"] or "archivo")
+            _keep_declared(resource, values, data)
         if not resource.name:
             resource.name = resource.url.rsplit("/", 1)[-1][:500]
         db.session.add(resource)
+        signals.resource_saving.send(resource, actor=actor)
         dataset.metadata_modified = utcnow()
         activity.record("changed package", "package", dataset.id, actor,
                         entity_id=dataset.entity_id, private=not dataset.is_public,
@@ -550,19 +586,22 @@ def update_resource(resource: Resource, data: dict[str, Any], actor, *, partial:
                     upload: BinaryIO | None = None, filename: str = "") -> Resource:
     dataset = resource.dataset
     permissions.require(permissions.can_publish_in(actor, dataset.entity_id))
+    sent = data
     if partial:
-        current = {field: getattr(resource, field) for field in RESOURCE_FIELDS}
+        current = resource_input(resource)
         if resource.url_type == "upload":
             current["url"] = ""
         data = {**current, **data}
     values = load(_schema(ResourceSchema), data)
     with unit_of_work():
-        before = {f: getattr(resource, f) for f in (*RESOURCE_FIELDS, "sha256")}
+        before = _resource_state(resource)
         _apply_resource(resource, values)
         if upload is not None:
             _store_upload(resource, upload, filename or resource.name or "archivo")
-        diff = activity.changes(before, {f: getattr(resource, f)
-                                         for f in (*RESOURCE_FIELDS, "sha256")})
+            _keep_declared(resource, values, sent)
+        diff = activity.changes(before, _resource_state(resource))
+        if diff.keys() & {"url", "sha256", "format", "schema"}:
+            signals.resource_saving.send(resource, actor=actor)
         dataset.metadata_modified = utcnow()
         if diff:
             activity.record("changed package", "package", dataset.id, actor,

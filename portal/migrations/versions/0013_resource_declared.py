@@ -18,6 +18,8 @@ def upgrade() -> None:
     with op.batch_alter_table('resource', schema=None) as batch_op:
         batch_op.add_column(sa.Column('hash', sa.String(length=200), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('last_modified', sa.DateTime(), nullable=True))
+    # A stored file was last modified when it was uploaded (later uploads set it themselves).
+    op.execute("UPDATE resource SET last_modified = modified WHERE url_type = 'upload'")
 
 
 def downgrade() -> None:

@@ -69,7 +69,7 @@ def login(app, client):
                 user = factories.user(name)
             else:
                 user = factories.user(name, member_of=spec[0], role=spec[1])
-            user_id = user.id
+            user_id = user.get_id()  # the id and its password fingerprint
         with client.session_transaction() as session:
             session["_user_id"] = user_id
             session["_fresh"] = True

@@ -24,6 +24,7 @@ DOMAINS = (
     "portal.auth",
     "portal.audit",
     "portal.catalog",
+    "portal.activity",
     "portal.pige",
     "portal.feeds",
     "portal.demo",

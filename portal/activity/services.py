@@ -102,3 +102,35 @@ def list_recent(object_type: str | None = None, *, include_private: bool = False
     if object_type:
         query = query.where(Activity.object_type == object_type)
     return _page(query, include_private, limit, offset)
+
+
+def page_for_object(object_type: str, object_id: str, *, include_private: bool, page: int,
+                    per_page: int) -> tuple[list[Activity], bool]:
+    """One page of an object's activity, newest first, and whether an older page follows."""
+    found = list_for_object(object_type, object_id, include_private=include_private,
+                            limit=per_page + 1, offset=(page - 1) * per_page)
+    return found[:per_page], len(found) > per_page
+
+
+def page_for_entity(entity_id: str, *, include_private: bool, page: int,
+                    per_page: int) -> tuple[list[Activity], bool]:
+    found = list_for_entity(entity_id, include_private=include_private,
+                            limit=per_page + 1, offset=(page - 1) * per_page)
+    return found[:per_page], len(found) > per_page
+
+
+def get_visible(activity_id: str, *, include_private: bool) -> Activity | None:
+    """One activity if the viewer may see it (the same rules as the lists), else None."""
+    query = select(Activity).where(Activity.id == activity_id)
+    if not include_private:
+        query = _public(query)
+    return db.session.scalar(query)
+
+
+def latest_withdrawal(object_id: str) -> Activity | None:
+    """The newest ``withdrawn package`` event of a dataset (public whatever its state)."""
+    return db.session.scalar(
+        select(Activity).where(Activity.object_id == object_id,
+                               Activity.activity_type == WITHDRAWN,
+                               Activity.private.is_(False))
+        .order_by(Activity.timestamp.desc(), Activity.id).limit(1))

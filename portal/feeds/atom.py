@@ -1,4 +1,5 @@
-"""The Atom feed of new and updated public datasets (RFC 4287)."""
+"""Atom feeds (RFC 4287): new and updated public datasets, and the history of a dataset or an
+entity."""
 
 from __future__ import annotations
 
@@ -23,15 +24,22 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
-def atom_feed(datasets: list[Dataset], *, base_url: str, title: str, self_url: str,
-              updated: datetime | None) -> bytes:
+def _feed(*, title: str, self_url: str, alternate_url: str,
+          updated: datetime | None) -> ET.Element:
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "es"})
     _sub(feed, "id", self_url)
     _sub(feed, "title", title)
     _sub(feed, "updated", _stamp(updated) if updated else "1970-01-01T00:00:00Z")
     _sub(feed, "link", rel="self", type="application/atom+xml", href=self_url)
-    _sub(feed, "link", rel="alternate", type="text/html", href=f"{base_url}/dataset")
+    _sub(feed, "link", rel="alternate", type="text/html", href=alternate_url)
     _sub(feed, "generator", "Datos Abiertos")
+    return feed
+
+
+def atom_feed(datasets: list[Dataset], *, base_url: str, title: str, self_url: str,
+              updated: datetime | None) -> bytes:
+    feed = _feed(title=title, self_url=self_url, alternate_url=f"{base_url}/dataset",
+                 updated=updated)
     for dataset in datasets:
         page = f"{base_url}/dataset/{dataset.name}"
         entry = _sub(feed, "entry")
@@ -54,4 +62,21 @@ def atom_feed(datasets: list[Dataset], *, base_url: str, title: str, self_url: s
             if len(summary) > SUMMARY_LENGTH:
                 summary = summary[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + "…"
             _sub(entry, "summary", summary, type="text")
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def history_feed(entries: list[dict], *, title: str, self_url: str, alternate_url: str,
+                 updated: datetime | None) -> bytes:
+    """An activity history as Atom: each entry a dict with ``id`` (its permanent link),
+    ``title``, ``updated``, ``author`` and ``summary`` (plain text)."""
+    feed = _feed(title=title, self_url=self_url, alternate_url=alternate_url, updated=updated)
+    for item in entries:
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", item["id"])
+        _sub(entry, "title", item["title"])
+        _sub(entry, "updated", _stamp(item["updated"]))
+        _sub(entry, "link", rel="alternate", type="text/html", href=item["id"])
+        _sub(_sub(entry, "author"), "name", item["author"])
+        if item.get("summary"):
+            _sub(entry, "summary", item["summary"], type="text")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -22,7 +22,14 @@ class Anonymous(AnonymousUserMixin):
 
 def init_app(app: Flask) -> None:
     from portal import mail  # noqa: F401 - registers the mail.send job
-    from portal.auth import cli, limits, sessions, views
+    from portal.auth import (
+        account_views,
+        admin_views,  # noqa: F401 - adds its routes to account_views.bp
+        cli,
+        limits,
+        sessions,
+        views,
+    )
 
     login_manager.anonymous_user = Anonymous
     login_manager.login_view = "auth.login"
@@ -34,4 +41,5 @@ def init_app(app: Flask) -> None:
     limits.init_app(app)
     sessions.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(account_views.bp)
     app.cli.add_command(cli.user_group)

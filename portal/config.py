@@ -126,7 +126,8 @@ SETTINGS: tuple[Setting, ...] = (
             "MB (an ODS, read whole into memory: an eighth).", int),
     Setting("PORTAL_VALIDATION_SECONDS", 600, "Validation: time budget of one file, in seconds.",
             float),
-    Setting("PORTAL_PUBLISH_INVALID_PACKAGES", False, "Allow publishing invalid packages.", _bool),
+    Setting("PORTAL_PUBLISH_WITH_ERRORS", True, "Publishing: a resource or Data Package whose "
+            "validation finds errors is published (marked) or, when off, refused.", _bool),
     Setting("PORTAL_VALIDATION_MODE", None, "Validation after saves: background (a job), "
             "sync (before the request ends) or off (off under TESTING)."),
     Setting("PORTAL_LINKCHECK_MODE", None, "Link checks of remote resources: background "

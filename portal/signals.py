@@ -1,5 +1,6 @@
 """Catalog events. Listeners (search, dumps, the PIGE registry) subscribe; the catalog never
-imports them. Every signal is sent after the write has committed, with the object's id."""
+imports them. Every signal is sent after the write has committed, with the object's id, except
+``resource_saving``, sent inside the write."""
 
 from blinker import Namespace
 
@@ -13,3 +14,7 @@ dataset_deleted = _signals.signal("dataset-deleted")
 entity_changed = _signals.signal("entity-changed")
 #: sender: theme id (str).
 theme_changed = _signals.signal("theme-changed")
+#: sender: the Resource (not yet committed) whose file, link, format or schema is being saved, with
+#: ``actor=``. Sent inside the write's unit of work, before the commit: a receiver may refuse the
+#: save by raising ``portal.errors.ValidationError`` (the publishing rule of validation does).
+resource_saving = _signals.signal("resource-saving")

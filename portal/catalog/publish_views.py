@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
@@ -174,12 +174,11 @@ def _resource_form(dataset, resource, values, errors=None, status=200):
         "catalog/resource_form.html", dataset=dataset, resource=resource, values=values,
         errors=errors or {},
         licence_options=licence_options(), max_upload_mb=_max_upload_mb(),
+        publish_with_errors=current_app.config["PORTAL_PUBLISH_WITH_ERRORS"],
     ), status
 
 
 def _max_upload_mb() -> int:
-    from flask import current_app
-
     return current_app.config["PORTAL_MAX_UPLOAD_MB"]
 
 

@@ -131,7 +131,8 @@ def package_create_from_datapackage(values, actor):
         if values.get("dry_run"):
             return {"published": False, "report": report}
         if not staged.valid and not publish.allow_invalid():
-            raise ValidationError({"upload": _error_lines(staged)})
+            raise ValidationError({"upload": publish.error_lines(staged.report, _l(
+                "El paquete de datos no es válido: corríjalo y envíelo de nuevo."))})
         choices = {key: values[key] for key in ("name", "title", "license_id", "private")
                    if key in values}
         dataset = publish.publish_staged(staged, {**choices, "entity": entity.name}, actor)
@@ -140,12 +141,3 @@ def package_create_from_datapackage(values, actor):
     return {"published": True, "report": report,
             "dataset": results.PackageOut().dump(dataset)}
 
-
-def _error_lines(staged, limit: int = 50) -> list[str]:
-    lines = [str(_l("El paquete de datos no es válido: corríjalo y envíelo de nuevo."))]
-    for error in staged.report.flatten()[:limit]:
-        where = ", ".join(str(part) for part in (
-            f"fila {error.row}" if error.row is not None else None, error.field, error.path)
-            if part)
-        lines.append(f"[{error.type}]{f' ({where})' if where else ''} {error.message}")
-    return lines

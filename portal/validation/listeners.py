@@ -71,4 +71,7 @@ def submit_datasets(dataset_ids: list[str]) -> None:
 
 
 def connect() -> None:
+    from portal.validation.publish import check_publishable
+
     signals.dataset_changed.connect(on_dataset_changed)
+    signals.resource_saving.connect(check_publishable)

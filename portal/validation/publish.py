@@ -5,8 +5,10 @@ them in a staging folder under the instance folder, keyed by a random token
 (``<instance>/validation/staging/<token>/``), extracts a zip safely and validates the package
 whole. Nothing reaches the catalog at this point: the publisher sees the full report first.
 ``publish_staged`` then creates the dataset and its resources in one unit of work through the
-catalog's services, only if the package is valid, unless ``PORTAL_PUBLISH_INVALID_PACKAGES``
-allows it, in which case the dataset's extras say ``published_with_errors``. Staged packages are
+catalog's services; a package with errors is published only when the publishing rule
+(``PORTAL_PUBLISH_WITH_ERRORS``, on by default) allows it, and the dataset's extras then say
+``published_with_errors``. ``check_publishable`` enforces the same rule on every resource saved
+by the forms and the API. Staged packages are
 removed once published or discarded, and after ``STAGING_MAX_AGE`` in any case.
 
 ``dataset_datapackage(dataset)`` is the reverse: any dataset as a Data Package descriptor.
@@ -90,7 +92,43 @@ class StagedPackage:
 
 
 def allow_invalid() -> bool:
-    return bool(current_app.config.get("PORTAL_PUBLISH_INVALID_PACKAGES"))
+    """The publishing rule (``PORTAL_PUBLISH_WITH_ERRORS``): may data with validation errors be
+    published? Yes by default (marked as such); when off, it is refused on every path."""
+    return bool(current_app.config.get("PORTAL_PUBLISH_WITH_ERRORS", True))
+
+
+def check_publishable(resource: Resource, *, actor=None, **_extra) -> None:
+    """Receiver of ``portal.signals.resource_saving``: the one place where the publishing rule
+    is enforced for the forms, the API and Data Package publishing (they all save resources
+    through ``catalog.services``). When data with errors may not be published, the resource's
+    new file or link is validated now, inside the save's unit of work; errors refuse the save
+    (nothing is written, the stored file is removed) and a clean outcome is stored as its
+    report, so it is not validated again after the commit. Harvests and other system writes
+    mirror what others published and are left to the usual validation."""
+    if allow_invalid() or isinstance(actor, permissions.SystemActor):
+        return
+    from portal.validation import services
+
+    if not services.is_candidate(resource):
+        return
+    outcome = services.check_resource(resource)
+    if outcome is not None and services.status_of(outcome) == "failure":
+        field = "upload" if resource.url_type == "upload" else "url"
+        raise ValidationError({field: error_lines(outcome, _l(
+            "Los datos tienen errores de validación y este portal no publica datos con "
+            "errores: corríjalos y súbalos de nuevo."))})
+    services.record_outcome(resource, outcome)
+
+
+def error_lines(report: Report, lead: Any, limit: int = 50) -> list[str]:
+    """A refusal's messages: ``lead``, then ``[type] (location) message`` per error."""
+    lines = [str(lead)]
+    for error in report.flatten()[:limit]:
+        where = ", ".join(str(part) for part in (
+            _l("fila %(n)s", n=error.row) if error.row is not None else None, error.field,
+            error.path) if part)
+        lines.append(f"[{error.type}]{f' ({where})' if where else ''} {error.message}")
+    return lines
 
 
 def staging_root() -> Path:
@@ -322,8 +360,8 @@ def publish_staged(staged: StagedPackage, choices: dict[str, Any], actor) -> Dat
     the staged files. Refused while the package has errors, unless the sysadmin option allows
     it (the dataset is then marked ``published_with_errors``)."""
     if not staged.valid and not allow_invalid():
-        raise ValidationError({"package": [str(_l(
-            "El paquete de datos tiene errores de validación: corríjalos y súbalo de nuevo."))]})
+        raise ValidationError({"package": error_lines(staged.report, _l(
+            "El paquete de datos tiene errores de validación: corríjalos y súbalo de nuevo."))})
     descriptor = staged.descriptor()
     if descriptor is None:
         raise ValidationError({"package": [str(_l(
@@ -411,6 +449,7 @@ def dataset_datapackage(dataset: Dataset, download_url) -> dict[str, Any]:
             "media_type": resource.media_type,
             "size": resource.size,
             "sha256": resource.sha256,
+            "hash": resource.hash,  # declared by the publisher
             "schema": _schema_out(resource),
         })
     descriptor = dataset_to_datapackage({

@@ -276,6 +276,25 @@ def _store(report: ValidationReport, started, outcome: Report | None, message: s
                         .values(**values).execution_options(synchronize_session=False))
 
 
+def record_outcome(resource: Resource, outcome: Report | None) -> None:
+    """Store an outcome computed inside the caller's unit of work (the publishing rule checks a
+    resource before its save commits): its report is then current and not run again."""
+    if outcome is None:
+        return
+    report = get_report(resource.id)
+    if report is None:
+        report = ValidationReport(resource_id=resource.id)
+        db.session.add(report)
+    report.sha256, report.url, report.options_digest = fingerprint(resource)
+    stats = outcome.stats
+    now = utcnow()
+    report.status, report.message = status_of(outcome), ""
+    report.created = report.started = report.finished = now
+    report.validator, report.validator_version = outcome.validator, outcome.validator_version
+    report.error_count, report.warning_count = stats["errors"], stats["warnings"]
+    report.report = outcome.to_dict()
+
+
 def _discard(report: ValidationReport, started) -> None:
     with unit_of_work() as session:
         session.execute(delete(ValidationReport).where(*_this_run(report, started))

@@ -26,9 +26,16 @@ def make_app(make_app):
 
 
 @pytest.fixture
-def vapp(make_app):
+def vapp_settings():
+    """More settings of ``vapp``: a test overrides them with
+    ``@pytest.mark.parametrize("vapp_settings", [{...}])``."""
+    return {}
+
+
+@pytest.fixture
+def vapp(make_app, vapp_settings):
     return make_app(PORTAL_OCDS_STANDARD=str(
-        conformance_file("ocds/standard-1__1__5-schema.zip")))
+        conformance_file("ocds/standard-1__1__5-schema.zip")), **vapp_settings)
 
 
 @pytest.fixture
@@ -52,7 +59,7 @@ def login(vapp):
                 user = factories.user(name, sysadmin=True)
             else:
                 user = factories.user(name, member_of=spec[0], role=spec[1])
-            user_id = user.id
+            user_id = user.get_id()  # the id and its password fingerprint
         client = vapp.test_client()
         with client.session_transaction() as session:
             session["_user_id"] = user_id

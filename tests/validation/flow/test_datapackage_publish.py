@@ -111,6 +111,10 @@ def test_a_descriptor_with_its_files_is_placed_where_it_says(vapp, world, login,
             (package / "data" / "montos.csv").read_bytes())
 
 
+STRICT = pytest.mark.parametrize("vapp_settings", [{"PORTAL_PUBLISH_WITH_ERRORS": False}])
+
+
+@STRICT
 def test_an_invalid_package_shows_its_full_report_and_cannot_be_published(
         vapp, world, login):
     client = login("editora")
@@ -136,8 +140,8 @@ def test_an_invalid_package_shows_its_full_report_and_cannot_be_published(
     assert client.get(f"/dataset/new/datapackage/{token}").status_code == 404
 
 
-def test_the_sysadmin_option_publishes_an_invalid_package_marked_as_such(make_app, tmp_path):
-    app = make_app(PORTAL_PUBLISH_INVALID_PACKAGES=True)
+def test_by_default_an_invalid_package_is_published_marked_as_such(make_app, tmp_path):
+    app = make_app()
     with app.app_context():
         factories_entity(app)
     client = _client_for(app, "editora")
@@ -166,7 +170,7 @@ def _client_for(app, name):
     from tests import factories
 
     with app.app_context():
-        user_id = factories.user(name, member_of="ine", role="editor").id
+        user_id = factories.user(name, member_of="ine", role="editor").get_id()
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = user_id
@@ -229,7 +233,7 @@ BAD_PACKAGES = {
 @pytest.mark.parametrize("case", sorted(BAD_PACKAGES))
 def test_bad_packages_give_a_report_with_a_clear_error_through_the_page(
         make_app, tmp_path, case):
-    app = make_app(PORTAL_DATAPACKAGE_MAX_UNZIPPED_MB=1)
+    app = make_app(PORTAL_DATAPACKAGE_MAX_UNZIPPED_MB=1, PORTAL_PUBLISH_WITH_ERRORS=False)
     with app.app_context():
         factories_entity(app)
     client = _client_for(app, "editora")
@@ -299,6 +303,7 @@ def test_the_api_validates_then_publishes_a_zip(vapp, token_of, tmp_path):
     assert _staged(vapp) == []
 
 
+@STRICT
 def test_the_api_refuses_an_invalid_package_with_its_errors(vapp, token_of, tmp_path):
     token = token_of("editora", member_of="ine", role="editor")
     content = zip_of(write_package(tmp_path / "pkg", rows=CSV_BAD))

@@ -3,6 +3,8 @@ and an API token each; a helper that calls an action through the Flask test clie
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from functools import partial
 from types import SimpleNamespace
 from typing import Any
@@ -10,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
+from werkzeug.serving import make_server
 
 from portal import db
 from portal.auth import tokens
@@ -114,3 +117,23 @@ def failed(response, status: int, kind: str) -> dict[str, Any]:
     assert response.body["error"]["__type"] == kind
     assert "help_show" in response.body["help"]
     return response.body["error"]
+
+
+@contextmanager
+def serving(app):
+    """The app behind a real HTTP server on a loopback port, in a thread; yields its address."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=10)
+        httpd.server_close()
+
+
+@pytest.fixture
+def server(app, world):
+    with serving(app) as address:
+        yield address

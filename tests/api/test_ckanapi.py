@@ -6,27 +6,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import ckanapi
 import pytest
-from werkzeug.serving import make_server
 
 from tests.api.conftest import CSV
 
 CKANAPI = Path(sys.executable).parent / "ckanapi"
-
-
-@pytest.fixture
-def server(app, world):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
-    httpd.server_close()
 
 
 def test_remote_ckan_reads(server, world):

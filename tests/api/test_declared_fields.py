@@ -3,9 +3,12 @@ last modification, media type and url_type a client declares for a resource."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import pytest
+import requests
+from frictionless import Package
 
 from tests.api.conftest import CSV, failed, ok
 
@@ -110,3 +113,34 @@ def test_a_link_declared_as_an_upload_stays_a_link(api, world):
                                          "url_type": "upload", "size": 5},
                      token=world.tokens["editor"]))
     assert created["url"] == LINK and created["url_type"] is None and created["size"] == 5
+
+
+def test_the_data_package_export_gives_every_hash_its_algorithm(api, world, server,
+                                                                monkeypatch):
+    """``frictionless validate`` of the dataset's datapackage.json: an upload (the portal's
+    SHA-256), links with a declared MD5 (written, or bare hex) and a bare SHA-256: no
+    ``hash-count``; a wrong declared digest is still caught, so the check runs."""
+    token = world.tokens["editor"]
+    upload = ok(api("resource_show", {"id": world.upload_id}))
+    own_url = upload["url"].replace("http://localhost", server)
+    md5, sha256 = hashlib.md5(CSV).hexdigest(), hashlib.sha256(CSV).hexdigest()
+    links = [("md5", f"md5:{md5}"), ("hex-md5", md5.upper()), ("hex-sha256", sha256),
+             ("wrong", "sha256:" + "0" * 64)]
+    resources = [upload]
+    resources += [{"name": name, "url": own_url, "hash": digest, "format": "CSV"}
+                  for name, digest in links]
+    ok(api("package_patch", {"id": world.public, "resources": resources}, token=token))
+    descriptor = requests.get(f"{server}/dataset/{world.public}/datapackage.json",
+                              timeout=30).json()
+    hashes = {r["name"]: r["hash"] for r in descriptor["resources"]}
+    assert hashes == {"casos": f"sha256:{sha256}", "md5": f"md5:{md5}",
+                      "hex-md5": f"md5:{md5}", "hex-sha256": f"sha256:{sha256}",
+                      "wrong": "sha256:" + "0" * 64}
+    for resource in descriptor["resources"]:
+        resource["path"] = resource["path"].replace("http://localhost", server)
+    # frictionless reads through the portal's guarded fetcher: allow this loopback server
+    monkeypatch.setenv("PORTAL_HARVEST_ALLOWED_NETWORKS", "127.0.0.1/32")
+    report = Package(descriptor).validate()
+    errors = {task.name: [e.type for e in task.errors] for task in report.tasks}
+    assert errors == {"casos": [], "md5": [], "hex-md5": [], "hex-sha256": [],
+                      "wrong": ["hash-count"]}

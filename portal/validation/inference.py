@@ -20,6 +20,8 @@ kind, then one warning that counts the rest.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -85,6 +87,37 @@ def _reader(type_name: str):
     return Field.from_descriptor({"name": "cell", "type": type_name}).create_value_reader()
 
 
+# Plain spellings that surely fit, tried before frictionless's readers (several times faster:
+# every cell of a typed column is checked, a million rows included).
+_PLAIN = {
+    "integer": re.compile(r"[+-]?[0-9]+").fullmatch,
+    "number": re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)").fullmatch,
+}
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
+
+
+def fits(type_name: str):
+    """``fits(cell) -> bool`` for a column of that type: a plain spelling, else frictionless's
+    own reader decides (so both agree with a declared schema of that type)."""
+    reader = _reader(type_name)
+    plain = _PLAIN.get(type_name)
+    if plain is not None:
+        def check(cell: Any) -> bool:
+            return (type(cell) is str and plain(cell) is not None) or reader(cell) is not None
+        return check
+    if type_name == "date":
+        def check_date(cell: Any) -> bool:
+            if type(cell) is str and _ISO_DATE(cell):
+                try:
+                    date.fromisoformat(cell)
+                    return True
+                except ValueError:
+                    return False
+            return reader(cell) is not None
+        return check_date
+    return lambda cell: reader(cell) is not None
+
+
 class InferredTypes(Check):
     """Warnings for cells that break their column's inferred type or fill (see module doc)."""
 
@@ -108,7 +141,7 @@ class InferredTypes(Check):
             type_name, filled = infer_column(cells)
             if type_name is not None:
                 self.types[name] = type_name
-                self._typed.append((index, type_name, _reader(type_name)))
+                self._typed.append((index, type_name, fits(type_name)))
             if filled:
                 self._filled.append(index)
         yield from ()
@@ -116,14 +149,17 @@ class InferredTypes(Check):
     def validate_row(self, row: Any):
         cells = row.cells
         count = len(cells)
-        for index, type_name, reader in self._typed:
+        for index, type_name, fit in self._typed:
             if index < count:
                 cell = cells[index]
-                if not _blank(cell) and reader(cell) is None:
+                if cell is not None and cell != "" and not fit(cell) and not _blank(cell):
                     self._type_warning(row.row_number, index, type_name, cell)
         for index in self._filled:
-            if index < count and _blank(cells[index]):
-                self._blank_warning(row.row_number, index)
+            if index < count:
+                cell = cells[index]
+                if cell is None or cell == "" or (type(cell) is str and cell[0] in " \t"
+                                                  and not cell.strip()):
+                    self._blank_warning(row.row_number, index)
         yield from ()
 
     def validate_end(self):

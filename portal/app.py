@@ -29,9 +29,11 @@ DOMAINS = (
     "portal.feeds",
     "portal.demo",
     "portal.validation",
+    "portal.linkcheck",
     "portal.api",
     "portal.harvest",
     "portal.search",
+    "portal.quality",
 )
 
 

@@ -11,6 +11,7 @@ from portal.catalog import models as _catalog  # noqa: F401
 from portal.db import Base
 from portal.harvest import models as _harvest  # noqa: F401
 from portal.jobs import models as _jobs  # noqa: F401
+from portal.linkcheck import models as _linkcheck  # noqa: F401
 from portal.pige import models as _pige  # noqa: F401
 from portal.quality import models as _quality  # noqa: F401
 from portal.validation import models as _validation  # noqa: F401

@@ -108,10 +108,19 @@ def catalog_page_turtle(query: FeedQuery, page: Page) -> str:
     return "".join((turtle_prefixes(), turtle_block(head), *body, tail))
 
 
+def extra_triples(dataset: Any) -> list[Triple]:
+    """Statements other domains add to a dataset's own document (quality: its DQV
+    measurements): functions ``(dataset, base_url) -> triples`` they list in
+    ``app.extensions["dataset_rdf_extras"]``. The feeds import none of them."""
+    return [triple for extra in current_app.extensions.get("dataset_rdf_extras", ())
+            for triple in extra(dataset, base_url())]
+
+
 def dataset_document_turtle(dataset: Any) -> str:
     refs = dcat.References()
     body = dataset_turtle(dataset, base_url(), refs)
-    return turtle_prefixes() + body + turtle_block(dcat.references_triples(refs, base_url()))
+    return (turtle_prefixes() + body + turtle_block(extra_triples(dataset))
+            + turtle_block(dcat.references_triples(refs, base_url())))
 
 
 def catalog_page_triples(ext: str, query: FeedQuery, page: Page) -> list[Triple]:
@@ -130,6 +139,7 @@ def catalog_page_triples(ext: str, query: FeedQuery, page: Page) -> list[Triple]
 def dataset_document_triples(dataset: Any) -> list[Triple]:
     refs = dcat.References()
     triples = list(dcat.dataset_triples(dataset, base_url(), refs))
+    triples += extra_triples(dataset)
     triples += dcat.references_triples(refs, base_url())
     return triples
 

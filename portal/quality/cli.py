@@ -30,13 +30,14 @@ def quality_group() -> None:
 @with_appcontext
 def recompute_command(names: tuple[str, ...]) -> None:
     """Score every dataset now (or only the datasets NAMES)."""
-    from portal.quality import services
+    from portal.quality import publication, services
 
     started = time.monotonic()
     if names:
         count = services.score_datasets([_dataset_id(name) for name in names])
     else:
         count = services.recompute_all()
+        publication.refresh()
     click.echo(f"{count} datasets scored in {time.monotonic() - started:.1f} s")
 
 

@@ -1,17 +1,17 @@
 """Link-check results for the score's accessibility indicators.
 
-The link checker (``portal.linkcheck``) records the last check of every remote resource URL. This
-module is the one place the quality domain reads it: ``statuses(session, resource_ids)`` gives a
-``LinkStatus`` per resource that has been checked. Without the link checker (or before its first
-run) nothing is known and the indicators say "not checked yet"; nothing is guessed.
+The link checker (``portal.linkcheck``) records the last check of every remote resource URL.
+This module is the one place the quality domain reads it: ``statuses(resources)`` gives a
+``LinkStatus`` per resource whose current URL has been checked. Without the link checker (an
+app built without it) or before a URL's first check nothing is known, and the indicators say
+"not checked yet"; nothing is guessed.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-
-from sqlalchemy.orm import Session
+from typing import Any
 
 from portal.quality.facts import LinkStatus
 
@@ -23,9 +23,14 @@ def _checker():
         return None
 
 
-def statuses(session: Session, resource_ids: Sequence[str]) -> dict[str, LinkStatus]:
+def statuses(resources: Sequence[Any]) -> dict[str, LinkStatus]:
     checker = _checker()
-    if checker is None or not resource_ids or not hasattr(checker, "link_statuses"):
+    if checker is None or not resources:
         return {}
-    found = checker.link_statuses(session, list(resource_ids))
-    return {resource_id: LinkStatus(ok) for resource_id, ok in found.items()}
+    checks = checker.checks_for(r.id for r in resources)
+    found = {}
+    for resource in resources:
+        check = checker.current(checks.get(resource.id), resource)
+        if check is not None:
+            found[resource.id] = LinkStatus(check.ok)
+    return found

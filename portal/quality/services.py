@@ -72,9 +72,9 @@ def row_for(dataset: Dataset, validation: dict[str, str], link_statuses: dict,
 
 def _rows(session: Session, ids: list[str], day: date) -> Iterator[dict[str, Any]]:
     datasets = _load(session, ids)
-    resource_ids = [r.id for d in datasets for r in d.resources]
-    validation = _validation(session, resource_ids)
-    link_statuses = links.statuses(session, resource_ids)
+    resources = [r for d in datasets for r in d.resources]
+    validation = _validation(session, [r.id for r in resources])
+    link_statuses = links.statuses(resources)
     now = utcnow()
     for dataset in datasets:
         yield row_for(dataset, validation, link_statuses, day, now)

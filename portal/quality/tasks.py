@@ -25,7 +25,10 @@ def score_datasets(dataset_ids: list[str]) -> int:
 @jobs.job("quality.recompute", queue="quality", lock=lambda **_: LOCK,
           every=NIGHTLY)
 def recompute() -> int:
-    """Score every dataset (the history keeps one row per dataset and day)."""
-    from portal.quality import services
+    """Score every dataset (the history keeps one row per dataset and day), then publish the
+    observatory's figures as the catalog's dataset."""
+    from portal.quality import publication, services
 
-    return services.recompute_all()
+    count = services.recompute_all()
+    publication.refresh()
+    return count

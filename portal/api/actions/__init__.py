@@ -6,7 +6,8 @@ from __future__ import annotations
 import importlib
 
 MODULES = ("site", "datasets", "search", "resources", "organizations", "groups", "users",
-           "activity", "portal.pige.api", "portal.harvest.api", "portal.validation.api")
+           "activity", "portal.pige.api", "portal.harvest.api", "portal.validation.api",
+           "portal.quality.api")
 
 
 def load() -> None:

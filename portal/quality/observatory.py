@@ -1,0 +1,211 @@
+"""The observatory's figures: the public datasets' latest scores per entity and for the catalog,
+their trends over the days, and what each entity should fix first.
+
+Only datasets public now (active, not private) count, each with its latest row. Every figure is
+a list of plain rows (``Table``), so the page draws it, lists it beside the chart and offers it
+as CSV from the same rows, and the published dataset carries the same files.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+
+from portal import csvsafe, db
+from portal.catalog.models import Dataset, Entity
+from portal.quality import mqa
+from portal.quality.models import QualityScore
+
+DIM_COLUMNS = tuple(getattr(QualityScore, d) for d in mqa.DIMENSIONS)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+    def csv_bytes(self) -> bytes:
+        buffer = io.StringIO()
+        writer = csvsafe.writer(buffer, lineterminator="\r\n")
+        writer.writerow(self.columns)
+        writer.writerows(self.rows)
+        return buffer.getvalue().encode("utf-8")
+
+
+def _latest_rows():
+    """Latest score row of each dataset public now."""
+    newest = (select(QualityScore.dataset_id, func.max(QualityScore.day).label("day"))
+              .group_by(QualityScore.dataset_id).subquery())
+    return (select(QualityScore)
+            .join(newest, and_(newest.c.dataset_id == QualityScore.dataset_id,
+                               newest.c.day == QualityScore.day))
+            .join(Dataset, Dataset.id == QualityScore.dataset_id)
+            .where(Dataset.state == "active", Dataset.private.is_(False)))
+
+
+def _aggregates(query, *group):
+    latest = _latest_rows().subquery()
+    columns = [
+        func.count().label("datasets"),
+        func.avg(latest.c.points).label("points"),
+        *(func.avg(latest.c[d]).label(d) for d in mqa.DIMENSIONS),
+        func.sum(latest.c.links_broken).label("links_broken"),
+        func.sum(case((latest.c.links_broken > 0, 1), else_=0)).label("with_broken_links"),
+        func.sum(latest.c.resources).label("resources"),
+        func.sum(latest.c.resources_valid).label("resources_valid"),
+        func.sum(latest.c.resources_invalid).label("resources_invalid"),
+        func.sum(case((latest.c.shacl_violations > 0, 1), else_=0)).label("dcat_ap_failing"),
+    ]
+    return query(latest, columns, *group)
+
+
+def _round(value: Any) -> float:
+    return round(float(value or 0), 1)
+
+
+def catalog_summary() -> dict[str, Any]:
+    def query(latest, columns):
+        return db.session.execute(select(*columns).select_from(latest)).one()
+
+    row = _aggregates(query)
+    ratings = dict.fromkeys((name for name, _ in mqa.RATINGS), 0)
+    for points in db.session.scalars(select(_latest_rows().subquery().c.points)):
+        ratings[mqa.rating(points)] += 1
+    return {"datasets": row.datasets or 0, "points": _round(row.points),
+            "rating": mqa.rating(_round(row.points)),
+            "dimensions": {d: _round(getattr(row, d)) for d in mqa.DIMENSIONS},
+            "links_broken": int(row.links_broken or 0),
+            "with_broken_links": int(row.with_broken_links or 0),
+            "resources": int(row.resources or 0),
+            "resources_valid": int(row.resources_valid or 0),
+            "resources_invalid": int(row.resources_invalid or 0),
+            "dcat_ap_failing": int(row.dcat_ap_failing or 0), "ratings": ratings}
+
+
+ENTITY_COLUMNS = ("entidad", "nombre", "conjuntos", "puntos_mqa", *mqa.DIMENSIONS,
+                  "enlaces_rotos", "conjuntos_con_enlaces_rotos", "recursos",
+                  "recursos_validos", "recursos_invalidos", "conjuntos_no_conformes_dcat_ap",
+                  "conjuntos_desactualizados", "pige_estado", "pige_aprobado")
+
+
+def entity_table() -> Table:
+    """One row per entity with public scored datasets, best score first."""
+
+    def query(latest, columns):
+        return db.session.execute(
+            select(Entity.name, Entity.title, *columns).select_from(latest)
+            .join(Entity, Entity.id == latest.c.entity_id)
+            .group_by(Entity.name, Entity.title)).all()
+
+    overdue = _overdue_by_entity()
+    pige = _pige_by_entity()
+    rows = []
+    for row in _aggregates(query):
+        plan = pige.get(row.name)
+        rows.append((row.name, row.title, row.datasets, _round(row.points),
+                     *(_round(getattr(row, d)) for d in mqa.DIMENSIONS),
+                     int(row.links_broken or 0), int(row.with_broken_links or 0),
+                     int(row.resources or 0), int(row.resources_valid or 0),
+                     int(row.resources_invalid or 0), int(row.dcat_ap_failing or 0),
+                     overdue.get(row.name, "") if overdue is not None else "",
+                     plan[0] if plan else "", ("si" if plan[1] else "no") if plan else ""))
+    rows.sort(key=lambda r: (-r[3], r[0]))
+    return Table("entidades", ENTITY_COLUMNS, rows)
+
+
+def trend_table(entity_name: str | None = None, days: int = 90) -> Table:
+    """Average MQA points of the public datasets scored each day (the history)."""
+    query = (select(QualityScore.day, func.count(), func.avg(QualityScore.points),
+                    *(func.avg(c) for c in DIM_COLUMNS))
+             .where(QualityScore.public.is_(True)).group_by(QualityScore.day)
+             .order_by(QualityScore.day.desc()).limit(days))
+    if entity_name is not None:
+        query = query.join(Entity, Entity.id == QualityScore.entity_id).where(
+            Entity.name == entity_name)
+    rows = [(day.isoformat(), count, _round(points), *(_round(v) for v in dims))
+            for day, count, points, *dims in db.session.execute(query).all()]
+    rows.reverse()
+    return Table("tendencia", ("dia", "conjuntos", "puntos_mqa", *mqa.DIMENSIONS), rows)
+
+
+def fix_table(entity_name: str) -> Table:
+    """What the entity's public datasets miss, indicator by indicator, ordered by the points
+    the whole entity gains by fixing it (summed over its datasets)."""
+    query = (_latest_rows().join(Entity, Entity.id == QualityScore.entity_id)
+             .where(Entity.name == entity_name))
+    gains: dict[str, float] = defaultdict(float)
+    counts: dict[str, int] = defaultdict(int)
+    for score in db.session.scalars(query):
+        for measurement in mqa.from_values((score.details or {}).get("mqa", {})).measurements:
+            if measurement.missing > 0:
+                gains[measurement.indicator.key] += measurement.missing
+                counts[measurement.indicator.key] += 1
+    rows = [(key, str(mqa.BY_KEY[key].label), str(mqa.BY_KEY[key].fix), counts[key],
+             round(gain, 1)) for key, gain in gains.items()]
+    rows.sort(key=lambda r: (-r[4], r[0]))
+    return Table("mejoras", ("indicador", "nombre", "como_mejorar", "conjuntos", "puntos"), rows)
+
+
+def dataset_table(entity_name: str) -> Table:
+    """The entity's public datasets, lowest score first."""
+    rows = []
+    latest = _latest_rows().join(Entity, Entity.id == QualityScore.entity_id).where(
+        Entity.name == entity_name).add_columns(Dataset.name, Dataset.title)
+    for score, name, title in db.session.execute(latest).all():
+        rows.append((name, title, score.points, mqa.rating(score.points), score.links_broken,
+                     score.resources_invalid, score.shacl_violations))
+    rows.sort(key=lambda r: (r[2], r[0]))
+    return Table("conjuntos", ("conjunto", "titulo", "puntos_mqa", "calificacion",
+                               "enlaces_rotos", "recursos_invalidos", "violaciones_dcat_ap"),
+                 rows)
+
+
+def entity_summary(entity_name: str) -> dict[str, Any] | None:
+    for row in entity_table().rows:
+        if row[0] == entity_name:
+            return dict(zip(ENTITY_COLUMNS, row, strict=True))
+    return None
+
+
+def rank_of(entity_name: str) -> tuple[int, int] | None:
+    rows = entity_table().rows
+    for position, row in enumerate(rows, start=1):
+        if row[0] == entity_name:
+            return position, len(rows)
+    return None
+
+
+# --- figures of other domains ----------------------------------------------------------------
+
+
+def _overdue_by_entity() -> dict[str, int] | None:
+    """Public datasets overdue for their declared update frequency, per entity name
+    (``portal.quality.freshness``); None when the portal has no freshness check."""
+    try:
+        from portal.quality import freshness
+    except ImportError:
+        return None
+    names = dict(db.session.execute(select(Entity.id, Entity.name)).all())
+    return {names[entity_id]: counts["overdue"]
+            for entity_id, counts in freshness.entity_counts().items() if entity_id in names}
+
+
+def _pige_by_entity() -> dict[str, tuple[str, bool]]:
+    """Entity name -> (state of the plan in force, approved) for entities with a PIGE plan."""
+    from portal.pige import services as pige
+
+    found = {}
+    for plan in pige.list_plans():
+        version = pige.current_version(plan)
+        found[plan.entity.name] = (version.state, pige.is_approved(version))
+    return found
+
+
+def as_of() -> date | None:
+    return db.session.scalar(select(func.max(QualityScore.day)))

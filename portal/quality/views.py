@@ -1,0 +1,111 @@
+"""Quality pages: the observatory (``/observatorio``), each entity's public scorecard
+(``/organization/<name>/calidad``) with its embeddable badge, every figure as CSV, the metrics
+vocabulary of the DQV measurements, and the dataset page's quality card (a template global)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, render_template
+from flask_babel import gettext as _
+
+from portal.catalog import services as catalog
+from portal.quality import charts, dcat, mqa, observatory, publication, services
+from portal.quality.observatory import Table
+
+bp = Blueprint("quality", __name__)
+
+OBSERVATORY_TABLES = {"entidades": observatory.entity_table,
+                      "tendencia": lambda: observatory.trend_table()}
+ENTITY_TABLES = {"mejoras": observatory.fix_table, "conjuntos": observatory.dataset_table,
+                 "tendencia": lambda name: observatory.trend_table(name)}
+
+
+def _csv(table: Table, filename: str) -> Response:
+    return Response(table.csv_bytes(), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename={filename}.csv"})
+
+
+def _trend_chart(key: str, trend: Table):
+    return charts.line_chart(
+        key, [(row[0], row[2]) for row in trend.rows], mqa.MAX_POINTS,
+        _("Puntuación MQA media por día"),
+        _("Media de puntos MQA (de %(max)s) de los conjuntos públicos, día a día.",
+          max=mqa.MAX_POINTS))
+
+
+@bp.route("/observatorio")
+def observatory_page():
+    summary = observatory.catalog_summary()
+    entities = observatory.entity_table()
+    trend = observatory.trend_table()
+    ranking = charts.bar_chart(
+        "ranking", [(row[1], row[3]) for row in entities.rows[:15]], mqa.MAX_POINTS,
+        _("Entidades por puntuación MQA media"),
+        _("Las quince entidades con mejor puntuación media de metadatos."))
+    dimensions = charts.bar_chart(
+        "dims", [(str(mqa.DIMENSION_LABELS[d]), summary["dimensions"][d])
+                 for d in mqa.DIMENSIONS], max(mqa.DIMENSION_MAX.values()),
+        _("Puntos medios por dimensión"), _("Media de puntos de cada dimensión del MQA."))
+    return render_template("quality/observatory.html", summary=summary, entities=entities,
+                           trend=trend, ranking=ranking, dimensions=dimensions,
+                           trend_chart=_trend_chart("trend", trend), mqa=mqa,
+                           as_of=observatory.as_of(), published=publication.published_dataset())
+
+
+@bp.route("/observatorio/<any(entidades, tendencia):table>.csv")
+def observatory_csv(table: str):
+    return _csv(OBSERVATORY_TABLES[table](), f"observatorio-{table}")
+
+
+@bp.route("/organization/<name>/calidad")
+def scorecard(name: str):
+    entity = catalog.get_entity(name)
+    summary = observatory.entity_summary(entity.name)
+    trend = observatory.trend_table(entity.name)
+    dimensions = None
+    if summary is not None:
+        dimensions = charts.bar_chart(
+            "dims", [(str(mqa.DIMENSION_LABELS[d]), summary[d]) for d in mqa.DIMENSIONS],
+            max(mqa.DIMENSION_MAX.values()), _("Puntos medios por dimensión"),
+            _("Media de puntos de cada dimensión del MQA en los conjuntos de la entidad."))
+    return render_template(
+        "quality/scorecard.html", entity=entity, summary=summary,
+        rank=observatory.rank_of(entity.name), fixes=observatory.fix_table(entity.name),
+        datasets=observatory.dataset_table(entity.name), trend=trend,
+        trend_chart=_trend_chart("trend", trend), dimensions=dimensions, mqa=mqa)
+
+
+@bp.route("/organization/<name>/calidad/<any(mejoras, conjuntos, tendencia):table>.csv")
+def scorecard_csv(name: str, table: str):
+    entity = catalog.get_entity(name)
+    return _csv(ENTITY_TABLES[table](entity.name), f"{entity.name}-calidad-{table}")
+
+
+@bp.route("/organization/<name>/calidad/insignia.svg")
+def badge(name: str):
+    entity = catalog.get_entity(name)
+    summary = observatory.entity_summary(entity.name)
+    if summary is None:
+        value, rating = _("sin datos"), ""
+    else:
+        value = f"{summary['puntos_mqa']:g}/{mqa.MAX_POINTS}"
+        rating = mqa.rating(summary["puntos_mqa"])
+    svg = charts.badge(_("calidad de metadatos"), value, rating)
+    return Response(svg, mimetype="image/svg+xml", headers={
+        "Cache-Control": "public, max-age=3600", "Cross-Origin-Resource-Policy": "cross-origin"})
+
+
+@bp.route("/calidad/metricas")
+@bp.route("/calidad/metricas.ttl")
+def metrics():
+    return Response(dcat.metrics_turtle(), mimetype="text/turtle")
+
+
+def dataset_quality(dataset_id: str):
+    """The dataset page's card: the latest score (None before the first), for the template."""
+    return services.latest(dataset_id)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(dataset_quality=dataset_quality, quality_mqa=mqa)
+    app.extensions.setdefault("dataset_rdf_extras", []).append(dcat.measurement_triples)

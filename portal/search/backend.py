@@ -7,10 +7,16 @@ deployment could implement it on another engine without touching the callers (AP
 Field names follow CKAN's search index, so ``package_search`` maps onto a query without renaming:
 
 * facet and filter fields (exact values): ``organization`` (entity name), ``groups`` (theme names),
-  ``tags``, ``res_format``, ``license_id``, ``entity_kind``, plus ``name``, ``id`` and
-  ``entity_id`` for filters;
+  ``tags``, ``res_format``, ``license_id``, ``entity_kind``, plus ``name``, ``id``, ``entity_id``
+  and ``private`` ("1" or "0") for filters;
+* range fields: ``metadata_modified``, ``metadata_created`` (naive UTC datetimes),
+  ``num_resources``, ``num_tags`` (numbers);
 * sort fields: ``score`` (relevance), ``metadata_modified``, ``metadata_created``, ``title``,
-  ``name``.
+  ``name``, ``id``.
+
+Filters are a small boolean tree, the same for every engine: ``Filter`` (exact values),
+``Range``, ``AllOf``, ``AnyOf`` and ``Not``. ``AllOf(())`` matches every dataset and ``AnyOf(())``
+none. ``portal.search.solr_syntax`` builds it from CKAN's Solr syntax; an engine translates it.
 """
 
 from __future__ import annotations
@@ -33,8 +39,16 @@ FACET_FIELDS: tuple[str, ...] = (
     "license_id",
     "entity_kind",
 )
-FILTER_FIELDS: tuple[str, ...] = (*FACET_FIELDS, "name", "id", "entity_id")
-SORT_FIELDS: tuple[str, ...] = ("score", "metadata_modified", "metadata_created", "title", "name")
+FILTER_FIELDS: tuple[str, ...] = (*FACET_FIELDS, "name", "id", "entity_id", "private")
+#: Range fields and the kind of their values.
+RANGE_FIELDS: dict[str, str] = {
+    "metadata_modified": "date",
+    "metadata_created": "date",
+    "num_resources": "number",
+    "num_tags": "number",
+}
+SORT_FIELDS: tuple[str, ...] = ("score", "metadata_modified", "metadata_created", "title", "name",
+                                "id")
 MAX_ROWS = 1000
 DEFAULT_ROWS = 10
 DEFAULT_FACET_LIMIT = 50
@@ -60,6 +74,51 @@ class Filter:
 
 
 @dataclass(frozen=True)
+class Range:
+    """Datasets whose ``field`` (one of ``RANGE_FIELDS``) lies between ``low`` and ``high``; a
+    bound of None is open. Dates are naive UTC datetimes, numbers ints or floats."""
+
+    field: str
+    low: datetime | float | None = None
+    high: datetime | float | None = None
+    include_low: bool = True
+    include_high: bool = True
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Datasets matching every clause (all of them when there is none)."""
+
+    clauses: tuple[Clause, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """Datasets matching at least one clause (none when there is none)."""
+
+    clauses: tuple[Clause, ...] = ()
+
+
+@dataclass(frozen=True)
+class Not:
+    clause: Clause
+
+
+Clause = Filter | Range | AllOf | AnyOf | Not
+
+
+def clause_fields(clause: Clause) -> list[tuple[str, str]]:
+    """(kind, field) of every leaf of a filter tree, kind "filter" or "range"."""
+    if isinstance(clause, Filter):
+        return [("filter", clause.field)]
+    if isinstance(clause, Range):
+        return [("range", clause.field)]
+    if isinstance(clause, Not):
+        return clause_fields(clause.clause)
+    return [pair for child in clause.clauses for pair in clause_fields(child)]
+
+
+@dataclass(frozen=True)
 class SearchQuery:
     """One search. ``q`` uses the query syntax of the search box (see docs/search.md).
 
@@ -68,7 +127,8 @@ class SearchQuery:
     """
 
     q: str = ""
-    filters: tuple[Filter, ...] = ()
+    #: Clauses that must all match (see ``Clause``); they do not change the scores.
+    filters: tuple[Clause, ...] = ()
     facet_fields: tuple[str, ...] = ()
     facet_limit: int = DEFAULT_FACET_LIMIT
     facet_mincount: int = 1
@@ -103,7 +163,9 @@ class SearchQuery:
             ]
         if self.facet_mincount < 0:
             errors["facet.mincount"] = [str(_l("Debe ser un número mayor o igual a 0."))]
-        bad_filters = [f.field for f in self.filters if f.field not in FILTER_FIELDS]
+        leaves = [pair for clause in self.filters for pair in clause_fields(clause)]
+        bad_filters = [field for kind, field in leaves
+                       if field not in (FILTER_FIELDS if kind == "filter" else RANGE_FIELDS)]
         if bad_filters:
             errors["fq"] = [
                 str(_l("Campo de filtro desconocido: %(field)s. Válidos: %(valid)s.",

@@ -5,11 +5,10 @@ The API action is a thin mapping: it hands the request's parameters and the user
 keyed by the CKAN parameter at fault (``q``, ``fq``, ``sort``, ``rows``...), which the API returns
 as CKAN's 409 "Validation Error".
 
-``fq`` follows the part of Solr's filter syntax that CKAN clients use: space-separated clauses
-``field:value``, ``field:"quoted value"``, ``+field:value`` (must), ``-field:value`` (must not) and
-``field:(a OR b)`` / ``field:(a AND b)``. Fields CKAN adds for its own bookkeeping
-(``dataset_type:dataset``, ``capacity:public``, ``state:active``, ``+site_id:...``) are accepted and
-ignored: every dataset in this portal is of that kind.
+``fq`` and ``fq_list`` follow Solr's filter syntax as CKAN clients use it (``portal.search.
+solr_syntax``); in ``q`` the clauses on structured fields (``metadata_modified:[... TO *]``,
+``num_resources:[1 TO *]``, ``id:...``) are taken out as filters and the rest is the text of the
+search box. ``rows`` over ``MAX_ROWS`` is capped, as CKAN caps it at ``ckan.search.rows_max``.
 """
 
 from __future__ import annotations
@@ -22,32 +21,20 @@ from flask_babel import lazy_gettext as _l
 
 from portal import bounded_json
 from portal.errors import ValidationError
+from portal.search import solr_syntax
 from portal.search.backend import (
     DEFAULT_FACET_LIMIT,
     DEFAULT_ROWS,
     DEFAULT_SORT,
     FACET_FIELDS,
     MAX_ROWS,
-    Filter,
+    Clause,
     SearchQuery,
     SortKey,
 )
 
 #: CKAN / Solr field names -> ours, for ``fq`` and ``facet.field``.
-FIELD_NAMES: dict[str, str] = {
-    "organization": "organization",
-    "groups": "groups",
-    "tags": "tags",
-    "res_format": "res_format",
-    "license_id": "license_id",
-    "license": "license_id",
-    "entity_kind": "entity_kind",
-    "name": "name",
-    "id": "id",
-    "owner_org": "entity_id",
-}
-#: Filters CKAN adds for its own bookkeeping, true of every dataset here.
-IGNORED_FIELDS = frozenset({"dataset_type", "capacity", "state", "site_id", "type"})
+FIELD_NAMES = solr_syntax.FIELD_NAMES
 #: CKAN sort names -> ours.
 SORT_NAMES: dict[str, str] = {
     "score": "score",
@@ -57,18 +44,9 @@ SORT_NAMES: dict[str, str] = {
     "title_string": "title",
     "title": "title",
     "name": "name",
+    "id": "id",
 }
-
-_CLAUSE_RE = re.compile(
-    r"""\s*(?P<sign>[+-]?)(?P<field>[A-Za-z_][\w.]*):
-        (?:"(?P<quoted>(?:[^"\\]|\\.)*)"|\((?P<group>[^()]*)\)|(?P<bare>(?:[^\s\\()"]|\\.)+))""",
-    re.VERBOSE,
-)
-_GROUP_TOKEN_RE = re.compile(r'"((?:[^"\\]|\\.)*)"|(\S+)')
-
-
-def _unescape(value: str) -> str:
-    return re.sub(r"\\(.)", r"\1", value)
+_FL_NAME_RE = re.compile(r"^[A-Za-z_][\w.]*$")
 
 
 def _error(param: str, message) -> ValidationError:
@@ -101,72 +79,9 @@ def _bool(params: Mapping[str, Any], name: str, default: bool) -> bool:
     raise _error(name, _l("Debe ser true o false."))
 
 
-def _group_values(param: str, field: str, group: str) -> tuple[list[str], str]:
-    """Values of ``(a OR b)`` and its operator ("OR" or "AND")."""
-    values, operators = [], set()
-    for quoted, bare in _GROUP_TOKEN_RE.findall(group):
-        if bare in ("OR", "AND"):
-            operators.add(bare)
-        elif quoted or bare:
-            values.append(_unescape(quoted or bare))
-    if not values:
-        raise _error(param, _l("El grupo de valores de «%(field)s» está vacío.", field=field))
-    if len(operators) > 1:
-        raise _error(param, _l("No se puede mezclar AND y OR en el grupo de «%(field)s».",
-                               field=field))
-    return values, operators.pop() if operators else "OR"
-
-
-def parse_fq(fq: str, param: str = "fq") -> list[Filter]:
-    """Filters of a Solr-like ``fq`` string (see the module docstring)."""
-    text = (fq or "").strip()
-    if text.count('"') % 2:
-        raise _error(param, _l("Hay comillas sin cerrar en el filtro."))
-    if text.count("(") != text.count(")"):
-        raise _error(param, _l("Hay paréntesis sin cerrar en el filtro."))
-    filters: list[Filter] = []
-    position = 0
-    while position < len(text):
-        if text[position:].strip() == "":
-            break
-        if text[position:].strip() in ("*:*",):
-            break
-        match = _CLAUSE_RE.match(text, position)
-        if not match:
-            fragment = text[position:].strip().split()[0]
-            raise _error(param, _l("No se pudo interpretar «%(part)s»: se espera campo:valor.",
-                                   part=fragment))
-        position = match.end()
-        ckan_field = match.group("field")
-        if ckan_field in IGNORED_FIELDS:
-            continue
-        field = FIELD_NAMES.get(ckan_field)
-        if field is None:
-            raise _error(param, _l("Campo de filtro desconocido: %(field)s. Válidos: %(valid)s.",
-                                   field=ckan_field, valid=", ".join(FIELD_NAMES)))
-        negated = match.group("sign") == "-"
-        if match.group("group") is not None:
-            values, operator = _group_values(param, ckan_field, match.group("group"))
-        else:
-            raw = match.group("quoted") if match.group("quoted") is not None else match.group(
-                "bare")
-            if raw in ("*", ""):
-                raise _error(param, _l("El filtro «%(field)s» necesita un valor concreto.",
-                                       field=ckan_field))
-            values, operator = [_unescape(raw)], "OR"
-        if field == "res_format":
-            values = [v.upper() for v in values]
-        if operator == "AND" and not negated:
-            filters.extend(Filter(field, (value,)) for value in values)
-        else:
-            # NOT (a AND b) is not "neither": keep it simple and refuse it.
-            if operator == "AND":
-                raise _error(param, _l("No se admite -%(field)s:(a AND b).", field=ckan_field))
-            filters.append(Filter(field, tuple(values), negated))
-        if position < len(text) and not text[position].isspace():
-            raise _error(param, _l("Falta un espacio después de «%(part)s».",
-                                   part=match.group().strip()))
-    return filters
+def parse_fq(fq: str, param: str = "fq") -> list[Clause]:
+    """The filters of a Solr-like ``fq`` string, all of which must match."""
+    return solr_syntax.parse_list(fq or "", param)
 
 
 def parse_sort(sort: str | None) -> tuple[SortKey, ...]:
@@ -185,6 +100,26 @@ def parse_sort(sort: str | None) -> tuple[SortKey, ...]:
                 sort=part.strip(), valid=", ".join(SORT_NAMES)))
         keys.append(SortKey(name, direction == "desc"))
     return tuple(keys)
+
+
+def parse_fl(value: Any) -> tuple[str, ...] | None:
+    """The field names of ``fl`` (a list, or names separated by commas or spaces); None for the
+    whole dataset dictionaries (no ``fl``, or ``*``)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        names = value.replace(",", " ").split()
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        names = [name for v in value for name in v.replace(",", " ").split()]
+    else:
+        raise _error("fl", _l("Debe ser una lista de campos, por ejemplo id,name."))
+    if not names or "*" in names:
+        return None
+    bad = [name for name in names if not _FL_NAME_RE.match(name)]
+    if bad:
+        raise _error("fl", _l("Nombre de campo no válido en fl: %(field)s.",
+                              field=", ".join(bad)))
+    return tuple(dict.fromkeys(names))
 
 
 def parse_facet_fields(value: Any) -> tuple[str, ...]:
@@ -239,13 +174,15 @@ def package_search_query(
     q = params.get("q") or ""
     if not isinstance(q, str):
         raise _error("q", _l("Debe ser texto."))
+    q, filters = solr_syntax.split_structured(q)
     rows = _int(params, "rows", DEFAULT_ROWS)
-    if not 0 <= rows <= MAX_ROWS:
-        raise _error("rows", _l("Debe ser un número entre 0 y %(max)s.", max=MAX_ROWS))
+    if rows < 0:
+        raise _error("rows", _l("Debe ser un número natural (0 o más)."))
+    rows = min(rows, MAX_ROWS)  # CKAN caps rows at ckan.search.rows_max instead of refusing
     start = _int(params, "start", 0)
     if start < 0:
-        raise _error("start", _l("Debe ser un número mayor o igual a 0."))
-    filters = parse_fq(params.get("fq") or "", "fq")
+        raise _error("start", _l("Debe ser un número natural (0 o más)."))
+    filters += parse_fq(params.get("fq") or "", "fq")
     for item in _fq_list(params.get("fq_list")):
         filters += parse_fq(item, "fq_list")
     facet_on = _bool(params, "facet", True)

@@ -41,6 +41,7 @@ def dataset_document(dataset: Dataset) -> dict[str, Any]:
         "license_id": dataset.license_id or "",
         "res_format": sorted(formats),
         "res_name": [r.name for r in resources if r.name],
+        "num_resources": len(resources),
         "private": bool(dataset.private),
         "metadata_created": dataset.metadata_created,
         "metadata_modified": dataset.metadata_modified,

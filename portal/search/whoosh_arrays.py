@@ -118,8 +118,11 @@ class SegmentArrays:
         found = self._columns.get(fieldname)
         if found is None:
             column_type = reader.schema[fieldname].column_type
-            column = reader._perdoc.column_reader(fieldname, column_type)
-            found = numeric_column(column, self.doc_count).astype(np.int64)
+            if reader.has_column(fieldname):
+                column = reader._perdoc.column_reader(fieldname, column_type)
+                found = numeric_column(column, self.doc_count).astype(np.int64)
+            else:  # a segment written before the column was added to the schema
+                found = np.full(self.doc_count, column_type.default_value(), dtype=np.int64)
             self._columns[fieldname] = found
         return found
 

@@ -26,9 +26,13 @@ from whoosh import query as wq
 from portal.search import whoosh_bulk
 from portal.search.analysis import STOP_WORDS, fold, stem, words
 from portal.search.backend import (
+    AllOf,
+    Clause,
     FacetCount,
     Filter,
     Hit,
+    Not,
+    Range,
     SearchBackend,
     SearchQuery,
     SearchResult,
@@ -39,7 +43,14 @@ from portal.search.query_text import QueryParser, query_words
 from portal.search.whoosh_arrays import SegmentCache, live_mask
 from portal.search.whoosh_codec import PortalCodec
 from portal.search.whoosh_eval import Leaf, Stats, evaluate, term_mask
-from portal.search.whoosh_schema import TEXT_FIELD_BOOSTS, build_schema, from_micros, to_fields
+from portal.search.whoosh_schema import (
+    COUNT_COLUMNS,
+    TEXT_FIELD_BOOSTS,
+    build_schema,
+    from_micros,
+    to_fields,
+    to_micros,
+)
 
 WRITE_TIMEOUT_S = 30.0
 RETIRE_AFTER_S = 60.0
@@ -49,6 +60,7 @@ _SORT_COLUMNS = {
     "metadata_created": "metadata_created",
     "title": "title_sort",
     "name": "name_sort",
+    "id": "id_sort",
 }
 
 
@@ -121,9 +133,27 @@ class WhooshBackend(SearchBackend):
 
     def _open_or_create(self, path: Path):
         path.mkdir(parents=True, exist_ok=True)
-        if index.exists_in(str(path)):
-            return index.open_dir(str(path))
-        return index.create_in(str(path), self.schema)
+        if not index.exists_in(str(path)):
+            return index.create_in(str(path), self.schema)
+        ix = index.open_dir(str(path))
+        if set(self.schema.names()) - set(ix.schema.names()):
+            ix = self._add_new_fields(ix)
+        return ix
+
+    def _add_new_fields(self, ix):
+        """Add the fields of a newer schema to an index written by an older one (documents
+        written from now on carry them; older ones are rewritten by the reconcile job)."""
+        writer = ix.writer(timeout=WRITE_TIMEOUT_S)
+        try:
+            for name in self.schema.names():
+                if name not in writer.schema.names():
+                    writer.add_field(name, self.schema[name])
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        ix.close()
+        return index.open_dir(str(self.path))
 
     def _current_view(self) -> _View:
         with self._lock:
@@ -247,9 +277,12 @@ class WhooshBackend(SearchBackend):
         found: dict[str, datetime] = {}
         for leaf in view.leaves:
             modified = leaf.arrays.numbers(leaf.reader, "metadata_modified")
+            # -1 resources: written by an older schema (see ``_add_new_fields``), so stale.
+            outdated = leaf.arrays.numbers(leaf.reader, "num_resources") < 0
             for docnum in np.flatnonzero(leaf.live):
                 stored = leaf.reader.stored_fields(int(docnum))
-                found[stored["id"]] = from_micros(int(modified[docnum]))
+                micros = 0 if outdated[docnum] else int(modified[docnum])
+                found[stored["id"]] = from_micros(micros)
         return found
 
     def search(self, query: SearchQuery) -> SearchResult:
@@ -275,11 +308,26 @@ class WhooshBackend(SearchBackend):
             allowed |= private & term_mask(leaf, "entity_id", query.user_entity_ids)
         return allowed
 
-    @staticmethod
-    def _filter_mask(leaf: Leaf, flt: Filter) -> np.ndarray:
-        values = [v.upper() for v in flt.values] if flt.field == "res_format" else flt.values
-        mask = term_mask(leaf, flt.field, values)
-        return ~mask if flt.negated else mask
+    @classmethod
+    def _filter_mask(cls, leaf: Leaf, clause: Clause) -> np.ndarray:
+        """Documents of ``leaf`` matching a filter tree (see ``portal.search.backend``)."""
+        if isinstance(clause, Filter):
+            values = [v.upper() for v in clause.values] if clause.field == "res_format" \
+                else clause.values
+            mask = term_mask(leaf, clause.field, values)
+            return ~mask if clause.negated else mask
+        if isinstance(clause, Range):
+            return _range_mask(leaf, clause)
+        if isinstance(clause, Not):
+            return ~cls._filter_mask(leaf, clause.clause)
+        is_all = isinstance(clause, AllOf)
+        mask = np.full(leaf.size, is_all, dtype=bool)
+        for child in clause.clauses:
+            if is_all:
+                mask &= cls._filter_mask(leaf, child)
+            else:
+                mask |= cls._filter_mask(leaf, child)
+        return mask
 
     def _run(self, query: SearchQuery, parsed: wq.Query) -> SearchResult:
         view = self._current_view()
@@ -311,7 +359,7 @@ class WhooshBackend(SearchBackend):
                 if field in ("metadata_modified", "metadata_created"):
                     column = leaf.arrays.numbers(leaf.reader, field)
                     keys[field].append(column[matched])
-                elif field in ("title", "name"):
+                elif field in ("title", "name", "id"):
                     keys[field].append(view.rank(_SORT_COLUMNS[field])[position][matched])
         all_docs = np.concatenate(docnums) if docnums else np.zeros(0, dtype=np.int64)
         all_scores = np.concatenate(scores) if scores else np.zeros(0, dtype=np.float32)
@@ -422,6 +470,23 @@ class WhooshBackend(SearchBackend):
             stored = view.searcher.document(id=hit.id) or {}
             suggestions.append(Suggestion("title", stored.get("title", ""), stored.get("name")))
         return suggestions
+
+
+def _range_mask(leaf: Leaf, clause: Range) -> np.ndarray:
+    values = leaf.arrays.numbers(leaf.reader, clause.field)
+    mask = np.ones(leaf.size, dtype=bool)
+    if clause.field in COUNT_COLUMNS:
+        mask &= values >= 0  # -1: not known (a segment older than the column)
+    for bound, inclusive, above in ((clause.low, clause.include_low, True),
+                                    (clause.high, clause.include_high, False)):
+        if bound is None:
+            continue
+        limit = to_micros(bound) if isinstance(bound, datetime) else float(bound)
+        if above:
+            mask &= values >= limit if inclusive else values > limit
+        else:
+            mask &= values <= limit if inclusive else values < limit
+    return mask
 
 
 def _known(searcher, folded: str) -> bool:

@@ -29,7 +29,9 @@ TEXT_FIELD_BOOSTS: dict[str, float] = {
 MULTI_VALUED = ("groups", "tags", "res_format")
 #: Single-valued exact fields.
 SINGLE_VALUED = ("organization", "entity_kind", "license_id", "name", "id", "entity_id", "private")
-SORT_COLUMNS = ("metadata_modified", "metadata_created", "title_sort", "name_sort")
+SORT_COLUMNS = ("metadata_modified", "metadata_created", "title_sort", "name_sort", "id_sort")
+#: Numeric columns for range filters; a segment written before they existed reads -1 (unknown).
+COUNT_COLUMNS = ("num_resources", "num_tags")
 EPOCH = datetime(1970, 1, 1)
 
 
@@ -63,6 +65,9 @@ def build_schema() -> Schema:
         metadata_created=COLUMN(columns.NumericColumn("q", default=0)),
         title_sort=COLUMN(columns.VarBytesColumn()),
         name_sort=COLUMN(columns.VarBytesColumn()),
+        id_sort=COLUMN(columns.VarBytesColumn()),
+        num_resources=COLUMN(columns.NumericColumn("i", default=-1)),
+        num_tags=COLUMN(columns.NumericColumn("i", default=-1)),
     )
 
 
@@ -106,6 +111,9 @@ def to_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
         "metadata_created": to_micros(doc.get("metadata_created")),
         "title_sort": fold(doc.get("title", "")).strip().encode("utf-8"),
         "name_sort": doc["name"].encode("utf-8"),
+        "id_sort": doc["id"].encode("utf-8"),
+        "num_resources": int(doc.get("num_resources", 0)),
+        "num_tags": len(keywords),
     }
     # An empty string would be indexed as an empty term: leave the field out instead.
     return {name: value for name, value in fields.items() if value != ""}

@@ -124,6 +124,47 @@ def test_rows_start_and_sort(api, searchable):
     assert names(ok(search(api, sort="metadata_created asc"))) == newest_first[::-1]
 
 
+def test_the_request_of_ckan_harvesters(api, searchable):
+    """What ckanext-harvest and our CKAN harvester send: q=*:*, sort=id asc, rows, start, and
+    an fq on metadata_modified (ckanext-harvest ORs its terms in parentheses)."""
+    everything = ok(search(api, method="GET", q="*:*", sort="id asc", rows="100", start="0"))
+    ids = [d["id"] for d in everything["results"]]
+    assert everything["count"] == 3 and ids == sorted(ids)
+    newest = max(d["metadata_modified"] for d in everything["results"])
+    since = ok(search(api, method="GET", q="*:*", sort="id asc", rows="100", start="0",
+                      fq=f"(metadata_modified:[{newest}Z TO *])"))
+    assert [d["metadata_modified"] for d in since["results"]] == [newest]
+    after = ok(search(api, method="GET", fq=f"metadata_modified:{{{newest}Z TO *]"))
+    assert after["count"] == 0
+    paged = [ok(search(api, method="GET", q="*:*", sort="id asc", rows="2", start=str(start)))
+             for start in (0, 2, 4)]
+    assert [d["id"] for page in paged for d in page["results"]] == ids
+    assert paged[2]["results"] == [] and paged[2]["count"] == 3
+
+
+def test_ranges_booleans_sorts_and_fl(api, searchable):
+    assert names(ok(search(api, fq="num_resources:[1 TO *]", sort="name asc"))) == [
+        "censo-2024", "presupuesto-2024"]
+    assert names(ok(search(api, q="num_resources:[2 TO *]"))) == ["censo-2024"]
+    assert names(ok(search(api, fq="num_tags:{1 TO *} -num_resources:0",
+                           sort="name desc"))) == ["presupuesto-2024", "censo-2024"]
+    assert names(ok(search(api, fq="metadata_created:[NOW-1DAY TO NOW]", sort="name asc"))) \
+        == ["censo-2024", "matricula-escolar", "presupuesto-2024"]
+    assert ok(search(api, fq="metadata_modified:[* TO NOW-1DAY]"))["count"] == 0
+    assert names(ok(search(api, fq="(organization:mefp OR tags:censo) AND NOT res_format:PDF")
+                    )) == ["censo-2024"]
+    assert names(ok(search(api, fq="organization:ine", fq_list=["-tags:censo OR tags:x"]))) \
+        == ["matricula-escolar"]
+    assert names(ok(search(api, sort="metadata_modified desc, name asc", rows=1))) == [
+        "matricula-escolar"]
+    light = ok(search(api, fl="id,name,metadata_modified,no_such_field", sort="name asc"))
+    assert [sorted(d) for d in light["results"]] == [["id", "metadata_modified", "name"]] * 3
+    assert light["results"][0]["name"] == "censo-2024"
+    assert set(ok(search(api, fl="*", rows=1))["results"][0]) > {"resources", "tags"}
+    assert ok(search(api, fl=["num_resources"], q="censo", rows=1))["results"] == [
+        {"num_resources": 2}]
+
+
 def test_get_with_url_parameters(api, searchable):
     result = ok(search(api, method="GET", q="presupuesto", rows="5",
                        **{"facet.field": '["tags"]', "facet.limit": "1"}))
@@ -152,8 +193,15 @@ def test_private_datasets_only_for_those_allowed(api, searchable, role, sees_pri
     ({"fq": "color:rojo"}, "fq"),
     ({"fq": 'organization:"ine'}, "fq"),
     ({"fq_list": ["tags:(a OR b"]}, "fq_list"),
-    ({"rows": 1001}, "rows"),
     ({"rows": -1}, "rows"),
+    ({"rows": "2.5"}, "rows"),
+    ({"start": "1e3"}, "start"),
+    ({"fq": "metadata_modified:[ayer TO *]"}, "fq"),
+    ({"fq": "name:[a TO m]"}, "fq"),
+    ({"fq": "(tags:a OR tags:b"}, "fq"),
+    ({"q": "censo OR num_tags:[1 TO *]"}, "q"),
+    ({"fl": "id;name"}, "fl"),
+    ({"sort": "id sideways"}, "sort"),
     ({"rows": "diez"}, "rows"),
     ({"start": -5}, "start"),
     ({"sort": "popularidad desc"}, "sort"),
@@ -221,8 +269,9 @@ def test_ckanapi_package_search(server, searchable):
         dotted = portal.call_action("package_search", {
             "q": "presupuesto", "facet.field": ["res_format"], "rows": 1})
         assert dotted["count"] == 1 and dotted["facets"] == {"res_format": {"PDF": 1}}
+        assert portal.action.package_search(q="censo", rows=5000)["count"] == 2  # capped
         with pytest.raises(ckanapi.ValidationError) as excinfo:
-            portal.action.package_search(q="censo", rows=5000)
+            portal.action.package_search(q="censo", rows=-1)
         assert "rows" in excinfo.value.error_dict
         assert portal.action.package_search(include_private=True, q="registro")["count"] == 0
     with ckanapi.RemoteCKAN(server, apikey=searchable.tokens["member"]) as portal:

@@ -23,7 +23,7 @@ from portal.search.backend import (
     MAX_FACET_LIMIT,
     MAX_ROWS,
 )
-from portal.search.ckan_params import SORT_NAMES, package_search_query
+from portal.search.ckan_params import SORT_NAMES, package_search_query, parse_fl
 from portal.search.labels import facet_labels
 from portal.search.pages import datasets_in_order, visibility
 
@@ -44,11 +44,15 @@ class PackageSearchParams(Params):
         "Words to find in title, keywords, entity, resource names and description; accents, case "
         "and plurals do not matter. Phrases in quotes, AND / OR / NOT, -word, prefix*, and "
         "field:value (title, notes, tags, organization, groups, res_format, license_id, "
-        "entity_kind, res_name, name). Default: every dataset."))
+        "entity_kind, res_name, name). Clauses on metadata_modified, metadata_created, "
+        "num_resources, num_tags, id and owner_org (ranges as in fq) filter, combined by AND. "
+        "Default (or *:*): every dataset."))
     fq = String(**_doc(
-        'Filters, Solr style: organization:ine +res_format:"CSV" -tags:x groups:(a OR b). '
-        "Fields: organization, groups, tags, res_format, license_id, entity_kind, name, id, "
-        "owner_org."))
+        'Filters, Solr style: organization:ine +res_format:"CSV" -tags:x groups:(a OR b) '
+        "(tags:a OR NOT tags:b) metadata_modified:[2026-01-01T00:00:00Z TO *] "
+        "num_resources:{0 TO *} metadata_created:[NOW-7DAYS TO NOW]. Fields: organization, "
+        "groups, tags, res_format, license_id, entity_kind, name, id, owner_org, capacity, and "
+        "the ranges metadata_modified, metadata_created, num_resources, num_tags."))
     fq_list = _list_or_json("More filters, each in the syntax of fq (a list or a JSON list).")
     facet = Boolean(**_doc("Count facets (default true)."))
     facet_field = _list_or_json(
@@ -62,12 +66,15 @@ class PackageSearchParams(Params):
     facet_field_alias = _list_or_json("Same as facet.field (for clients that cannot send a "
                                       "dotted name, e.g. ckanapi keyword arguments).",
                                       data_key="facet_field")
-    rows = Integer(**_doc(f"Datasets per page (default {DEFAULT_ROWS}, at most {MAX_ROWS}).",
-                          minimum=0, maximum=MAX_ROWS))
+    rows = Integer(**_doc(f"Datasets per page (default {DEFAULT_ROWS}); more than {MAX_ROWS} "
+                          f"gives {MAX_ROWS}, as CKAN's ckan.search.rows_max.", minimum=0))
     start = Integer(**_doc("Datasets to skip (past the end: an empty page).", minimum=0))
     sort = String(**_doc(
         "Comma-separated keys, each followed by asc or desc: " + ", ".join(SORT_NAMES)
         + f' (default "{DEFAULT_SORT_TEXT}").'))
+    fl = _list_or_json("Only these fields of each dataset, e.g. id,name,metadata_modified (names "
+                       "separated by commas or spaces, or a list); * or nothing: the whole "
+                       "dataset dictionaries.")
     include_private = Boolean(**_doc(
         "Also the private datasets the caller may read: those of their organizations (all of "
         "them for a sysadmin). Ignored for anonymous callers (default false)."))
@@ -82,7 +89,9 @@ PACKAGE_SEARCH_RESULT = {
     "properties": {
         "count": {"type": "integer", "description": "Datasets matching, on every page."},
         "sort": {"type": "string", "description": "The order applied."},
-        "results": {"type": "array", "items": ref(results.PackageOut),
+        "results": {"type": "array", "items": {"anyOf": [
+                        ref(results.PackageOut),
+                        {"type": "object", "description": "With fl: the named fields only."}]},
                     "description": "The page of datasets, in order."},
         "facets": {"type": "object", "description": "Field -> {value: count}.",
                    "additionalProperties": {"type": "object",
@@ -106,7 +115,7 @@ PACKAGE_SEARCH_RESULT = {
 
 def ckan_params(values: dict[str, Any]) -> dict[str, Any]:
     """The loaded parameters under CKAN's names, ``facet_field`` folded into ``facet.field``."""
-    params = {_CKAN_NAMES[name]: value for name, value in values.items()}
+    params = {_CKAN_NAMES[name]: value for name, value in values.items() if name != "fl"}
     alias = params.pop("facet_field", None)
     if alias is not None:
         params.setdefault("facet.field", alias)
@@ -120,8 +129,8 @@ def package_search(values, actor):
 
     Anonymous callers see public datasets; with include_private, members of an organization
     also see its private datasets. Bad input (unbalanced quotes or parentheses, an unknown
-    field, rows over 1000 or negative, a sort that is not allowed) is a validation error naming
-    the parameter.
+    field, a negative rows or start, a sort that is not allowed) is a validation error naming
+    the parameter; rows over 1000 gives 1000.
     """
     caller = visibility(actor)
     query = package_search_query(
@@ -130,8 +139,11 @@ def package_search(values, actor):
         sysadmin=caller["sysadmin"],
         may_include_private=caller["include_private"],
     )
+    fields = parse_fl(values.get("fl"))
     result = get_backend().search(query)
-    datasets = datasets_in_order(result.ids, actor)
+    datasets = results.PackageOut(many=True).dump(datasets_in_order(result.ids, actor))
+    if fields is not None:  # as CKAN: the named fields only, those a dataset has
+        datasets = [{name: d[name] for name in fields if name in d} for d in datasets]
     facets, search_facets = {}, {}
     for field, counts in result.facets.items():
         labels = facet_labels(field, [count.value for count in counts])
@@ -143,7 +155,7 @@ def package_search(values, actor):
     return {
         "count": result.count,
         "sort": values.get("sort") or DEFAULT_SORT_TEXT,
-        "results": results.PackageOut(many=True).dump(datasets),
+        "results": datasets,
         "facets": facets,
         "search_facets": search_facets,
     }

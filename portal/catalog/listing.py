@@ -10,8 +10,9 @@ its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -225,6 +226,13 @@ def find_in_database(params: ListParams, actor) -> DatasetListing:
                           params.per_page)
 
 
+#: The home page's "updated" list: datasets changed at least this long after their creation,
+#: looked for among the latest changes in batches.
+UPDATED_AFTER = timedelta(hours=1)
+UPDATED_BATCH = 50
+UPDATED_BATCHES = 4
+
+
 def newest_datasets(limit: int = 5) -> list[Dataset]:
     from portal.catalog.services import public_datasets_query
 
@@ -232,11 +240,25 @@ def newest_datasets(limit: int = 5) -> list[Dataset]:
     return list(db.session.scalars(query.limit(limit).options(selectinload(Dataset.resources))))
 
 
-def updated_datasets(limit: int = 5) -> list[Dataset]:
+def updated_datasets(limit: int = 5, *, exclude: Collection[str] = ()) -> list[Dataset]:
+    """Public datasets changed at least ``UPDATED_AFTER`` after their creation (one just created,
+    with its first resources, is new, not updated), newest change first, leaving out
+    ``exclude`` (the ids the home page already lists as new)."""
     from portal.catalog.services import public_datasets_query
 
     query = public_datasets_query().order_by(Dataset.metadata_modified.desc(), Dataset.id)
-    return list(db.session.scalars(query.limit(limit).options(selectinload(Dataset.resources))))
+    if exclude:
+        query = query.where(Dataset.id.not_in(list(exclude)))
+    found: list[Dataset] = []
+    # The gap is compared here, not in SQL: date arithmetic differs between SQLite and
+    # PostgreSQL. Batches are few: a catalog's recent changes are mostly real updates.
+    for batch in range(UPDATED_BATCHES):
+        rows = db.session.scalars(query.offset(batch * UPDATED_BATCH).limit(UPDATED_BATCH)
+                                  .options(selectinload(Dataset.resources))).all()
+        found += [d for d in rows if d.metadata_modified - d.metadata_created >= UPDATED_AFTER]
+        if len(found) >= limit or len(rows) < UPDATED_BATCH:
+            break
+    return found[:limit]
 
 
 def catalog_figures() -> dict[str, int]:

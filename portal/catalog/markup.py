@@ -64,3 +64,18 @@ def plain_excerpt(text: str | None, length: int = 180) -> str:
     if len(plain) <= length:
         return plain
     return plain[:length].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+#: Tags whose end separates words in plain text (cells of a table, items of a list...).
+_BLOCK_ENDS = re.compile(r"</(?:p|li|td|th|tr|h[2-6]|pre|blockquote|dd|dt)>|<br\s*/?>|<hr\s*/?>")
+
+
+@lru_cache(maxsize=4096)
+def plain_text(text: str | None) -> str:
+    """All of a Markdown text as a reader sees it on the page, without markup: rendered and
+    sanitised, then stripped of tags (table cells and list items kept apart by a space)."""
+    if not text:
+        return ""
+    stripped = nh3.clean(_BLOCK_ENDS.sub(" ", _render(text)), tags=set())
+    return re.sub(r"\s+", " ", html.unescape(stripped)).strip()
+

@@ -27,11 +27,12 @@ def index():
 
 def _home_page() -> Response:
     entities = sorted(services.list_entities(with_counts=True), key=lambda pair: -pair[1])
+    newest = listing.newest_datasets()
     return Response(render_template(
         "home.html",
         figures=listing.catalog_figures(),
-        newest=listing.newest_datasets(),
-        updated=listing.updated_datasets(),
+        newest=newest,
+        updated=listing.updated_datasets(exclude=[dataset.id for dataset in newest]),
         themes=services.list_themes(with_counts=True),
         entities=[pair for pair in entities if pair[1]][:8],
     ))

@@ -8,12 +8,14 @@ pages of an entity or a theme search the index instead of the database.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import current_app, url_for
+from markupsafe import escape
 from sqlalchemy import select
 
 from portal.auth import permissions
@@ -26,6 +28,7 @@ from portal.catalog.listing import (
     FacetItem,
     ListParams,
 )
+from portal.catalog.markup import plain_text
 from portal.catalog.models import Dataset
 from portal.errors import ValidationError
 from portal.search import get_backend
@@ -36,9 +39,11 @@ from portal.search.labels import facet_labels
 
 #: The list's relevance order, as ``package_search`` takes it.
 RELEVANCE_SORT = "score desc, metadata_modified desc"
-#: Markdown emphasis, code and heading marks, left out of a highlighted description (the list
-#: shows descriptions as plain text).
-_MARKDOWN_MARKS = re.compile(r"\*{1,3}|_{2,3}|`+|^#{1,6}\s+", re.MULTILINE)
+#: Longest description summary on a result card (characters of plain text).
+SUMMARY_LENGTH = 240
+#: Plain text kept before the first match when a summary starts at it.
+SUMMARY_LEAD = 60
+_MARKED = re.compile(r"<mark[^>]*>(.*?)</mark>", re.DOTALL)
 
 
 def sort_keys(sort: str) -> tuple[SortKey, ...]:
@@ -96,11 +101,37 @@ def facet_items(result: SearchResult) -> dict[str, list[FacetItem]]:
     return facets
 
 
-def plain_marks(highlights: Mapping[str, str]) -> dict[str, str]:
-    """Highlighted fields for the list: the description without its Markdown marks."""
+def card_summary(description: str | None, highlighted: str) -> str:
+    """A result card's summary: the description as plain text (Markdown rendered, then stripped,
+    as on the dataset page: a table is its cells' words, never its pipes), at most
+    ``SUMMARY_LENGTH`` characters around the first word the engine marked in ``highlighted``,
+    those words marked again. Escaped HTML."""
+    text = plain_text(description)
+    words = {html.unescape(word) for word in _MARKED.findall(highlighted) if word.strip()}
+    pattern = re.compile("(" + "|".join(re.escape(word) for word in
+                                         sorted(words, key=len, reverse=True)) + ")",
+                         re.IGNORECASE) if words else None
+    found = pattern.search(text) if pattern else None
+    start = 0
+    if found and found.start() > SUMMARY_LEAD:
+        start = text.rfind(" ", 0, found.start() - SUMMARY_LEAD) + 1
+    window = text[start:start + SUMMARY_LENGTH]
+    if start + SUMMARY_LENGTH < len(text):
+        window = window.rsplit(" ", 1)[0].rstrip(",.;:") + " …"
+    if start:
+        window = "… " + window
+    if pattern is None:
+        return str(escape(window))
+    return "".join(f"<mark>{escape(part)}</mark>" if index % 2 else str(escape(part))
+                   for index, part in enumerate(pattern.split(window)))
+
+
+def card_marks(highlights: Mapping[str, str], dataset: Dataset | None) -> dict[str, str]:
+    """Highlighted fields for a result card: the title as the engine marked it, the description
+    as a plain-text summary (``card_summary``)."""
     marks = dict(highlights)
     if "notes" in marks:
-        marks["notes"] = _MARKDOWN_MARKS.sub("", marks["notes"])
+        marks["notes"] = card_summary(dataset.description if dataset else "", marks["notes"])
     return marks
 
 
@@ -147,14 +178,16 @@ def find_datasets(params: ListParams, actor) -> DatasetListing:
     except ValidationError as exc:
         message = " ".join(m for messages in exc.fields.values() for m in messages)
         return DatasetListing(0, [], {}, params.page, params.per_page, error=message, **links)
+    datasets = datasets_in_order(result.ids, actor)
+    by_id = {dataset.id: dataset for dataset in datasets}
     return DatasetListing(
         result.count,
-        datasets_in_order(result.ids, actor),
+        datasets,
         facet_items(result),
         params.page,
         params.per_page,
-        highlights={hit.id: plain_marks(hit.highlights) for hit in result.hits
-                    if hit.highlights},
+        highlights={hit.id: card_marks(hit.highlights, by_id.get(hit.id))
+                    for hit in result.hits if hit.highlights},
         did_you_mean=result.did_you_mean,
         **links,
     )

@@ -15,6 +15,7 @@ from portal.auth.models import ROLES
 from portal.catalog import services as catalog
 from portal.catalog.error_pages import register_portal_errors
 from portal.errors import NotFound, ValidationError
+from portal.harvest.views import STATUS_LABELS as HARVEST_STATUS_LABELS
 from portal.pige.refusals import translate
 
 bp = Blueprint("user", __name__)
@@ -44,7 +45,8 @@ def dashboard():
         pige_waiting=board.pige_waiting(current_user),
         memberships=board.memberships(current_user),
         requests_to_me=membership_requests.pending_for(current_user),
-        my_requests=membership_requests.mine(current_user), tr=translate)
+        my_requests=membership_requests.mine(current_user), tr=translate,
+        HARVEST_STATUS_LABELS=HARVEST_STATUS_LABELS)
 
 
 @bp.route("/user/<name>")

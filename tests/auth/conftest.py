@@ -7,7 +7,10 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from werkzeug.security import generate_password_hash
 
+from portal.auth import accounts
+from portal.auth import services as auth
 from tests import factories
 
 
@@ -40,9 +43,16 @@ def smtp(app):
     controller.stop()
 
 
+def _quick_hash(password: str) -> str:
+    """A cheap hash: these tests make accounts and log in with them, never attack them."""
+    return generate_password_hash(password, method="pbkdf2:sha256:1000")
+
+
 @pytest.fixture
-def world(ctx):
-    """An entity with an admin, an editor and a member; a sysadmin; an outsider."""
+def world(ctx, monkeypatch):
+    """An entity with an admin, an editor and a member; a sysadmin; an outsider (no entity)."""
+    monkeypatch.setattr(auth, "generate_password_hash", _quick_hash)
+    monkeypatch.setattr(accounts, "generate_password_hash", _quick_hash)
     factories.entity("ine", title="Instituto Nacional de Estadística")
     factories.user("admin1", member_of="ine", role="admin")
     factories.user("editor1", member_of="ine", role="editor")

@@ -1,0 +1,158 @@
+"""The dashboard (/dashboard) and the public profile (/user/<name>)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import event
+
+from portal import db
+from portal.catalog import services as catalog
+from portal.harvest import services as harvest
+from portal.harvest.models import HarvestJob
+from portal.validation import services as validation
+from tests import factories
+from tests.auth.conftest import login
+
+SCHEMA = {"fields": [{"name": "id", "type": "integer"}, {"name": "monto", "type": "number"}]}
+
+
+def _count(html: str, tab: str) -> int:
+    found = re.search(rf'tab={tab}#mis-datos"[^>]*>[^<]*<span class="tab-count">(\d+)<', html)
+    if tab == "all":
+        found = re.search(r'/dashboard#mis-datos"[^>]*>[^<]*<span class="tab-count">(\d+)<', html)
+    return int(found.group(1))
+
+
+def _catalog(app):
+    """ine: one public, one private, one draft, one deleted dataset; mefp: one public."""
+    with app.app_context():
+        factories.entity("mefp", title="Ministerio de Economía")
+        factories.dataset("publico", entity_name="ine", title="Serie abierta")
+        factories.dataset("privado", entity_name="ine", title="Datos privados", private=True)
+        factories.dataset("borrador", entity_name="ine", title="Un borrador", state="draft")
+        gone = factories.dataset("borrado", entity_name="ine", title="Datos borrados")
+        catalog.delete_dataset(gone, factories.SYSTEM)
+        factories.dataset("ajeno", entity_name="mefp", title="Datos de otra entidad")
+
+
+def test_anonymous_visitors_are_sent_to_login(client, world):
+    response = client.get("/dashboard")
+    assert response.status_code == 302 and "/user/login" in response.headers["Location"]
+
+
+def test_an_editor_sees_their_entitys_datasets_by_tab_with_counts(app, client, world):
+    _catalog(app)
+    login(client, "editor1")
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert [_count(html, tab) for tab in ("all", "draft", "private", "deleted")] == [3, 1, 1, 1]
+    assert "Serie abierta" in html and "Datos privados" in html and "Un borrador" in html
+    assert "Datos borrados" not in html and "Datos de otra entidad" not in html
+
+    drafts = client.get("/dashboard?tab=draft").get_data(as_text=True)
+    assert "Un borrador" in drafts and "Serie abierta" not in drafts
+    deleted = client.get("/dashboard?tab=deleted").get_data(as_text=True)
+    assert "Datos borrados" in deleted and "Un borrador" not in deleted
+    private = client.get("/dashboard?tab=private").get_data(as_text=True)
+    assert "Datos privados" in private and "Serie abierta" not in private
+    # An unknown tab is the full list, not an error.
+    assert client.get("/dashboard?tab=nada").status_code == 200
+
+
+def test_a_member_and_an_outsider_have_no_datasets_but_the_ones_they_created(app, client,
+                                                                          world):
+    _catalog(app)
+    for name in ("member1", "outsider"):
+        login(client, name)
+        html = client.get("/dashboard").get_data(as_text=True)
+        assert _count(html, "all") == 0 and "Serie abierta" not in html
+        assert "Todavía no tiene conjuntos de datos" in html
+
+
+def test_the_list_is_paged(app, client, world):
+    app.config["PORTAL_PAGE_SIZE"] = 2
+    with app.app_context():
+        for number in range(5):
+            factories.dataset(f"serie-{number}", entity_name="ine", title=f"Serie {number}")
+    login(client, "editor1")
+    first = client.get("/dashboard").get_data(as_text=True)
+    third = client.get("/dashboard?page=3").get_data(as_text=True)
+    assert first.count('class="dataset-item"') == 2 and third.count('class="dataset-item"') == 1
+    assert 'rel="next"' in first and "page=3" in first
+
+
+def test_failed_validations_harvest_jobs_and_links(app, client, world):
+    with app.app_context():
+        dataset = factories.dataset("montos", entity_name="ine", title="Montos")
+        bad = factories.resource(dataset, content=b"id,monto\n1,10\n2,mil\n",
+                                 filename="montos.csv", name="Montos 2024", schema=SCHEMA)
+        good = factories.resource(dataset, content=b"id,monto\n1,10\n", filename="bien.csv",
+                                  name="Montos buenos", schema=SCHEMA)
+        validation.validate_resource(catalog.get_resource(bad.id))
+        validation.validate_resource(catalog.get_resource(good.id))
+        source = harvest.create_source({"name": "ine-ckan", "title": "CKAN del INE",
+                                        "type": "ckan", "url": "https://datos.ine.example/",
+                                        "entity": "ine"}, factories.SYSTEM)
+        with db.unit_of_work():
+            db.session.add(HarvestJob(source_id=source.id, status="failed",
+                                      message="El servidor no responde."))
+        bad_id = bad.id
+    login(client, "editor1")
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "Montos 2024" in html and "Montos buenos" not in html
+    assert f"/dataset/montos/resource/{bad_id}/validation" in html
+    assert "1 error" in html
+    assert "CKAN del INE" in html and "/harvest/job/" in html
+
+    login(client, "outsider")
+    other = client.get("/dashboard").get_data(as_text=True)
+    assert "Montos 2024" not in other and "CKAN del INE" not in other
+    assert "Sus entidades no tienen cosechas." in other
+
+
+def test_the_dashboard_costs_the_same_queries_with_more_datasets(app, client, world):
+    """Bounded SQL: no query per dataset, resource or report."""
+    login(client, "editor1")
+
+    def queries() -> int:
+        statements = []
+        engine = app.extensions["db_engine"]
+
+        def count(*_args):
+            statements.append(1)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert client.get("/dashboard").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(statements)
+
+    with app.app_context():
+        for number in range(2):
+            factories.resource(factories.dataset(f"a-{number}", entity_name="ine"))
+    queries()  # the first request of a process reads some things once
+    few = queries()
+    with app.app_context():
+        for number in range(12):
+            factories.resource(factories.dataset(f"b-{number}", entity_name="ine"))
+    assert queries() == few
+
+
+def test_the_public_profile_lists_only_public_datasets_the_user_created(app, client, world):
+    with app.app_context():
+        editor = catalog_user("editor1")
+        factories.dataset("mio", entity_name="ine", title="Mi conjunto", actor=editor)
+        factories.dataset("mio-privado", entity_name="ine", title="Mi privado", private=True,
+                          actor=editor)
+        factories.dataset("de-sistema", entity_name="ine", title="De otro")
+    html = client.get("/user/editor1").get_data(as_text=True)
+    assert "Mi conjunto" in html and "Mi privado" not in html and "De otro" not in html
+    assert "Instituto Nacional de Estadística" in html  # the entities they belong to
+    assert client.get("/user/nadie").status_code == 404
+
+
+def catalog_user(name: str):
+    from portal.auth.services import get_user
+
+    return get_user(name)

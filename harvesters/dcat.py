@@ -5,6 +5,11 @@ Pages are followed through ``hydra:next`` and the older ``hydra:nextPage``; a pa
 on that run. Every dataset node is read with the catalog's own ``dataset_from_rdf``, so harvest
 and export can never drift apart. A dataset's remote id is its ``dct:identifier``, or its URI.
 
+The remote publisher (``dct:publisher``) is kept as the dataset's ``publisher_*`` extras
+(ckanext-dcat's names) beside the harvesting entity. A distribution's Table Schema published at
+the distribution's own address + ``/schema.json`` (how this portal exports an inline schema) is
+read and stored inline; any other ``dct:conformsTo`` stays a URL.
+
 Configuration: ``format`` forces a parser (``turtle``, ``xml``, ``json-ld``, ``nt``) when the
 server sends a wrong media type.
 """
@@ -19,9 +24,10 @@ from urllib.parse import urljoin
 from flask_babel import lazy_gettext as _l
 from rdflib import Graph, Namespace, URIRef
 
-from portal.catalog.dcat import dataset_from_rdf, find_datasets
+from portal.catalog.dcat import dataset_from_rdf, find_datasets, publisher_extras
 from portal.harvest.base import Harvester, RemoteItem
 from portal.harvest.rdf import SAFE_XML, parse_rdf
+from portal.outbound import FetchError
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 ACCEPT = ("text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8, "
@@ -94,4 +100,29 @@ class DcatHarvester(Harvester):
         if "_error" in item.payload:
             raise ValueError(str(_l("No se pudo leer el conjunto DCAT: {error}")).format(
                 error=item.payload["_error"]))
-        return dict(item.payload)
+        data = dict(item.payload)
+        extras = dict(data.get("extras") or {})
+        extras.pop("uri", None)  # the remote address: the provenance's harvest_remote_url
+        publisher = extras.pop("publisher", None)
+        if isinstance(publisher, dict):
+            extras.update(publisher_extras(publisher))
+        data["extras"] = extras
+        data["resources"] = [self._inline_schema(resource, item)
+                             for resource in data.get("resources") or []]
+        return data
+
+    def _inline_schema(self, resource: dict[str, Any], item: RemoteItem) -> dict[str, Any]:
+        """A schema published beside its distribution is that distribution's own: copy it.
+        When it cannot be read, the resource keeps its URL and the item a note."""
+        schema, uri = resource.get("schema"), resource.get("uri") or ""
+        if not (uri and isinstance(schema, str) and schema == f"{uri}/schema.json"):
+            return resource
+        try:
+            found = self.get_json(schema)
+        except (FetchError, ValueError):
+            found = None
+        if not isinstance(found, dict) or not isinstance(found.get("fields"), list):
+            item.extra.setdefault("notes", []).append(str(_l(
+                "No se pudo leer el esquema {url}; se guardó su dirección.")).format(url=schema))
+            return resource
+        return {**resource, "schema": found}

@@ -223,6 +223,11 @@ def turtle_iri(iri: str) -> str:
     return _iri(iri)
 
 
+def turtle_literal(literal: Any) -> str:
+    """A ``Lit`` or an rdflib ``Literal`` as Turtle."""
+    return _literal(literal)
+
+
 def _literal(literal: Any) -> str:
     if isinstance(literal, Lit):
         value, datatype, lang = literal

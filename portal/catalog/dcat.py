@@ -16,11 +16,12 @@ are data in ``standards/dcat/`` and ``standards/codelists/``.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -66,6 +67,12 @@ from portal.standards import load_standard
 
 LANG = "es"  # the language the catalog's metadata is written in
 SHA256 = SPDX.checksumAlgorithm_sha256
+#: Checksum algorithms by the name a declared hash carries (``md5:...``) or its hex length.
+CHECKSUM_ALGORITHMS = {name: SPDX["checksumAlgorithm_" + name]
+                       for name in ("md5", "sha1", "sha224", "sha256", "sha384", "sha512")}
+_ALGORITHM_BY_LENGTH = {32: "md5", 40: "sha1", 56: "sha224", 64: "sha256", 96: "sha384",
+                        128: "sha512"}
+_HEX = re.compile(r"^(?:[0-9a-fA-F]{2})+$")
 
 
 # --- vocabularies (data in standards/) -------------------------------------------------------
@@ -299,7 +306,8 @@ def vocabulary(base_url: str) -> dict[URIRef, tuple[Triple, ...]]:
         media = _media_type_uri(item["media_type"])
         found[media] = [(media, RDF.type, DCT.MediaType),
                         (media, RDFS.label, Lit(item["media_type"]))]
-    found[SHA256] = [(SHA256, RDF.type, SPDX.ChecksumAlgorithm)]
+    for algorithm in CHECKSUM_ALGORITHMS.values():
+        found[algorithm] = [(algorithm, RDF.type, SPDX.ChecksumAlgorithm)]
     return {node: tuple(triples) for node, triples in found.items()}
 
 
@@ -368,9 +376,11 @@ def theme_to_rdf(theme: Theme, graph: Graph, base_url: str) -> URIRef:
 # --- publisher (foaf:Agent) --------------------------------------------------------------------
 
 
-def publisher_type(kind: str) -> URIRef | None:
+def publisher_type(kind: str, level: str = "") -> URIRef | None:
+    """The ADMS publisher type of an entity: by its kind, else (kind ``otra``) by its level:
+    every entity of the portal is a public body, national or territorial."""
     table = _vocabularies()["publisher_types"]
-    code = table["from_entity_kind"].get(kind)
+    code = table["from_entity_kind"].get(kind) or table["from_entity_level"].get(level)
     return URIRef(table["base_uri"] + code) if code else None
 
 
@@ -379,7 +389,7 @@ def publisher_triples(entity: Entity, base_url: str) -> Iterator[Triple]:
     yield node, RDF.type, FOAF.Agent
     yield node, RDF.type, FOAF.Organization
     yield node, FOAF.name, Lit(entity.title, None, LANG)
-    kind = publisher_type(entity.kind)
+    kind = publisher_type(entity.kind, entity.level)
     if kind is not None:
         yield node, DCT.type, kind
     if entity.website:
@@ -414,6 +424,7 @@ def publisher_from_rdf(graph: Graph, node: Node) -> dict[str, Any]:
     website = _iri_or_text(graph, node, FOAF.homepage) if not isinstance(node, Literal) else ""
     email = _email(_iri_or_text(graph, node, FOAF.mbox)) if not isinstance(node, Literal) else ""
     return {
+        "type": str(type_node) if isinstance(type_node, URIRef) else "",
         "name": _slug_from(node, title) or "entidad",
         "title": title,
         "kind": kind,
@@ -473,7 +484,14 @@ def dataset_triples(dataset: Dataset, base_url: str,
     yield node, DCT.title, Lit(dataset.title, None, LANG)
     # dct:description is mandatory in DCAT-AP: a dataset without one is described by its title.
     yield node, DCT.description, Lit(dataset.description or dataset.title, None, LANG)
-    if dataset.entity is not None:
+    remote = remote_publisher(dataset)
+    if remote is not None:
+        agent = list(remote_publisher_triples(remote))
+        yield node, DCT.publisher, agent[0][0]
+        yield from agent
+        if remote.type in _publisher_type_uris():
+            refs.iris.add(URIRef(remote.type))
+    elif dataset.entity is not None:
         refs.entities[dataset.entity.id] = dataset.entity
         yield node, DCT.publisher, entity_uri(dataset.entity.name, base_url)
     for keyword in dataset.keywords:
@@ -535,9 +553,15 @@ def dataset_triples(dataset: Dataset, base_url: str,
     if dataset.modified:
         yield node, DCT.modified, _date_literal(dataset.modified)
     yield from provenance_triples(dataset, node)
-    for resource in dataset.resources:
+    for key, value in exported_extras(dataset):
+        prop = BNode()
+        yield node, SCHEMA.additionalProperty, prop
+        yield prop, RDF.type, SCHEMA.PropertyValue
+        yield prop, SCHEMA.name, Lit(key)
+        yield prop, SCHEMA.value, extra_literal(value)
+    for position, resource in enumerate(dataset.resources):
         yield node, DCAT.distribution, distribution_uri(dataset.name, resource.id, base_url)
-        yield from distribution_triples(resource, dataset, base_url, refs)
+        yield from distribution_triples(resource, dataset, base_url, refs, position=position)
 
 
 def dataset_to_rdf(dataset: Dataset, graph: Graph, base_url: str) -> URIRef:
@@ -562,10 +586,12 @@ def dataset_from_rdf(graph: Graph, node: Node) -> dict[str, Any]:
     if isinstance(node, URIRef):
         extras["uri"] = str(node)
     title = _text(graph, node, DCT.title)
+    description = _text(graph, node, DCT.description)
     values: dict[str, Any] = {
         "name": _slug_from(node, title),
         "title": title,
-        "description": _text(graph, node, DCT.description),
+        # The export describes a dataset without description by its title (DCAT-AP wants one).
+        "description": "" if description == title else description,
     }
     publisher = graph.value(node, DCT.publisher)
     values["entity"] = ""
@@ -590,6 +616,7 @@ def dataset_from_rdf(graph: Graph, node: Node) -> dict[str, Any]:
     values["issued"] = _date_from(graph.value(node, DCT.issued))
     values["modified"] = _date_from(graph.value(node, DCT.modified))
     _provenance_from(graph, node, extras)
+    _extras_from(graph, node, extras)
     resources = [distribution_from_rdf(graph, dist)
                  for dist in graph.objects(node, DCAT.distribution)]
     for resource in resources:
@@ -602,9 +629,101 @@ def dataset_from_rdf(graph: Graph, node: Node) -> dict[str, Any]:
             for resource in resources:
                 if resource["license_id"] == values["license_id"]:
                     resource["license_id"] = ""
-    values["resources"] = sorted(resources, key=lambda r: (r["name"], r["url"]))
+    values["resources"] = sorted(resources, key=lambda r: (
+        r["position"] is None, r["position"] or 0, r["name"], r["url"]))
     values["extras"] = extras
     return values
+
+
+# --- the remote publisher of a harvested dataset -------------------------------------------------
+
+#: The extras that keep a harvested dataset's own publisher (ckanext-dcat's names); the
+#: dataset's entity stays the one that harvests it (the harvest source's owner).
+PUBLISHER_KEYS = ("publisher_uri", "publisher_name", "publisher_type", "publisher_email",
+                  "publisher_url")
+
+
+@dataclass(frozen=True)
+class RemotePublisher:
+    uri: str
+    name: str
+    type: str
+    email: str
+    url: str
+
+
+def remote_publisher(dataset: Any) -> RemotePublisher | None:
+    """The publisher a harvested dataset came with, or None (its entity publishes it)."""
+    extras = dataset.extras or {}
+    values = {key: str(extras.get(key) or "").strip() for key in PUBLISHER_KEYS}
+    if not values["publisher_name"]:
+        return None
+    return RemotePublisher(*(values[key] for key in PUBLISHER_KEYS))
+
+
+def publisher_extras(publisher: dict[str, Any]) -> dict[str, str]:
+    """``publisher_*`` extras for a publisher read by ``publisher_from_rdf``."""
+    found = {"publisher_uri": publisher.get("uri") or "",
+             "publisher_name": publisher.get("title") or "",
+             "publisher_type": publisher.get("type") or "",
+             "publisher_email": publisher.get("email") or "",
+             "publisher_url": publisher.get("website") or ""}
+    return {key: value for key, value in found.items() if value}
+
+
+@cache
+def _publisher_type_uris() -> frozenset[str]:
+    table = _vocabularies()["publisher_types"]
+    return frozenset(table["base_uri"] + code for code in table["labels"])
+
+
+def _http(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://"))
+
+
+def remote_publisher_triples(publisher: RemotePublisher) -> Iterator[Triple]:
+    node = URIRef(safe_iri(publisher.uri)) if _http(publisher.uri) else BNode()
+    yield node, RDF.type, FOAF.Agent
+    yield node, FOAF.name, Lit(publisher.name)
+    if _http(publisher.type):
+        yield node, DCT.type, URIRef(safe_iri(publisher.type))
+    if _http(publisher.url):
+        yield node, FOAF.homepage, URIRef(safe_iri(publisher.url))
+    if publisher.email:
+        yield node, FOAF.mbox, URIRef(safe_iri(f"mailto:{publisher.email}"))
+
+
+# --- free extras (schema:additionalProperty) -------------------------------------------------
+
+
+def exported_extras(dataset: Any) -> list[tuple[str, Any]]:
+    """The extras exported as ``schema:additionalProperty``: all but those said otherwise
+    (the harvester's provenance, the remote publisher)."""
+    return sorted(((key, value) for key, value in (dataset.extras or {}).items()
+                   if key not in PROVENANCE_KEYS and key not in PUBLISHER_KEYS),
+                  key=lambda item: item[0])
+
+
+def extra_literal(value: Any) -> Lit:
+    """A text extra as a plain literal, any other JSON value as an ``rdf:JSON`` literal."""
+    if isinstance(value, str):
+        return Lit(value)
+    return Lit(json.dumps(value, ensure_ascii=False, sort_keys=True), str(RDF.JSON))
+
+
+def _extras_from(graph: Graph, node: Node, extras: dict) -> None:
+    for prop in graph.objects(node, SCHEMA.additionalProperty):
+        key = _text(graph, prop, SCHEMA.name)
+        value = graph.value(prop, SCHEMA.value)
+        if not key or not isinstance(value, Literal) or key.startswith("harvest_"):
+            continue
+        if value.datatype == RDF.JSON:
+            try:
+                extras[key] = json.loads(str(value))
+                continue
+            except ValueError:
+                pass
+        extras[key] = str(value)
 
 
 # --- provenance of harvested datasets -----------------------------------------------------------
@@ -683,15 +802,68 @@ def _provenance_from(graph: Graph, node: Node, extras: dict) -> None:
 # --- distribution ----------------------------------------------------------------------------
 
 
+def generated_description(name: str, fmt: str) -> str:
+    """What describes a distribution without a description (DCAT-AP recommends one): its name
+    and format, which the portal knows. The import reads it back as no description."""
+    return f"«{name}», en formato {fmt}." if fmt else f"«{name}»."
+
+
+def declared_checksum(declared: str) -> tuple[URIRef, str] | None:
+    """A declared hash (``md5:...``, ``sha256:...`` or bare hex, named by its length) as an
+    SPDX algorithm and a lower-case hex value; None when it is neither."""
+    algorithm, _sep, value = declared.strip().rpartition(":")
+    algorithm = algorithm.lower().replace("-", "") or _ALGORITHM_BY_LENGTH.get(len(value), "")
+    if algorithm not in CHECKSUM_ALGORITHMS or not _HEX.match(value):
+        return None
+    return CHECKSUM_ALGORITHMS[algorithm], value.lower()
+
+
+def checksums(resource: Any) -> list[tuple[URIRef, str]]:
+    """The portal's SHA-256 of an upload, then the hash its publisher declared (if another)."""
+    found = [(SHA256, resource.sha256.lower())] if resource.sha256 else []
+    declared = declared_checksum(resource.hash or "")
+    if declared is not None and declared not in found:
+        found.append(declared)
+    return found
+
+
+def _declared_hash(algorithm: URIRef, value: str) -> str:
+    """A checksum as a declared hash: bare hex when its length names the algorithm."""
+    name = str(algorithm).rsplit("_", 1)[-1]
+    return value if _ALGORITHM_BY_LENGTH.get(len(value)) == name else f"{name}:{value}"
+
+
+def schema_uri(resource: Any, dataset_name: str, base_url: str) -> str:
+    """Where a resource's Table Schema is: its URL, the portal's address of an inline schema
+    (``.../resource/<id>/schema.json``) or of a schema of the registry."""
+    schema = resource.schema
+    if isinstance(schema, dict) and "fields" not in schema:
+        schema = schema.get("url") or schema.get("name")
+    if isinstance(schema, dict):
+        return f"{distribution_uri(dataset_name, resource.id, base_url)}/schema.json"
+    if not isinstance(schema, str) or not schema.strip():
+        return ""
+    if _http(schema.strip()):
+        return schema.strip()
+    return registry_schema_uri(schema.strip(), base_url)
+
+
+def registry_schema_uri(name: str, base_url: str) -> str:
+    return f"{_base(base_url)}/schemas/{quote(name, safe='')}.json"
+
+
 def distribution_triples(resource: Resource, dataset: Dataset, base_url: str,
-                         refs: References | None = None) -> Iterator[Triple]:
+                         refs: References | None = None, *,
+                         position: int | None = None) -> Iterator[Triple]:
     refs = refs if refs is not None else References()
     node = distribution_uri(dataset.name, resource.id, base_url)
     yield node, RDF.type, DCAT.Distribution
     if resource.name:
         yield node, DCT.title, Lit(resource.name, None, LANG)
-    if resource.description:
-        yield node, DCT.description, Lit(resource.description, None, LANG)
+    description = resource.description or generated_description(resource.name, resource.format)
+    yield node, DCT.description, Lit(description, None, LANG)
+    if position is not None:  # the order of the dataset's distributions (RDF has none)
+        yield node, SCHEMA.position, Lit(str(position), XSD.integer)
     # DCAT-AP 3.0.0's shapes (those of ckanext-dcat) want the URLs typed rdfs:Resource.
     if resource.is_upload:
         url = URIRef(download_url(dataset.name, resource, base_url))
@@ -729,28 +901,27 @@ def distribution_triples(resource: Resource, dataset: Dataset, base_url: str,
     yield node, DCATAP.availability, availability
     if resource.size is not None and resource.size >= 0:
         yield node, DCAT.byteSize, Lit(str(resource.size), XSD.nonNegativeInteger)
-    if resource.sha256:
+    for algorithm, value in checksums(resource):
         checksum = BNode()
         yield node, SPDX.checksum, checksum
         yield checksum, RDF.type, SPDX.Checksum
-        yield checksum, SPDX.algorithm, SHA256
-        refs.iris.add(SHA256)
-        yield checksum, SPDX.checksumValue, Lit(resource.sha256, XSD.hexBinary)
-    schema_url = _schema_url(resource.schema)
+        yield checksum, SPDX.algorithm, algorithm
+        refs.iris.add(algorithm)
+        yield checksum, SPDX.checksumValue, Lit(value, XSD.hexBinary)
+    schema_url = schema_uri(resource, dataset.name, base_url)
     if schema_url:
         schema = URIRef(safe_iri(schema_url))
         yield node, DCT.conformsTo, schema
         yield schema, RDF.type, DCT.Standard
     if resource.created:
         yield node, DCT.issued, _date_literal(resource.created)
-    if resource.modified:
-        yield node, DCT.modified, _date_literal(resource.modified)
+    if resource.last_modified:  # when the data changed (declared, or the upload's time)
+        yield node, DCT.modified, precise_datetime(resource.last_modified)
 
 
-def _schema_url(schema: Any) -> str:
-    if isinstance(schema, str) and schema.startswith(("http://", "https://")):
-        return schema
-    return ""
+def precise_datetime(value: datetime) -> Lit:
+    """An ``xsd:dateTime`` to the microsecond, so a harvester gets back the same instant."""
+    return Lit(value.isoformat(), XSD.dateTime)
 
 
 def distribution_to_rdf(resource: Resource, graph: Graph, base_url: str) -> URIRef:
@@ -775,23 +946,35 @@ def distribution_from_rdf(graph: Graph, node: Node) -> dict[str, Any]:
     licence_node = graph.value(node, DCT.license)
     license_id = _license_id(graph, licence_node) if licence_node is not None else ""
     size = graph.value(node, DCAT.byteSize)
-    sha256 = ""
+    sha256, found = "", []
     for checksum in graph.objects(node, SPDX.checksum):
         algorithm = graph.value(checksum, SPDX.algorithm)
-        if algorithm is not None and str(algorithm).lower().endswith("sha256"):
-            sha256 = str(graph.value(checksum, SPDX.checksumValue) or "").lower()
+        value = str(graph.value(checksum, SPDX.checksumValue) or "").strip().lower()
+        name = str(algorithm or "").rsplit("_", 1)[-1].lower()
+        if name not in CHECKSUM_ALGORITHMS or not _HEX.match(value):
+            continue
+        found.append((name != "sha256", CHECKSUM_ALGORITHMS[name], value))
+        if name == "sha256":
+            sha256 = value
+    # The declared hash: another algorithm than the portal's SHA-256 when there are several.
+    declared = _declared_hash(*max(found, key=lambda item: item[0])[1:]) if found else ""
     schema = _iri_or_text(graph, node, DCT.conformsTo)
+    name = _text(graph, node, DCT.title) or url.rsplit("/", 1)[-1][:500]
+    description = _text(graph, node, DCT.description)
     return {
-        "name": _text(graph, node, DCT.title) or url.rsplit("/", 1)[-1][:500],
-        "description": _text(graph, node, DCT.description),
+        "name": name,
+        "description": "" if description == generated_description(name, fmt) else description,
         "url": url,
         "format": fmt,
         "media_type": media_type,
         "license_id": license_id,
-        "schema": schema if schema.startswith(("http://", "https://")) else None,
+        "schema": schema if _http(schema) else None,
         "size": _int(size),
+        "hash": declared,
+        "last_modified": _datetime_from(graph.value(node, DCT.modified)),
         "sha256": sha256,
         "uri": str(node) if isinstance(node, URIRef) else "",
+        "position": _int(graph.value(node, SCHEMA.position)),
     }
 
 
@@ -963,6 +1146,19 @@ def _end_date_from(value: Node | None) -> str | None:
     return start
 
 
+def _datetime_from(value: Node | None) -> str | None:
+    """An ISO date-time (UTC, no offset, as the catalog stores it) from a date or dateTime."""
+    if value is None:
+        return None
+    try:
+        found = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if found.tzinfo is not None:
+        found = found.astimezone(UTC).replace(tzinfo=None)
+    return found.isoformat()
+
+
 def _int(value: Node | None) -> int | None:
     if value is None:
         return None
@@ -995,10 +1191,15 @@ def _period_from(graph: Graph, node: Node) -> tuple[str | None, str | None]:
 
 def _themes_from(graph: Graph, node: Node, extras: dict) -> list[str]:
     names: list[str] = []
+    # An EU theme that only restates one of the dataset's themes (its skos:closeMatch, as
+    # our export writes it) says nothing more.
+    matched = {match for theme in graph.objects(node, DCAT.theme)
+               for match in graph.objects(theme, SKOS.closeMatch)}
     for theme in graph.objects(node, DCAT.theme):
         text = str(theme)
         if isinstance(theme, URIRef) and text.startswith(str(EU_DATA_THEME)):
-            extras.setdefault("eu_themes", []).append(text.rsplit("/", 1)[-1])
+            if theme not in matched:
+                extras.setdefault("eu_themes", []).append(text.rsplit("/", 1)[-1])
             continue
         name = _slug_from(theme, "") if isinstance(theme, URIRef) else ""
         if name and "/group/" in text:
@@ -1096,7 +1297,7 @@ def _frequency_from(graph: Graph, node: Node, extras: dict) -> str:
 def _languages_from(graph: Graph, node: Node, extras: dict) -> list[str]:
     by_eu = {item["eu"]: code for code, item in codes("languages").items()}
     found: list[str] = []
-    for value in graph.objects(node, DCT.language):
+    for value in _json_lists(graph.objects(node, DCT.language)):
         text = str(value).strip()
         tail = text.rstrip("/").rsplit("/", 1)[-1]
         if tail.upper() in by_eu:
@@ -1106,6 +1307,22 @@ def _languages_from(graph: Graph, node: Node, extras: dict) -> list[str]:
         else:
             extras.setdefault("language", []).append(text)
     return sorted(set(found))
+
+
+def _json_lists(values: Iterable[Node]) -> Iterator[Node | str]:
+    """Values, with a literal holding a JSON array (CKAN's ``["es","en"]`` extras, exported as
+    one literal by some portals) taken item by item."""
+    for value in values:
+        text = str(value).strip()
+        if isinstance(value, Literal) and text.startswith("["):
+            try:
+                items = json.loads(text)
+            except ValueError:
+                items = None
+            if isinstance(items, list):
+                yield from (str(item) for item in items)
+                continue
+        yield value
 
 
 def _format_from(value: Node | None, graph: Graph) -> str:

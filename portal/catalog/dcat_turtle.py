@@ -31,6 +31,7 @@ from portal.rdf import (
     EU_LANGUAGE,
     safe_iri,
     turtle_iri,
+    turtle_literal,
     turtle_string,
 )
 
@@ -85,7 +86,6 @@ class DcatTurtle:
                           for code, item in codes("languages").items()}
         self.spatial = {code: _ref(dcat.spatial_uri(code, base)) for code in codes("spatial")}
         self.availability = _ref(EU_AVAILABILITY[vocab["availability"]["default"]])
-        self.sha256 = _ref(dcat.SHA256)
         self.file_types = {key: _ref(EU_FILE_TYPE[item["eu"]])
                            for key, item in dcat.file_types().items()}
         self.licences: dict[str, tuple[str, URIRef | None]] = {}
@@ -118,7 +118,10 @@ class DcatTurtle:
         p = [f"{node} a dcat:Dataset", f"dct:title {_lit_es(title)}",
              f"dct:description {_lit_es(dataset.description or title)}"]
         entity = dataset.entity
-        if entity is not None:
+        remote = dcat.remote_publisher(dataset) if dataset.extras else None
+        if remote is not None:
+            p.append(f"dct:publisher {self._remote_publisher(remote, iris, extra)}")
+        elif entity is not None:
             refs.entities[entity.id] = entity
             p.append(f"dct:publisher {self.entity_prefix}{safe_iri(entity.name)}>")
         if dataset.keywords:
@@ -182,6 +185,10 @@ class DcatTurtle:
             p.append(f"dct:modified {_date(dataset.modified)}")
         if dataset.extras:
             self._provenance(dataset, p, extra)
+            for key, value in dcat.exported_extras(dataset):
+                value_text = turtle_literal(dcat.extra_literal(value))
+                p.append(f"schema:additionalProperty [ a schema:PropertyValue ; schema:name "
+                         f"{_lit(key)} ; schema:value {value_text} ]")
         resources = dataset.resources
         if resources:
             prefix = f"{node[:-1]}/resource/"
@@ -189,8 +196,9 @@ class DcatTurtle:
                 f"{prefix}{resource.id}>" for resource in resources))
         out.append(_SEP.join(p))
         out.append(" .\n\n")
-        for resource in resources:
-            self._distribution(resource, dataset, f"{prefix}{resource.id}>", iris, out, extra)
+        for position, resource in enumerate(resources):
+            self._distribution(resource, dataset, f"{prefix}{resource.id}>", iris, out, extra,
+                               position)
         if extra:
             out.extend(extra)
             out.append("\n")
@@ -203,6 +211,24 @@ class DcatTurtle:
         if found[1] is not None:
             iris.add(found[1])
         return found[0]
+
+    @staticmethod
+    def _remote_publisher(remote: dcat.RemotePublisher, iris: set, extra: list[str]) -> str:
+        """A harvested dataset's own publisher (``dcat.remote_publisher_triples``): its node."""
+        p = ["a foaf:Agent", f"foaf:name {_lit(remote.name)}"]
+        if dcat._http(remote.type):
+            p.append(f"dct:type <{safe_iri(remote.type)}>")
+            if remote.type in dcat._publisher_type_uris():
+                iris.add(URIRef(remote.type))
+        if dcat._http(remote.url):
+            p.append(f"foaf:homepage <{safe_iri(remote.url)}>")
+        if remote.email:
+            p.append(f"foaf:mbox <{safe_iri('mailto:' + remote.email)}>")
+        if not dcat._http(remote.uri):
+            return f"[ {' ; '.join(p)} ]"
+        node = f"<{safe_iri(remote.uri)}>"
+        extra.append(f"{node} {' ; '.join(p)} .\n")
+        return node
 
     def _provenance(self, dataset: Any, p: list[str], extra: list[str]) -> None:
         provenance = dcat.provenance_of(dataset)
@@ -219,12 +245,14 @@ class DcatTurtle:
                      f"{_lit(provenance.source)} ]")
 
     def _distribution(self, resource: Any, dataset: Any, node: str, iris: set, out: list[str],
-                      extra: list[str]) -> None:
+                      extra: list[str], position: int) -> None:
         p = [f"{node} a dcat:Distribution"]
         if resource.name:
             p.append(f"dct:title {_lit_es(resource.name)}")
-        if resource.description:
-            p.append(f"dct:description {_lit_es(resource.description)}")
+        description = resource.description or dcat.generated_description(resource.name,
+                                                                          resource.format)
+        p.append(f"dct:description {_lit_es(description)}")
+        p.append(f'schema:position "{position}"^^xsd:integer')
         if resource.url_type == "upload":
             url = f"<{dcat.download_url(dataset.name, resource, self.base)}>"
             p.append(f"dcat:accessURL {url}")
@@ -253,21 +281,22 @@ class DcatTurtle:
         p.append(f"dcatap:availability {self.availability[0]}")
         if resource.size is not None and resource.size >= 0:
             p.append(f'dcat:byteSize "{resource.size}"^^xsd:nonNegativeInteger')
-        if resource.sha256:
-            iris.add(self.sha256[1])
-            p.append(f"spdx:checksum [ a spdx:Checksum ; spdx:algorithm {self.sha256[0]} ; "
-                     f"spdx:checksumValue {_lit(resource.sha256)}^^xsd:hexBinary ]")
-        schema_url = dcat._schema_url(resource.schema)
+        if resource.sha256 or resource.hash:
+            for algorithm, value in dcat.checksums(resource):
+                iris.add(algorithm)
+                p.append(f"spdx:checksum [ a spdx:Checksum ; spdx:algorithm "
+                         f"{turtle_iri(str(algorithm))} ; "
+                         f"spdx:checksumValue {_lit(value)}^^xsd:hexBinary ]")
+        schema_url = dcat.schema_uri(resource, dataset.name, self.base) if resource.schema \
+            else ""
         if schema_url:
             schema = f"<{safe_iri(schema_url)}>"
             p.append(f"dct:conformsTo {schema}")
             extra.append(f"{schema} a dct:Standard .\n")
-        created, modified = resource.created, resource.modified
-        if created:
-            created_text = _date(created)
-            p.append(f"dct:issued {created_text}")
-        if modified:
-            p.append(f"dct:modified {created_text if modified == created else _date(modified)}")
+        if resource.created:
+            p.append(f"dct:issued {_date(resource.created)}")
+        if resource.last_modified:
+            p.append(f'dct:modified "{resource.last_modified.isoformat()}"^^xsd:dateTime')
         out.append(_SEP.join(p))
         out.append(" .\n\n")
 

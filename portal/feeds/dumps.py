@@ -2,7 +2,7 @@
 
 Each public dataset has a *fragment*: its Turtle statements, its JSON record and what its triples
 point to. Fragments live in a small SQLite file in the instance folder
-(``dumps/fragments-2.sqlite``). The catalog signals mark the fragments a change touches; they are
+(``dumps/fragments-3.sqlite``). The catalog signals mark the fragments a change touches; they are
 rewritten, only those, when a dump is next asked for. A dump is then a concatenation:
 ``catalog.ttl.gz`` (prefixes once, every fragment, then the catalog node and each publisher,
 theme and vocabulary concept once) and ``catalog.jsonl.gz`` (one record per line). A dump is
@@ -46,8 +46,8 @@ FORMATS = {"ttl": "catalog.ttl.gz", "jsonl": "catalog.jsonl.gz"}
 CHUNK = 500
 #: The store's file. Its name carries the layout's version: a store of an older layout is left
 #: behind (and removed by the next full rebuild) instead of being migrated.
-STORE = "fragments-2.sqlite"
-_OLD_STORES = ("fragments.sqlite",)
+STORE = "fragments-3.sqlite"
+_OLD_STORES = ("fragments.sqlite", "fragments-2.sqlite")
 
 # Fragments are rows of several kilobytes: a rowid table on 16 KiB pages writes them about twice
 # as fast as a WITHOUT ROWID table on the default 4 KiB pages.

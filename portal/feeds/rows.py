@@ -22,10 +22,10 @@ from portal.catalog.models import Dataset, Entity, Resource, Tag, Theme, dataset
 
 BATCH = 1000
 
-_ENTITY = ("id", "name", "title", "kind", "website", "email")
+_ENTITY = ("id", "name", "title", "kind", "level", "website", "email")
 _THEME = ("id", "name", "title", "description", "eu_theme")
 _RESOURCE = ("id", "name", "description", "url", "url_type", "format", "media_type", "size",
-             "sha256", "license_id", "schema", "created", "modified")
+             "sha256", "license_id", "schema", "created", "modified", "hash", "last_modified")
 _DATASET = ("id", "name", "title", "description", "license_id", "contact_name", "contact_email",
             "access_rights", "temporal_start", "temporal_end", "spatial", "frequency", "language",
             "landing_page", "version", "identifier", "issued", "modified", "extras",
@@ -38,6 +38,7 @@ class EntityRow:
     name: str
     title: str
     kind: str
+    level: str
     website: str
     email: str
 
@@ -66,6 +67,8 @@ class ResourceRow:
     schema: Any
     created: datetime | None
     modified: datetime | None
+    hash: str
+    last_modified: datetime | None
 
     @property
     def is_upload(self) -> bool:

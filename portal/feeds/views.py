@@ -38,6 +38,7 @@ from portal.feeds.records import CSV_COLUMNS, csv_rows
 from portal.feeds.rows import BATCH, RowLoader
 from portal.rdf import turtle_document
 from portal.storage import storage
+from portal.validation.schemas_registry import SchemaReferenceError, load_schema
 
 bp = Blueprint("feeds", __name__)
 
@@ -192,16 +193,49 @@ def spatial_concept_rdf(code: str, ext: str):
     return _rdf_document(concepts.concept_triples(code, documents.base_url()), ext)
 
 
+# --- Table Schemas of resources ---------------------------------------------------------------
+
+
+@bp.route("/dataset/<name>/resource/<resource_id>/schema.json")
+def resource_schema(name: str, resource_id: str):
+    """The Table Schema of a public dataset's resource: the stable address of an inline schema
+    (``dct:conformsTo`` in the DCAT export); a schema given by URL or registry name redirects
+    to where it is."""
+    dataset = services.get_dataset(name)
+    resource = next((r for r in dataset.resources if r.id == resource_id), None)
+    if not dataset.is_public or resource is None or resource.schema is None:
+        raise FeedError(404, _("Este recurso no tiene un esquema."))
+    if isinstance(resource.schema, dict) and "fields" in resource.schema:
+        return jsonify(resource.schema)
+    return redirect(dcat.schema_uri(resource, dataset.name, documents.base_url()), 303)
+
+
+@bp.route("/schemas/<name>.json")
+def registry_schema(name: str):
+    """A Table Schema of the portal's registry (``schemas/<name>.json``)."""
+    try:
+        return jsonify(load_schema(name))
+    except SchemaReferenceError as exc:
+        raise FeedError(404, exc.message) from None
+
+
 # --- CSV, dumps ------------------------------------------------------------------------------
 
 
 def catalog_csv():
+    """One row per resource, UTF-8; ``?bom=1`` starts it with a byte order mark, which Excel
+    needs to read the accents of a UTF-8 file it opens."""
     query = FeedQuery.from_args(request.args)
+    bom = request.args.get("bom", "0")
+    if bom not in ("0", "1"):
+        raise FeedError(400, _("«bom» debe ser 0 o 1."))
     base = documents.base_url()
     statement = query.ordered().with_only_columns(Dataset.id)
 
     def rows():
         buffer = io.StringIO()
+        if bom == "1":
+            buffer.write("\ufeff")
         writer = csvsafe.writer(buffer)
         writer.writerow(CSV_COLUMNS)
         ids = list(db.session.scalars(statement))
@@ -215,7 +249,7 @@ def catalog_csv():
         yield buffer.getvalue()
 
     response = Response(stream_with_context(rows()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = "inline; filename=catalog.csv"
+    response.headers["Content-Disposition"] = 'attachment; filename="catalog.csv"'
     return response
 
 

@@ -31,7 +31,7 @@ from portal.outbound import Fetcher, FetchError
 log = logging.getLogger(__name__)
 
 #: Bumped when the preparation of datasets changes, so every item is written again once.
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"
 
 
 @dataclass

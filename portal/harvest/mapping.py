@@ -4,6 +4,7 @@ licences resolved to our registry, and values our code lists do not know left ou
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from datetime import UTC, date, datetime
@@ -59,7 +60,7 @@ def slugify(text: str, fallback: str = "conjunto") -> str:
     """A catalog name (``[a-z0-9][a-z0-9_-]{1,99}``) from any text."""
     ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9_-]+", "-", ascii_text.lower()).strip("-_")
-    slug = re.sub(r"-{2,}", "-", slug)[:90].strip("-_")
+    slug = re.sub(r"-{2,}", "-", slug)[:100].strip("-_")
     return slug if SLUG.match(slug) else fallback
 
 
@@ -100,8 +101,17 @@ def _language(value: Any) -> str | None:
 
 
 def _as_list(value: Any) -> list:
+    """A list from a list, one value, or a JSON array in a string (CKAN extras carry lists as
+    ``["es","en"]``)."""
     if value in (None, ""):
         return []
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            found = json.loads(value)
+        except ValueError:
+            found = None
+        if isinstance(found, list):
+            return found
     return list(value) if isinstance(value, list | tuple | set) else [value]
 
 
@@ -203,7 +213,10 @@ def _resources(resources: list[dict[str, Any]], config: dict[str, Any], notes: l
         except ItemInvalid:
             license_id = ""
         schema = resource.get("schema")
+        declared = {key: resource[key] for key in ("size", "hash", "last_modified")
+                    if resource.get(key) not in (None, "")}
         prepared.append({
+            **declared,
             "name": _text(resource.get("name"), 500),
             "description": _text(resource.get("description")),
             "url": url,

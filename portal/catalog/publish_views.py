@@ -43,6 +43,12 @@ def publishable_entities(actor, also: Entity | None = None) -> list[Entity]:
     return found
 
 
+def default_entity(actor) -> str:
+    """The entity a new dataset's form starts with: the only one the actor publishes in."""
+    entities = publishable_entities(actor)
+    return entities[0].name if len(entities) == 1 else ""
+
+
 def dataset_form_input(form: MultiDict) -> dict[str, Any]:
     """The form's fields as input for ``create_dataset``/``update_dataset``. Every field the form
     shows is present, so an unticked box clears its list."""
@@ -53,11 +59,15 @@ def dataset_form_input(form: MultiDict) -> dict[str, Any]:
     return data
 
 
-def licence_options() -> list[tuple[str, str]]:
-    """Open licences first; the others say they are not open (allowed only for private data)."""
-    ordered = sorted(licenses().values(), key=lambda lic: (not lic.is_open, lic.title))
-    return [(lic.id, lic.title if lic.is_open else _("%(title)s (no abierta)", title=lic.title))
-            for lic in ordered]
+def licence_options() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The licences in two groups (``<optgroup>``): open ones, then the others, which only
+    private data may use."""
+    ordered = sorted(licenses().values(), key=lambda lic: lic.title)
+    return [
+        (_("Licencias abiertas"), [(lic.id, lic.title) for lic in ordered if lic.is_open]),
+        (_("Licencias no abiertas (solo para datos no públicos)"),
+         [(lic.id, lic.title) for lic in ordered if not lic.is_open]),
+    ]
 
 
 def _code_options(list_name: str) -> list[tuple[str, str]]:
@@ -98,7 +108,8 @@ def new():
         flash(_("Conjunto de datos «%(title)s» creado. Añada ahora sus recursos.",
                 title=dataset.title), "success")
         return redirect(url_for("dataset.resource_new", name=dataset.name))
-    values = {"entity": request.args.get("entity", ""), "language": ["es"], "state": "active",
+    values = {"entity": request.args.get("entity") or default_entity(current_user),
+              "language": ["es"], "state": "active",
               "access_rights": "public", "license_id": "CC-BY-4.0"}
     return _render_dataset_form(values)
 

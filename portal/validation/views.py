@@ -155,7 +155,8 @@ def datapackage_preview(token: str):
     entities = _entities_or_refuse()
     staged = publish.load_staged(token, current_user)
     errors: dict[str, list[str]] = {}
-    choices = {"entity": request.args.get("entity", "")}
+    choices = {"entity": request.args.get("entity")
+               or (entities[0].name if len(entities) == 1 else "")}
     if request.method == "POST":
         if request.form.get("action") == "discard":
             publish.discard(staged)

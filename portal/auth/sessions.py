@@ -47,6 +47,7 @@ def start(user, remember: bool = False) -> None:
 
 def renew(user) -> None:
     """Keep the current session after the password changed (its fingerprint with it)."""
+    user = getattr(user, "_get_current_object", lambda: user)()  # not flask-login's proxy
     start(user, remember=bool(session.get(REMEMBER)))
 
 

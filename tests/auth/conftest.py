@@ -49,16 +49,19 @@ def _quick_hash(password: str) -> str:
 
 
 @pytest.fixture
-def world(ctx, monkeypatch):
-    """An entity with an admin, an editor and a member; a sysadmin; an outsider (no entity)."""
+def world(app, monkeypatch):
+    """An entity with an admin, an editor and a member; a sysadmin; an outsider (no entity).
+    Made in an app context of its own: requests must not share one (flask-login keeps the
+    user in ``g``)."""
     monkeypatch.setattr(auth, "generate_password_hash", _quick_hash)
     monkeypatch.setattr(accounts, "generate_password_hash", _quick_hash)
-    factories.entity("ine", title="Instituto Nacional de Estadística")
-    factories.user("admin1", member_of="ine", role="admin")
-    factories.user("editor1", member_of="ine", role="editor")
-    factories.user("member1", member_of="ine", role="member")
-    factories.user("root", sysadmin=True)
-    factories.user("outsider")
+    with app.app_context():
+        factories.entity("ine", title="Instituto Nacional de Estadística")
+        factories.user("admin1", member_of="ine", role="admin")
+        factories.user("editor1", member_of="ine", role="editor")
+        factories.user("member1", member_of="ine", role="member")
+        factories.user("root", sysadmin=True)
+        factories.user("outsider")
 
 
 def login(client, name: str, password: str = "secreto-123", remember: bool = False):

@@ -308,3 +308,16 @@ def sitemap_part(part: int):
         raise FeedError(404, _("No existe la parte %(part)d del mapa del sitio.", part=part))
     body = sitemap.urlset(documents.base_url(), part, with_home=part == 1)
     return Response(stream_with_context(body), mimetype="application/xml")
+
+
+#: Addresses crawlers should leave alone: forms, accounts, the API and search exports. (Not
+#: "/dataset?": simple parsers, Python's among them, read it as all of /dataset.)
+ROBOTS_DISALLOW = ("/api/", "/user/", "/dashboard", "/dataset/new", "/dataset/edit/",
+                   "/dataset/delete/", "/dataset.csv", "/search/")
+
+
+@bp.route("/robots.txt")
+def robots_txt():
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "",
+             f"Sitemap: {documents.base_url()}{url_for('feeds.sitemap_xml')}", ""]
+    return Response("\n".join(lines), mimetype="text/plain")

@@ -30,6 +30,7 @@ from portal.catalog.publish_views import licence_options, publishable_entities
 from portal.errors import ValidationError
 from portal.validation import publish, services, tasks
 from portal.validation.messages import title_of
+from portal.validation.models import DONE
 from portal.validation.report import Report
 
 bp = Blueprint("validation", __name__)
@@ -46,8 +47,14 @@ def status_label(status: str | None) -> str:
     return labels.get(status or "", "")
 
 
+#: Badge style of each status: green valid, red errors, yellow waiting or not validated.
+BADGE_CLASSES = {"success": "badge-open", "failure": "badge-deleted", "error": "badge-draft",
+                 "pending": "badge-draft", "running": "badge-draft"}
+
+
 def _template_context() -> dict:
     return {
+        "validation_badge_class": BADGE_CLASSES,
         "validation_report": services.current_report,
         "validation_reports": services.reports_for,
         "validation_summary": services.dataset_summary,
@@ -86,6 +93,31 @@ def report(name: str, resource_id: str):
                            stored=current, outdated=stored is not None and current is None,
                            report=body, candidate=services.is_candidate(resource),
                            download_filename=download_filename)
+
+
+def _status_answer(status: str | None) -> Response:
+    """What a waiting badge polls (static/js/validation-badge.js): never cached."""
+    if status is None:
+        abort(404)
+    body = {"status": status, "label": status_label(status),
+            "class": BADGE_CLASSES.get(status, ""), "done": status in DONE}
+    response = Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/dataset/<name>/resource/<resource_id>/validation/status")
+def resource_status(name: str, resource_id: str):
+    _dataset, resource = _resource(name, resource_id)
+    report = services.current_report(resource)
+    return _status_answer(report.status if report is not None else None)
+
+
+@bp.route("/dataset/<name>/validation/status")
+def dataset_status(name: str):
+    dataset = readable_dataset(name)
+    return _status_answer(services.dataset_summary(
+        services.reports_for(dataset.resources).values()))
 
 
 @bp.route("/dataset/<name>/resource/<resource_id>/validation.json")

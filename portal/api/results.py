@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, pre_dump
 
 from portal.api import ckan
 from portal.api.registry import output_schema
 from portal.catalog.licenses import get_license
+from portal.linkcheck import api as linkcheck_api
 
 
 class With:
@@ -125,6 +126,16 @@ class ResourceOut(_Out):
                                          "of the upload."})
     metadata_modified = fields.DateTime(attribute="modified", dump_only=True)
     datastore_active = _const(False, "boolean")
+    archiver = _computed("get_archiver", {"type": "object", "nullable": True},
+                         "The last link check (ckanext-archiver's keys); null for an upload or "
+                         "a link not checked yet.")
+    qa = _computed("get_qa", "object", "Five-star openness (ckanext-qa's keys).")
+
+    def get_archiver(self, resource):
+        return linkcheck_api.resource_archiver(resource)
+
+    def get_qa(self, resource):
+        return linkcheck_api.resource_qa(resource)
 
     def get_url(self, resource) -> str:
         return ckan.resource_url(resource)
@@ -176,6 +187,25 @@ class PackageOut(_Out):
     maintainer_email = _computed("get_maintainer_email", {"type": "string", "nullable": True})
     relationships_as_object = _const([], "array", "Always empty.")
     relationships_as_subject = _const([], "array", "Always empty.")
+    archiver = _computed("get_archiver", "object", "Broken links of the dataset.")
+    qa = _computed("get_qa", "object", "Five-star openness of the best resource.")
+    freshness = _computed("get_freshness", "object",
+                          "Declared update frequency against the last data change.")
+
+    @pre_dump(pass_collection=True)
+    def _prefetch_link_checks(self, data, many, **_kwargs):
+        data = list(data) if many else data
+        linkcheck_api.prefetch(data if many else [data])
+        return data
+
+    def get_archiver(self, dataset):
+        return linkcheck_api.package_archiver(dataset)
+
+    def get_qa(self, dataset):
+        return linkcheck_api.package_qa(dataset)
+
+    def get_freshness(self, dataset):
+        return linkcheck_api.package_freshness(dataset)
 
     def _licence(self, dataset):
         return get_license(dataset.license_id) if dataset.license_id else None

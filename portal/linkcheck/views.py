@@ -55,7 +55,7 @@ def _template_context() -> dict:
         "link_status_label": status_label,
         "link_is_broken": services.is_broken,
         "openness_of": openness.rate_dataset,
-        "freshness_of": lambda dataset: freshness.for_dataset(dataset.id),
+        "freshness_of": freshness.of_dataset,
         "frequency_label": frequency_label,
     }
 

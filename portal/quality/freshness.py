@@ -18,8 +18,9 @@ for monthly and longer, days for shorter ones; continuous and sub-daily ones cou
 A dataset is **overdue** when today (UTC) is past that date; ``days_overdue`` counts the days
 since. Irregular, never, unknown or missing frequencies are not assessed (``not-assessed``).
 
-``assess`` is pure; ``for_datasets``, ``for_dataset`` and ``entity_counts`` read the database
-(grouped statements, no object loaded) for the pages, the API and the quality score.
+``assess`` is pure; ``of_dataset`` reads a loaded dataset (pages, API); ``for_datasets`` and
+``entity_counts`` read the database in grouped statements, no object loaded (the quality score,
+the observatory).
 """
 
 from __future__ import annotations
@@ -116,6 +117,27 @@ def _as_datetime(value) -> datetime | date | None:
     return value
 
 
+def last_change(modified: date | None, issued: date | None, record_created: datetime | None,
+                stamps: Iterable[datetime | None]) -> datetime | date | None:
+    """The rule of the module's docstring, from the dataset's dates and its resources' and
+    links' stamps."""
+    last = _newest(modified, *stamps)
+    return last if last is not None else (_newest(issued) or record_created)
+
+
+def of_dataset(dataset, checks: dict, today: date | None = None) -> Freshness:
+    """A loaded dataset's freshness; ``checks``: the current link checks of its resources by
+    resource id (``portal.linkcheck.services.current``)."""
+    stamps: list[datetime | None] = []
+    for resource in dataset.resources:
+        stamps += [resource.last_modified, resource.created]
+        check = checks.get(resource.id)
+        if check is not None:
+            stamps += [check.remote_modified, check.url_since]
+    last = last_change(dataset.modified, dataset.issued, dataset.metadata_created, stamps)
+    return assess(dataset.frequency, last, today or utcnow().date())
+
+
 def for_datasets(dataset_ids: Iterable[str] | None = None, *, public_only: bool = True,
                  today: date | None = None) -> dict[str, tuple[str, Freshness]]:
     """``{dataset id: (entity id, Freshness)}`` of these datasets (every dataset that is not
@@ -149,17 +171,9 @@ def for_datasets(dataset_ids: Iterable[str] | None = None, *, public_only: bool 
                        Dataset.issued, Dataset.metadata_created).where(*scope)):
             stamps = [_as_datetime(v) for v in (*resources.get(row.id, ()),
                                                 *links.get(row.id, ()))]
-            last = _newest(row.modified, *stamps)
-            if last is None:
-                last = _newest(row.issued) or row.metadata_created
+            last = last_change(row.modified, row.issued, row.metadata_created, stamps)
             result[row.id] = (row.entity_id, assess(row.frequency, last, today))
     return result
-
-
-def for_dataset(dataset_id: str, today: date | None = None) -> Freshness:
-    """One dataset's freshness (private or draft ones too)."""
-    found = for_datasets([dataset_id], public_only=False, today=today).get(dataset_id)
-    return found[1] if found else Freshness("not-assessed")
 
 
 def entity_counts(today: date | None = None) -> dict[str, dict[str, int]]:

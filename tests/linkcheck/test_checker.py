@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from itertools import pairwise
 
 import pytest
 
@@ -113,7 +114,7 @@ def test_many_urls_run_concurrently_across_hosts_and_politely_per_host():
     assert all(outcome.ok for outcome in results.values())
     assert max(one.most_active.values()) <= 2 and max(two.most_active.values()) <= 2
     for times in starts.values():
-        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+        gaps = [b - a for a, b in pairwise(times)]
         assert min(gaps) >= 0.045
     # 6 slow URLs per host, 2 at a time, both hosts at once: about 3 rounds of 0.1 s, not 12.
     assert elapsed < 1.0

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal.auth import accounts, membership_requests, services, sessions, tokens
+from portal.auth import accounts, limits, membership_requests, services, sessions, tokens
 from portal.auth import dashboard as board
 from portal.auth.models import ROLES
 from portal.catalog import services as catalog
@@ -118,10 +118,10 @@ def password():
 
 
 def _tokens_page(created=None, raw: str | None = None, values=None, errors=None,
-                 status: int = 200):
+                 status: int = 200, refusal: str | None = None):
     return render_template(
         "user/tokens.html", tokens=tokens.list_tokens(current_user, current_user),
-        created=created, raw=raw, lifetimes=TOKEN_LIFETIMES,
+        created=created, raw=raw, lifetimes=TOKEN_LIFETIMES, refusal=refusal,
         values=values or {"name": "", "expires_in": "90"}, errors=errors or {}), status
 
 
@@ -142,6 +142,9 @@ def api_tokens():
             expires_in=timedelta(days=days) if days else None)
     except ValidationError as exc:
         return _tokens_page(values=values, errors=exc.fields, status=400)
+    except limits.RateLimited as exc:
+        body, status = _tokens_page(values=values, refusal=exc.message, status=429)
+        return body, status, {"Retry-After": str(exc.retry_after)}
     # The token is shown in this answer only; it is never stored, so it is not cached either.
     body, status = _tokens_page(created=token, raw=raw)
     return body, status, {"Cache-Control": "no-store"}

@@ -74,7 +74,8 @@ def update_profile(user: User, data: dict[str, Any], actor) -> bool:
         try:
             check_email(email)
         except SchemaError as exc:
-            errors["email"] = [str(m) for m in exc.messages]
+            messages = exc.messages if isinstance(exc.messages, list) else [exc.messages]
+            errors["email"] = [str(m) for m in messages]
     if errors:
         raise ValidationError(errors)
     new_email = email if email.lower() != (user.email or "").lower() else ""

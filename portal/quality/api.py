@@ -21,7 +21,8 @@ _NUMBER = {"type": "number"}
 _INDICATOR = {"type": "object", "properties": {
     "key": {"type": "string"}, "dimension": {"type": "string"}, "property": {"type": "string"},
     "weight": {"type": "integer"}, "value": {"type": "number", "nullable": True},
-    "points": _NUMBER, "gain": _NUMBER, "fix": {"type": "string"}}}
+    "points": _NUMBER, "gain": _NUMBER, "fix": {"type": "string"},
+    "fixable": {"type": "boolean"}}}
 QUALITY = {"type": "object", "description": "A dataset's latest MQA score.", "properties": {
     "dataset_id": {"type": "string"}, "day": {"type": "string", "format": "date"},
     "points": _NUMBER, "max_points": {"type": "integer"}, "rating": {"type": "string"},
@@ -49,7 +50,8 @@ def quality_dict(found: services.DatasetQuality) -> dict[str, Any]:
         "indicators": [{"key": m.indicator.key, "dimension": m.indicator.dimension,
                         "property": m.indicator.prop, "weight": m.indicator.weight,
                         "value": m.value, "points": m.points, "gain": m.missing,
-                        "fix": str(m.indicator.fix)} for m in assessment.measurements],
+                        "fix": str(m.indicator.fix), "fixable": m.indicator.fixable}
+                       for m in assessment.measurements],
         "dcat_ap": {"violations": score.shacl_violations, "warnings": score.shacl_warnings,
                     "findings": [f.to_dict() for f in found.findings]},
         "validation": {"resources": score.resources, "valid": score.resources_valid,

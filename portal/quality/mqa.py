@@ -87,6 +87,9 @@ class Indicator:
     label: object
     fix: object
     check: Check
+    #: False when no field of the portal can meet it today (``dct:rights``): it counts in the
+    #: score but is left out of the fix reports.
+    fixable: bool = True
 
 
 def _share(test: Callable[[DistributionFacts], bool | None],
@@ -184,7 +187,7 @@ INDICATORS: tuple[Indicator, ...] = (
     # Contextuality: 20
     Indicator("rights", "contextuality", 5, "dct:rights", "dcat:Distribution",
               _l("Derechos"), _l("Declare los derechos de cada recurso (dct:rights)."),
-              _dist("rights")),
+              _dist("rights"), fixable=False),
     Indicator("byte_size", "contextuality", 5, "dcat:byteSize", "dcat:Distribution",
               _l("Tamaño del archivo"), _l("Indique el tamaño de cada archivo."),
               _dist("byte_size")),
@@ -214,6 +217,10 @@ class Measurement:
     def missing(self) -> float:
         """What fixing this indicator would gain."""
         return round(self.indicator.weight - self.points, 2)
+
+    @property
+    def to_fix(self) -> bool:
+        return self.indicator.fixable and self.missing > 0
 
 
 @dataclass(frozen=True)
@@ -248,6 +255,7 @@ def from_values(values: dict[str, float | None]) -> Assessment:
 
 
 def from_measurements(measurements: tuple[Measurement, ...]) -> Assessment:
-    dimensions = {dim: round(sum(m.points for m in measurements
-                                 if m.indicator.dimension == dim), 2) for dim in DIMENSIONS}
-    return Assessment(measurements, dimensions)
+    dimensions = dict.fromkeys(DIMENSIONS, 0.0)
+    for measurement in measurements:
+        dimensions[measurement.indicator.dimension] += measurement.points
+    return Assessment(measurements, {dim: round(v, 2) for dim, v in dimensions.items()})

@@ -143,7 +143,7 @@ def fix_table(entity_name: str) -> Table:
     counts: dict[str, int] = defaultdict(int)
     for score in db.session.scalars(query):
         for measurement in mqa.from_values((score.details or {}).get("mqa", {})).measurements:
-            if measurement.missing > 0:
+            if measurement.to_fix:
                 gains[measurement.indicator.key] += measurement.missing
                 counts[measurement.indicator.key] += 1
     rows = [(key, str(mqa.BY_KEY[key].label), str(mqa.BY_KEY[key].fix), counts[key],

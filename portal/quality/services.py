@@ -120,7 +120,7 @@ class DatasetQuality:
     @property
     def fixes(self) -> list[mqa.Measurement]:
         """Indicators not fully met, the one that gains most first."""
-        return sorted((m for m in self.assessment.measurements if m.missing > 0),
+        return sorted((m for m in self.assessment.measurements if m.to_fix),
                       key=lambda m: (-m.missing, m.indicator.key))
 
 

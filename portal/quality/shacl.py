@@ -33,7 +33,6 @@ MESSAGES = {
     ("warning", "dcat:Dataset", "dct:spatial"): _l("Falta la cobertura geográfica."),
     ("warning", "dcat:Dataset", "dct:temporal"): _l("Falta la cobertura temporal."),
     ("warning", "dcat:Dataset", "dcat:theme"): _l("Falta el tema."),
-    ("warning", "dcat:Distribution", "dct:description"): _l("El recurso no tiene descripción."),
     ("warning", "dcat:Distribution", "dct:format"): _l("El recurso no tiene formato."),
     ("warning", "dcat:Distribution", "dct:license"): _l("El recurso no tiene licencia."),
     ("warning", "dct:PeriodOfTime", "dcat:startDate"):
@@ -65,7 +64,8 @@ class Finding:
 
 def check(dataset: Any) -> list[Finding]:
     """The findings of the DCAT-AP 3 shapes (mandatory and recommended) on ``dataset``'s export
-    (the export writes a ``dct:license`` for any licence of the registry)."""
+    (the export writes a ``dct:license`` for any licence of the registry, and a distribution's
+    ``dct:description`` always: generated from its name and format when it has none)."""
     found: list[Finding] = []
 
     def need(value: Any, severity: str, focus: str, cls: str, path: str) -> None:
@@ -88,8 +88,6 @@ def check(dataset: Any) -> list[Finding]:
     for resource in dataset.resources:
         need(resource.is_upload or resource.url, "violation", resource.id,
              "dcat:Distribution", "dcat:accessURL")
-        need(resource.description, "warning", resource.id, "dcat:Distribution",
-             "dct:description")
         need(resource.format, "warning", resource.id, "dcat:Distribution", "dct:format")
         need(get_license(resource.license_id or dataset.license_id), "warning", resource.id,
              "dcat:Distribution", "dct:license")

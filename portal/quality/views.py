@@ -7,11 +7,13 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, render_template
 from flask_babel import gettext as _
 
+from portal.catalog import error_pages
 from portal.catalog import services as catalog
 from portal.quality import charts, dcat, mqa, observatory, publication, services
 from portal.quality.observatory import Table
 
 bp = Blueprint("quality", __name__)
+error_pages.register_portal_errors(bp)
 
 OBSERVATORY_TABLES = {"entidades": observatory.entity_table,
                       "tendencia": lambda: observatory.trend_table()}

@@ -61,3 +61,17 @@ def test_licences_are_grouped_without_repeating_not_open(catalog, login):
     assert 'value="CC-BY-NC-4.0"' in closed and 'value="CC-BY-4.0"' not in closed
     resource_form = _text(client.get(f"/dataset/{catalog.public}/resource/new"))
     assert '<optgroup label="Licencias abiertas">' in resource_form
+
+
+def test_select_options_may_have_translatable_labels_and_groups(app):
+    from flask_babel import lazy_gettext
+
+    with app.test_request_context():
+        template = app.jinja_env.from_string(
+            '{% import "macros/forms.html" as f with context %}'
+            '{{ f.select("x", "X", {"x": "b"}, {}, options) }}')
+        flat = template.render(options=[("a", lazy_gettext("Abierta")), ("b", "Otra")])
+        grouped = template.render(options=[("Grupo", [("a", "A"), ("b", "B")])])
+    assert '<option value="a">Abierta</option>' in flat and "<optgroup" not in flat
+    assert '<optgroup label="Grupo">' in grouped
+    assert '<option value="b" selected>B</option>' in grouped

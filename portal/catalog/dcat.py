@@ -1306,7 +1306,8 @@ def _languages_from(graph: Graph, node: Node, extras: dict) -> list[str]:
             found.append(tail.lower())
         else:
             extras.setdefault("language", []).append(text)
-    return sorted(set(found))
+    # RDF keeps no order: the code list's (Spanish, then the other official languages...).
+    return [code for code in codes("languages") if code in found]
 
 
 def _json_lists(values: Iterable[Node]) -> Iterator[Node | str]:

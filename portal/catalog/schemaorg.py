@@ -70,6 +70,8 @@ def dataset_jsonld(dataset: Dataset, base_url: str, *, catalog_title: str) -> di
         "name": dataset.title,
         "description": _description(dataset),
         "url": page,
+        # The DCAT dataset this record describes, for crawlers that join the two graphs.
+        "sameAs": str(dcat.dataset_uri(dataset.name, base)),
         "identifier": [value for value in (dataset.identifier, page) if value],
         "keywords": [tag.name for tag in dataset.tags] + [t.title for t in dataset.themes],
         "isAccessibleForFree": True,

@@ -165,7 +165,7 @@ def test_ckanext_dcat_dataset_sample_gives_every_field_it_carries():
     assert (values["issued"], values["modified"]) == ("2012-05-10", "2012-05-10")
     assert (values["temporal_start"], values["temporal_end"]) == ("1905-03-01", "2013-01-05")
     assert values["frequency"] == "DAILY"  # the old purl.org/cld vocabulary
-    assert values["language"] == ["en", "es"]
+    assert values["language"] == ["es", "en"]  # in the code list's order
     assert values["extras"]["language"] == ["ca"]
     assert values["version"] == "2.3"
     assert values["landing_page"] == "http://dataset.info.org"

@@ -19,6 +19,7 @@ def test_google_dataset_required_and_recommended_fields(ctx):
     assert data["name"] == "Censo de Población y Vivienda 2024"
     assert 50 <= len(data["description"]) <= 5000
     assert data["url"] == f"{BASE}/dataset/censo-2024"
+    assert data["sameAs"] == f"{BASE}/dataset/censo-2024"  # the DCAT dataset's URI
     assert data["identifier"] == ["INE-CENSO-2024", f"{BASE}/dataset/censo-2024"]
     assert {"censo", "población", "vivienda"} <= set(data["keywords"])
     assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"

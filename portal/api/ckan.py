@@ -87,8 +87,11 @@ def rename_errors(fields: dict[str, list[str]], names: dict[str, str]) -> dict[s
 
 def without_own_download_url(resource: Resource, data: dict[str, Any]) -> dict[str, Any]:
     """A client that sends back the ``url`` it read (``resource_show`` then ``resource_update``)
-    keeps the uploaded file instead of replacing it by a link to itself."""
-    url = data.get("url")
-    if resource.is_upload and url in (download_url(resource), resource.url):
-        data = {key: value for key, value in data.items() if key != "url"}
-    return data
+    keeps the uploaded file instead of replacing it by a link to itself; the ``hash`` it read,
+    when it is the portal's own checksum, is not taken for a declared one."""
+    echoes = set()
+    if resource.is_upload and data.get("url") in (download_url(resource), resource.url):
+        echoes.add("url")
+    if not resource.hash and resource.sha256 and data.get("hash") == resource.sha256:
+        echoes.add("hash")
+    return {key: value for key, value in data.items() if key not in echoes}

@@ -167,6 +167,8 @@ class ResourceFields(Params):
 
 class InlineResourceParams(ResourceFields):
     id = String(**_doc("Id of an existing resource to keep and update."))
+    upload = Upload(**_doc("A file: package_revise's multipart "
+                           "update__resources__<index or id>__upload parts arrive here."))
 
 
 class ResourceCreateParams(ResourceFields):
@@ -393,3 +395,125 @@ class ActivityParams(Params):
 
 class ObjectActivityParams(ActivityParams):
     id = String(required=True, **_doc("Id or name."))
+
+
+# --- more CKAN actions (issue 17) --------------------------------------------------------------
+
+
+def _json_text(value):
+    """A JSON object or array sent as text (form fields, URL parameters); other values as
+    they are."""
+    if isinstance(value, str) and value.strip()[:1] in ("{", "["):
+        try:
+            return bounded_json.loads(value)
+        except ValueError:  # JsonTooDeep too
+            raise ValidationError(str(_l("No es un JSON válido."))) from None
+    return value
+
+
+class _JsonObject(mfields.Raw):
+    default_error_messages = {"invalid": _l("Debe ser un objeto.")}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = _json_text(value)
+        if not isinstance(value, dict):
+            raise self.make_error("invalid")
+        return value
+
+
+class _Patterns(Names):
+    """Patterns as a list, a JSON array in a string, or a comma-separated string."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(_json_text(value), attr, data, **kwargs)
+
+
+class PackageReviseParams(Params):
+    match = _JsonObject(metadata={"type": "object", "description": "Values the dataset must "
+                                  'have, with its "id" or "name": {"name": "x", "notes": "old"}.'})
+    filter = _Patterns(**_doc('Fields to remove first: "-resources__1", "+title", "-*".'))
+    update = _JsonObject(metadata={"type": "object", "description": "Values to merge in: "
+                                   "dictionaries key by key, lists item by item."})
+    include = _Patterns(**_doc('Fields of the answer to keep or drop ("-resources").'))
+    match_keys = mfields.Dict(data_key="match__", metadata={"description": (
+        "Flattened match keys (match__name=x) are gathered here.")})
+    update_keys = mfields.Dict(data_key="update__", metadata={"description": (
+        "Flattened update keys (update__resources__0__name=x, update__resources__extend=[...], "
+        "update__resources__-1__upload=<file>) are gathered here.")})
+
+    @pre_load
+    def _flattened(self, data, **_kwargs):
+        """``match__a__b`` and ``update__a__b`` keys, as CKAN takes them."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for prefix in ("match__", "update__"):
+            keys = [key for key in data if key.startswith(prefix) and key != prefix]
+            if keys:
+                gathered = {}
+                for key in keys:
+                    value = data.pop(key)
+                    gathered[key[len(prefix):]] = value if hasattr(value, "stream") \
+                        else _json_text(value)
+                data[prefix] = gathered
+        return data
+
+
+class UserListParams(Params):
+    q = String(**_doc("Only users whose name or full name contains this text."))
+    email = String(**_doc("Only the user with this e-mail address (sysadmins only)."))
+    order_by = String(**_doc('"name" (default "display_name"), "fullname", "created", "id", '
+                             '"sysadmin" or "number_created_packages".'))
+    all_fields = Boolean(**_doc("Dictionaries instead of names (default true)."))
+    include_site_user = Boolean(**_doc("Accepted for CKAN clients; the portal has no site "
+                                       "user."))
+
+
+class OrganizationListForUserParams(Params):
+    id = String(**_doc("Name or id of the user (default: the caller)."))
+    permission = String(**_doc('"manage_group" (default: admins), "create_dataset", '
+                               '"update_dataset", "delete_dataset" (editors too) or "read" '
+                               "(every member)."))
+    include_dataset_count = Boolean(**_doc("Accepted; package_count is always given."))
+
+
+class TagShowParams(Params):
+    id = String(required=True, **_doc("Name or id of the tag."))
+    vocabulary_id = String(**_doc("The portal has free tags only: any vocabulary is not "
+                                  "found."))
+    include_datasets = Boolean(**_doc("Add the tag's datasets the caller can see (up to "
+                                      "1000)."))
+
+
+class _OneOrMany(List):
+    """A list of strings, or one string (never split: a term may hold commas)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(String(), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize([value] if isinstance(value, str) else value, attr, data,
+                                    **kwargs)
+
+
+class ResourceSearchParams(Params):
+    query = _OneOrMany(required=True, **_doc(
+        '"field:term", or a list of them (all must match). Fields: name, description, url, '
+        "format, mimetype, url_type, license_id (text: contains, any case), hash (prefix of "
+        "the declared or computed hash), id, package_id, size (exact)."))
+    order_by = String(**_doc("A field of the list above (ascending)."))
+    offset = offset_field()
+    limit = _limit("Maximum number of resources (default 100)", 1000)
+
+
+class AutocompleteParams(Params):
+    q = String(required=True, validate=validate.Length(min=1, error=_l(
+        "Falta este campo.")), **_doc("The text to look for."))
+
+
+class PackageAutocompleteParams(AutocompleteParams):
+    limit = _limit("Maximum number of datasets (default 10)", 100)
+
+
+class FormatAutocompleteParams(AutocompleteParams):
+    limit = _limit("Maximum number of formats (default 5)", 100)

@@ -345,6 +345,40 @@ class UserOut(_Out):
 
 
 @output_schema
+class OrganizationForUserOut(OrganizationOut):
+    capacity = _str('The user\'s role in it: "admin", "editor" or "member" ("admin" for a '
+                    "sysadmin).")
+
+
+@output_schema
+class TagShowOut(TagOut):
+    packages = fields.List(fields.Nested(PackageOut), metadata={
+        "description": "With include_datasets: the datasets the caller can see."})
+
+
+@output_schema
+class ResourceViewOut(_Out):
+    """A view of a resource (CKAN's resource_view): the portal's table preview of an uploaded
+    CSV or TSV file."""
+
+    id = _str("Stable id of the view (derived from the resource and the kind of view).")
+    resource_id = _str()
+    package_id = _str()
+    view_type = _str('"table_preview": the first rows of the file, on the resource page.')
+    title = _str()
+    description = _str()
+    url = _str("The page that shows it.")
+
+
+@output_schema
+class PackageAutocompleteOut(_Out):
+    name = _str()
+    title = _str()
+    match_field = _str('"name" or "title".')
+    match_displayed = _str()
+
+
+@output_schema
 class TokenOut(_Out):
     id = _str("The token's id (CKAN's jti), for api_token_revoke.")
     name = _str()

@@ -22,7 +22,7 @@ from portal.db import unit_of_work
 ACTIONS = ("login", "user.create", "token.create", "token.revoke", "membership.set",
            "membership.remove", "pige.scope", "user.update", "user.email", "user.password",
            "user.reset", "user.sysadmin", "user.state", "membership.request",
-           "membership.decide")
+           "membership.decide", "dataset.purge")
 PAGE_SIZE = 100
 
 

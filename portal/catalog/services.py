@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 from marshmallow import ValidationError as SchemaError
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
@@ -481,6 +481,27 @@ def delete_dataset(dataset: Dataset, actor) -> None:
                         entity_id=dataset.entity_id, private=True,
                         data={"title": dataset.title})
         dataset_id = dataset.id
+        on_commit(lambda: signals.dataset_deleted.send(dataset_id))
+
+
+def purge_dataset(dataset: Dataset, actor) -> None:
+    """Remove a dataset for good, as CKAN's ``dataset_purge`` (sysadmins only): its row, its
+    resources and their stored files, reports and link checks, and its activity records
+    (they hold its content). One unit of work; the audit log keeps who purged what."""
+    from portal.activity.models import Activity
+    from portal.audit import services as audit
+
+    permissions.require(permissions.is_sysadmin(actor))
+    with unit_of_work():
+        keys = [resource.storage_key for resource in dataset.resources if resource.storage_key]
+        dataset_id, name, title = dataset.id, dataset.name, dataset.title
+        db.session.execute(delete(Activity).where(Activity.object_id == dataset_id))
+        db.session.delete(dataset)
+        db.session.flush()
+        audit.record("dataset.purge", actor=actor, target=name,
+                     detail=f"{dataset_id} {title}"[:1000])
+        for key in keys:
+            on_commit(lambda key=key: storage().delete(key))
         on_commit(lambda: signals.dataset_deleted.send(dataset_id))
 
 

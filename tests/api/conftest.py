@@ -3,9 +3,13 @@ and an API token each; a helper that calls an action through the Flask test clie
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -137,3 +141,14 @@ def serving(app):
 def server(app, world):
     with serving(app) as address:
         yield address
+
+
+CKANAPI = Path(sys.executable).parent / "ckanapi"
+
+
+def run_ckanapi(*args: str, stdin: str | None = None, timeout: int = 120):
+    """The stock ``ckanapi`` command line; its dump and load start workers named ``ckanapi``,
+    found on the PATH."""
+    env = {**os.environ, "PATH": f"{CKANAPI.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    return subprocess.run([str(CKANAPI), *args], input=stdin, capture_output=True, text=True,
+                          timeout=timeout, check=False, env=env)

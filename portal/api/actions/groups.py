@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from portal.api import params, queries, results
 from portal.api.actions.organizations import DATASETS_SHOWN, listing
 from portal.api.registry import action, ref
 from portal.api.results import With
 from portal.catalog import services as catalog
+from portal.errors import NotFound
 
 
 @action("group_list", params=params.GroupListParams, result={
@@ -56,3 +59,21 @@ def tag_list(values, _actor):
     if values.get("all_fields"):
         return results.TagOut(many=True).dump(tags)
     return [tag.name for tag in tags]
+
+
+@action("tag_show", params=params.TagShowParams, result=results.TagShowOut, tag="groups")
+def tag_show(values, actor):
+    """Return a tag (keyword) by name or id, with its datasets the caller can see when
+    ``include_datasets`` is true (up to 1000).
+
+    A tag is found while a dataset the caller can see carries it. The portal's tags are
+    free tags: a ``vocabulary_id`` finds none.
+    """
+    tag = queries.visible_tag(values["id"], actor)
+    if tag is None or values.get("vocabulary_id"):
+        raise NotFound(str(_l("No existe la etiqueta «{ref}».")).format(ref=values["id"]))
+    extra: dict[str, Any] = {}
+    if values.get("include_datasets"):
+        extra["packages"] = queries.datasets(
+            queries.with_tag(queries.visible_datasets(actor), tag.id), limit=DATASETS_SHOWN)
+    return With(tag, **extra)

@@ -133,3 +133,35 @@ def organization_member_create(values, actor):
 def organization_member_delete(values, actor):
     """Remove a user from an organization (the organization's admins and sysadmins)."""
     auth.remove_membership(catalog.get_entity(values["id"]), values["username"], actor)
+
+
+#: CKAN's permissions -> the roles that hold them.
+PERMISSION_ROLES = {
+    "manage_group": ("admin",), "admin": ("admin",),
+    "create_dataset": ("admin", "editor"), "update_dataset": ("admin", "editor"),
+    "delete_dataset": ("admin", "editor"), "read": ("admin", "editor", "member"),
+}
+
+
+@action("organization_list_for_user", params=params.OrganizationListForUserParams,
+        result=results.OrganizationForUserOut, many=True, tag="organizations")
+def organization_list_for_user(values, actor):
+    """Return the organizations in which a user (default: the caller) has a permission, with
+    their role (``capacity``).
+
+    ``permission`` is CKAN's: "manage_group" (default; admins), "create_dataset",
+    "update_dataset" or "delete_dataset" (editors and admins), "read" (every member). A
+    sysadmin has every permission in every organization; an anonymous caller, none.
+    """
+    user = auth.get_user(values["id"]) if values.get("id") else actor
+    if not getattr(user, "is_authenticated", False) and not values.get("id"):
+        return []
+    if permissions.is_sysadmin(user):
+        pairs = [(entity, "admin") for entity in catalog.list_entities()]
+    else:
+        roles = PERMISSION_ROLES.get(values.get("permission") or "manage_group", ())
+        held = {membership.entity_id: membership.role for membership in user.memberships
+                if membership.role in roles}
+        pairs = [(entity, held[entity.id]) for entity in catalog.list_entities()
+                 if entity.id in held]
+    return [With(_with_count(entity, actor), capacity=capacity) for entity, capacity in pairs]

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from portal.api import ckan, params, results
-from portal.api.registry import action
+import uuid
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from portal.api import ckan, params, queries, results
+from portal.api.registry import action, ref
 from portal.catalog import services as catalog
+from portal.catalog.preview import TABULAR_FORMATS
+from portal.errors import ValidationError
 
 _WRITE = {"write": True, "tag": "resources", "error_names": ckan.RESOURCE_ERROR_NAMES}
 
@@ -63,3 +70,66 @@ def resource_patch(values, actor):
 def resource_delete(values, actor):
     """Delete a resource (and its stored file)."""
     catalog.delete_resource(catalog.get_resource(values["id"]), actor)
+
+
+@action("resource_search", params=params.ResourceSearchParams, result={
+    "type": "object", "required": ["count", "results"], "properties": {
+        "count": {"type": "integer", "description": "Matches, before offset and limit."},
+        "results": {"type": "array", "items": ref(results.ResourceOut)}},
+}, tag="resources")
+def resource_search(values, _actor):
+    """Search the resources of public datasets by field: ``query`` is ``"field:term"`` or a
+    list of them, all of which must match; return ``{"count", "results"}``.
+
+    Text fields match when they contain the term, in any case; ``hash`` matches a prefix of the
+    declared or computed checksum; ``id``, ``package_id`` and ``size`` match exactly.
+    ``order_by`` sorts by one of these fields (ascending).
+    """
+    order_by = values.get("order_by") or None
+    if order_by is not None and order_by not in queries.RESOURCE_SEARCH_FIELDS:
+        raise ValidationError({"order_by": [str(_l(
+            "No se puede ordenar por «{field}». Campos: {fields}.")).format(
+                field=order_by, fields=", ".join(queries.RESOURCE_SEARCH_FIELDS))]})
+    count, found = queries.search_resources(
+        [_criterion(term) for term in values["query"]], order_by,
+        values.get("offset", 0), values.get("limit", 100))
+    return {"count": count, "results": results.ResourceOut(many=True).dump(found)}
+
+
+def _criterion(term: str) -> tuple[str, str]:
+    field, colon, value = term.partition(":")
+    if not colon:
+        raise ValidationError({"query": [str(_l(
+            "Use pares campo:término («format:csv»), no «{term}».")).format(term=term)]})
+    if field.strip() not in queries.RESOURCE_SEARCH_FIELDS:
+        raise ValidationError({"query": [str(_l(
+            "No se puede buscar por «{field}». Campos: {fields}.")).format(
+                field=field, fields=", ".join(queries.RESOURCE_SEARCH_FIELDS))]})
+    return field.strip(), value
+
+
+@action("format_autocomplete", params=params.FormatAutocompleteParams, result={
+    "type": "array", "items": {"type": "string"}}, tag="resources")
+def format_autocomplete(values, _actor):
+    """Return the formats of public resources that contain ``q`` (any case), in lower case,
+    most used first; ``limit`` (default 5) of them."""
+    return queries.formats_containing(values["q"], values.get("limit", 5))
+
+
+@action("resource_view_list", params=params.IdParams, result={
+    "type": "array", "items": ref(results.ResourceViewOut)}, tag="resources")
+def resource_view_list(values, actor):
+    """Return the views of a resource, as CKAN's resource views: the table preview that the
+    resource page shows for an uploaded CSV or TSV file; an empty list for other resources."""
+    resource = catalog.get_resource(values["id"])
+    dataset = catalog.read_dataset(resource.dataset_id, actor)
+    if not (resource.is_upload and (resource.format or "").upper() in TABULAR_FORMATS):
+        return []
+    return [{
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{resource.id}/table_preview")),
+        "resource_id": resource.id, "package_id": dataset.id, "view_type": "table_preview",
+        "title": str(_l("Vista previa")), "description": str(_l(
+            "Las primeras filas del archivo.")),
+        "url": url_for("dataset.resource_read", name=dataset.name, resource_id=resource.id,
+                       _external=True),
+    }]

@@ -66,3 +66,10 @@ def help_show(values, _actor):
 def license_list(_params, _actor):
     """Return the licences a dataset may have (Open Definition ids, as CKAN's)."""
     return list(licenses().values())
+
+
+@action("site_read", params=params.EmptyParams, result={"type": "boolean", "enum": [True]},
+        tag="site")
+def site_read(_params, _actor):
+    """Return true: the caller may read the site (CKAN clients call it to check access)."""
+    return True

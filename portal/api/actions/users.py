@@ -8,11 +8,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from portal.api import params, queries, results
-from portal.api.registry import action
+from portal.api.registry import action, ref
 from portal.api.results import With
 from portal.auth import permissions, tokens
 from portal.auth import services as auth
-from portal.errors import NotFound, ValidationError
+from portal.errors import NotAuthorized, NotFound, ValidationError
 
 #: CKAN's default unit for ``expires_in``: days.
 DEFAULT_UNIT = 86400
@@ -87,3 +87,45 @@ def api_token_revoke(values, actor):
     else:
         raise ValidationError({"token": [str(_l("Indique el token o su id (jti)."))]})
     tokens.revoke_token(token, actor)
+
+
+#: user_list's orders -> (key of a user's view, descending).
+USER_ORDERS = ("display_name", "name", "fullname", "created", "id", "sysadmin",
+               "number_created_packages")
+
+
+@action("user_list", params=params.UserListParams, result={
+    "type": "array",
+    "items": {"oneOf": [{"type": "string"}, ref(results.UserOut)]},
+    "description": "Dictionaries, or names with all_fields=false.",
+}, tag="users")
+def user_list(values, actor):
+    """Return the site's active user accounts, as dictionaries (names with
+    ``all_fields=false``).
+
+    ``q`` keeps users whose name or full name contains a text; ``email`` (sysadmins only) the
+    user with that address. E-mail addresses are shown to sysadmins and to each user only;
+    ``number_created_packages`` counts the public datasets a user created.
+    """
+    order_by = values.get("order_by") or "display_name"
+    if order_by not in USER_ORDERS:
+        raise ValidationError({"order_by": [str(_l(
+            "Orden no válido: «{order}». Use {orders}.")).format(
+                order=order_by, orders=", ".join(USER_ORDERS))]})
+    if values.get("email") and not permissions.is_sysadmin(actor):
+        raise NotAuthorized(str(_l("Solo un administrador del sitio busca por correo.")))
+    users = queries.active_users(values.get("q", ""), values.get("email", ""))
+    if not values.get("all_fields", True):
+        return [user.name for user in sorted(users, key=_order(order_by))]
+    views = [_user_view(user, actor) for user in users]
+    return results.UserOut(many=True).dump(sorted(views, key=_order(order_by)))
+
+
+def _order(order_by: str):
+    def key(user):
+        if order_by == "display_name":
+            return (user.fullname or user.name).lower(), user.name
+        if order_by == "number_created_packages":
+            return -user.number_created_packages, user.name
+        return getattr(user, order_by), user.name
+    return key

@@ -14,7 +14,9 @@ e.g. ``organization:ine``), ``api_key`` is deliberately not supported: harvest p
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -152,6 +154,19 @@ def _extras(package: dict[str, Any]) -> dict[str, Any]:
             if isinstance(e, dict) and e.get("key")}
 
 
+def _codes(value: Any) -> list[str]:
+    """Geographic codes of a ``spatial`` extra written as a JSON list (this portal's, and
+    ckanext-dcat's for codes); a GeoJSON geometry (ckanext-spatial's) is not a list of codes."""
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return value
+    return []
+
+
 def package_to_dataset(package: dict[str, Any]) -> dict[str, Any]:
     """Catalog input from a CKAN package dictionary (``package_show``'s ``result``)."""
     extras = _extras(package)
@@ -161,7 +176,8 @@ def package_to_dataset(package: dict[str, Any]) -> dict[str, Any]:
         package.get("license_title") or ""
     tags = [t.get("name") if isinstance(t, dict) else t for t in package.get("tags") or []]
     groups = [g.get("name") if isinstance(g, dict) else g for g in package.get("groups") or []]
-    remaining = {k: v for k, v in extras.items() if k not in CONSUMED_EXTRAS}
+    remaining = {k: v for k, v in extras.items() if k not in CONSUMED_EXTRAS
+                 and not (k == "spatial" and _codes(v))}
     organization = package.get("organization")
     if isinstance(organization, dict) and organization.get("title"):
         remaining["ckan_organization"] = organization["title"]
@@ -184,7 +200,7 @@ def package_to_dataset(package: dict[str, Any]) -> dict[str, Any]:
         "temporal_end": extras.get("temporal_end"),
         "frequency": extras.get("frequency") or extras.get("accrual_periodicity") or "",
         "language": extras.get("language") or [],
-        "spatial": extras.get("spatial_code") or [],
+        "spatial": extras.get("spatial_code") or _codes(extras.get("spatial")) or [],
         "access_rights": extras.get("access_rights") or "public",
         "private": bool(package.get("private")),
         "extras": remaining,
@@ -193,7 +209,31 @@ def package_to_dataset(package: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _size(value: Any) -> int | None:
+    """Bytes as a CKAN source gives them (older CKANs: a string); None when not a count."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63:
+        return value
+    return None
+
+
+def _moment(value: Any) -> str | None:
+    """An ISO 8601 date and time, or None for anything a source wrote that is not one."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return value.strip()
+
+
 def _resource(resource: dict[str, Any]) -> dict[str, Any]:
+    """Catalog input of a CKAN resource. What the source declared or measured (size, hash, last
+    change) is kept as declared here; a file stored at the source is a link here, so its
+    ``url_type`` "upload" is dropped (as ckanext-harvest does), any other kept."""
+    url_type = resource.get("url_type") or ""
     return {
         "name": resource.get("name") or "",
         "description": resource.get("description") or "",
@@ -201,4 +241,8 @@ def _resource(resource: dict[str, Any]) -> dict[str, Any]:
         "format": resource.get("format") or "",
         "media_type": resource.get("mimetype") or "",
         "license_id": resource.get("license_id") or "",
+        "size": _size(resource.get("size")),
+        "hash": str(resource.get("hash") or "")[:200],
+        "last_modified": _moment(resource.get("last_modified")),
+        "url_type": "" if url_type == "upload" else str(url_type),
     }

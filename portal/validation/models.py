@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, new_id, utcnow
@@ -49,3 +49,25 @@ class ValidationReport(Base):
     @property
     def done(self) -> bool:
         return self.status in DONE
+
+
+class RegisteredSchema(Base):
+    """One version of a Table Schema registered by an entity, named ``<entity>/<name>``.
+
+    Registering a name again adds a version (never replaces one); a reference without a version
+    (``ine/montos``) means the latest, ``ine/montos@2`` a given one. The site's own schemas are
+    the files of ``schemas/`` (``portal.validation.schemas_registry``)."""
+
+    __tablename__ = "registered_schema"
+    __table_args__ = (UniqueConstraint("entity_id", "name", "version",
+                                       name="uq_registered_schema_entity_name_version"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entity.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    descriptor: Mapped[dict[str, Any]] = mapped_column(JSON)
+    creator_user_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

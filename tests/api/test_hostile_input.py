@@ -35,6 +35,58 @@ def test_offsets_past_the_bound_are_refused(api, world, name, key, extra, value)
         assert list(error) == ["__type", "message", key]
 
 
+def _paging_parameters() -> list[tuple[str, str]]:
+    """Every (action, parameter) that pages, found in the registry: actions added later are
+    covered without touching this list."""
+    found = []
+    for name, registered in sorted(registry.ACTIONS.items()):
+        for field_name, field in registered.params().load_fields.items():
+            key = field.data_key or field_name
+            if key in ("limit", "offset", "page", "start", "rows"):
+                found.append((name, key))
+    return found
+
+
+#: Ids the paged actions need, by the prefix of their name.
+_IDS = {"package_": "censo-2024", "organization_": "ine", "group_": "economia",
+        "user_": "root", "harvest_": "no-importa"}
+HOSTILE_NUMBERS = [-1, -(2**63), 2**63 - 1, 2**63, 2**64, 10**30, "abc", "1.5", "1e3", "-0x10",
+                   "9" * 400]
+
+
+@pytest.mark.parametrize("name, key", _paging_parameters())
+def test_hostile_paging_values_are_an_empty_page_or_a_409_naming_them(api, world, name, key):
+    """CKAN answers a paging value it cannot use with a 409 naming it; one past the end is an
+    empty page. Never a server error, on SQLite as on PostgreSQL (whose integers stop at
+    2**63 - 1)."""
+    params = registry.ACTIONS[name].params().load_fields
+    extra = {}
+    if any((f.data_key or n) == "id" and f.required for n, f in params.items()):
+        extra["id"] = next((v for prefix, v in _IDS.items() if name.startswith(prefix)),
+                           world.public)
+    for value in HOSTILE_NUMBERS:
+        for method in ("GET", "POST"):
+            response = api(name, {**extra, key: value}, token=world.tokens["sysadmin"],
+                           method=method)
+            assert response.status_code in (200, 409), (value, method, response.body)
+            if response.status_code == 409:
+                error = response.body["error"]
+                assert error["__type"] == "Validation Error" and key in error, (value, error)
+            elif isinstance(value, int) and value < 0:
+                raise AssertionError(f"{name}: {key}={value} accepted")
+            else:
+                result = response.body["result"]
+                page = result["results"] if name == "package_search" else result
+                assert page == [] or key in ("limit", "rows"), (value, method, result)
+
+
+def test_tag_list_has_no_paging_and_ignores_hostile_values(api, world):
+    """CKAN's tag_list takes no offset or limit: they are ignored, whatever their size."""
+    for method in ("GET", "POST"):
+        assert "censo" in ok(api("tag_list", {"offset": 2**64, "limit": -(2**63)},
+                                 method=method))
+
+
 @pytest.mark.parametrize("name, key, extra", PAGED[:3])
 def test_the_largest_offset_is_an_empty_page(api, world, name, key, extra):
     assert ok(api(name, {**extra, key: MAX_OFFSET})) == []

@@ -29,6 +29,10 @@ DIMENSION_LABELS = {
     "reusability": _l("Reutilizable"),
     "contextuality": _l("Contexto"),
 }
+#: Column names of the dimensions in the published figures (CSV files, tables).
+DIMENSION_COLUMNS = {"findability": "localizable", "accessibility": "accesible",
+                     "interoperability": "interoperable", "reusability": "reutilizable",
+                     "contextuality": "contexto"}
 #: The methodology's ratings: the lowest total of each, best first.
 RATINGS = (("excellent", 351), ("good", 221), ("sufficient", 121), ("bad", 0))
 RATING_LABELS = {"excellent": _l("Excelente"), "good": _l("Buena"),

@@ -88,7 +88,8 @@ def catalog_summary() -> dict[str, Any]:
             "dcat_ap_failing": int(row.dcat_ap_failing or 0), "ratings": ratings}
 
 
-ENTITY_COLUMNS = ("entidad", "nombre", "conjuntos", "puntos_mqa", *mqa.DIMENSIONS,
+DIMENSION_COLUMNS = tuple(mqa.DIMENSION_COLUMNS[d] for d in mqa.DIMENSIONS)
+ENTITY_COLUMNS = ("entidad", "nombre", "conjuntos", "puntos_mqa", *DIMENSION_COLUMNS,
                   "enlaces_rotos", "conjuntos_con_enlaces_rotos", "recursos",
                   "recursos_validos", "recursos_invalidos", "conjuntos_no_conformes_dcat_ap",
                   "conjuntos_desactualizados", "pige_estado", "pige_aprobado")
@@ -131,7 +132,7 @@ def trend_table(entity_name: str | None = None, days: int = 90) -> Table:
     rows = [(day.isoformat(), count, _round(points), *(_round(v) for v in dims))
             for day, count, points, *dims in db.session.execute(query).all()]
     rows.reverse()
-    return Table("tendencia", ("dia", "conjuntos", "puntos_mqa", *mqa.DIMENSIONS), rows)
+    return Table("tendencia", ("dia", "conjuntos", "puntos_mqa", *DIMENSION_COLUMNS), rows)
 
 
 def fix_table(entity_name: str) -> Table:
@@ -167,9 +168,12 @@ def dataset_table(entity_name: str) -> Table:
 
 
 def entity_summary(entity_name: str) -> dict[str, Any] | None:
+    """The entity's row of ``entity_table`` by column, with ``dimensions`` by dimension."""
     for row in entity_table().rows:
         if row[0] == entity_name:
-            return dict(zip(ENTITY_COLUMNS, row, strict=True))
+            found = dict(zip(ENTITY_COLUMNS, row, strict=True))
+            found["dimensions"] = {d: found[mqa.DIMENSION_COLUMNS[d]] for d in mqa.DIMENSIONS}
+            return found
     return None
 
 

@@ -34,6 +34,15 @@ def _trend_chart(key: str, trend: Table):
           max=mqa.MAX_POINTS))
 
 
+def _dimension_chart(values: dict[str, float]):
+    """Each dimension's average as a percentage of its maximum (they range from 20 to 110)."""
+    return charts.bar_chart(
+        "dims", [(str(mqa.DIMENSION_LABELS[d]),
+                  round(100 * values[d] / mqa.DIMENSION_MAX[d], 1)) for d in mqa.DIMENSIONS],
+        100, _("Puntos medios por dimensión, en % de su máximo"),
+        _("Media de puntos de cada dimensión del MQA, en porcentaje de los puntos posibles."))
+
+
 @bp.route("/observatorio")
 def observatory_page():
     summary = observatory.catalog_summary()
@@ -43,10 +52,7 @@ def observatory_page():
         "ranking", [(row[1], row[3]) for row in entities.rows[:15]], mqa.MAX_POINTS,
         _("Entidades por puntuación MQA media"),
         _("Las quince entidades con mejor puntuación media de metadatos."))
-    dimensions = charts.bar_chart(
-        "dims", [(str(mqa.DIMENSION_LABELS[d]), summary["dimensions"][d])
-                 for d in mqa.DIMENSIONS], max(mqa.DIMENSION_MAX.values()),
-        _("Puntos medios por dimensión"), _("Media de puntos de cada dimensión del MQA."))
+    dimensions = _dimension_chart(summary["dimensions"])
     return render_template("quality/observatory.html", summary=summary, entities=entities,
                            trend=trend, ranking=ranking, dimensions=dimensions,
                            trend_chart=_trend_chart("trend", trend), mqa=mqa,
@@ -63,12 +69,7 @@ def scorecard(name: str):
     entity = catalog.get_entity(name)
     summary = observatory.entity_summary(entity.name)
     trend = observatory.trend_table(entity.name)
-    dimensions = None
-    if summary is not None:
-        dimensions = charts.bar_chart(
-            "dims", [(str(mqa.DIMENSION_LABELS[d]), summary[d]) for d in mqa.DIMENSIONS],
-            max(mqa.DIMENSION_MAX.values()), _("Puntos medios por dimensión"),
-            _("Media de puntos de cada dimensión del MQA en los conjuntos de la entidad."))
+    dimensions = _dimension_chart(summary["dimensions"]) if summary is not None else None
     return render_template(
         "quality/scorecard.html", entity=entity, summary=summary,
         rank=observatory.rank_of(entity.name), fixes=observatory.fix_table(entity.name),

@@ -80,7 +80,7 @@ def dataset_facts(dataset: Any, links: Mapping[str, LinkStatus], *,
                   dcat_ap_compliant: bool) -> DatasetFacts:
     rights = dataset.access_rights in _access_rights()
     return DatasetFacts(
-        keywords=bool(dataset.tags),
+        keywords=bool(dataset.keywords),
         themes=bool(dataset.themes),
         spatial=bool(dataset.spatial),
         temporal=bool(dataset.temporal_start or dataset.temporal_end),

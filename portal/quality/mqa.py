@@ -102,13 +102,18 @@ def _share(test: Callable[[DistributionFacts], bool | None],
     has been measured yet."""
 
     def check(facts: DatasetFacts) -> float | None:
-        population = [d for d in facts.distributions if among(d)]
-        if not population:
+        total = measured = met = 0
+        for distribution in facts.distributions:
+            if not among(distribution):
+                continue
+            total += 1
+            result = test(distribution)
+            if result is not None:
+                measured += 1
+                met += bool(result)
+        if not total:
             return 0.0
-        results = [test(d) for d in population]
-        if all(r is None for r in results):
-            return None
-        return sum(1 for r in results if r) / len(population)
+        return met / total if measured else None
 
     return check
 

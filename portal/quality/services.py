@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal import db
 from portal.catalog.models import Dataset, Resource
 from portal.db import utcnow
+from portal.feeds.rows import RowLoader
 from portal.quality import links, mqa, shacl
 from portal.quality.facts import dataset_facts
 from portal.quality.models import QualityScore
@@ -32,6 +33,8 @@ def today() -> date:
 
 
 def _load(session: Session, ids: list[str]) -> list[Dataset]:
+    if not ids:
+        return []
     return list(session.scalars(
         select(Dataset).where(Dataset.id.in_(ids), Dataset.state != "deleted")
         .options(selectinload(Dataset.tags), selectinload(Dataset.themes),
@@ -45,7 +48,7 @@ def _validation(session: Session, resource_ids: list[str]) -> dict[str, str]:
                                 .where(ValidationReport.resource_id.in_(resource_ids))).all())
 
 
-def row_for(dataset: Dataset, validation: dict[str, str], link_statuses: dict,
+def row_for(dataset: Any, validation: dict[str, str], link_statuses: dict,
             day: date, now: datetime) -> dict[str, Any]:
     """The ``quality_score`` row of ``dataset`` today."""
     findings = shacl.check(dataset)
@@ -55,7 +58,7 @@ def row_for(dataset: Dataset, validation: dict[str, str], link_statuses: dict,
     statuses = {r.id: validation.get(r.id) for r in dataset.resources}
     remote = [d for d in facts.distributions if not d.download_url]
     return {
-        "dataset_id": dataset.id, "day": day, "entity_id": dataset.entity_id,
+        "dataset_id": dataset.id, "day": day, "entity_id": dataset.entity.id,
         "public": dataset.is_public, "points": assessment.points, **assessment.dimensions,
         "shacl_violations": violations, "shacl_warnings": len(findings) - violations,
         "resources": len(dataset.resources),
@@ -71,7 +74,11 @@ def row_for(dataset: Dataset, validation: dict[str, str], link_statuses: dict,
 
 
 def _rows(session: Session, ids: list[str], day: date) -> Iterator[dict[str, Any]]:
-    datasets = _load(session, ids)
+    # Public datasets (nearly all) as plain rows, read in four set-based queries (the feeds'
+    # loader); the others (drafts, private) through the ORM.
+    datasets: list[Any] = RowLoader(session).load(ids)
+    public = {d.id for d in datasets}
+    datasets += _load(session, [i for i in ids if i not in public])
     resources = [r for d in datasets for r in d.resources]
     validation = _validation(session, [r.id for r in resources])
     link_statuses = links.statuses(resources)

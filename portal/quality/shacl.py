@@ -76,7 +76,7 @@ def check(dataset: Any) -> list[Finding]:
     need(dataset.contact_name or dataset.contact_email, "warning", "dataset", "dcat:Dataset",
          "dcat:contactPoint")
     need(dataset.resources, "warning", "dataset", "dcat:Dataset", "dcat:distribution")
-    need(dataset.tags, "warning", "dataset", "dcat:Dataset", "dcat:keyword")
+    need(dataset.keywords, "warning", "dataset", "dcat:Dataset", "dcat:keyword")
     need(dataset.entity is not None, "warning", "dataset", "dcat:Dataset", "dct:publisher")
     need(dataset.spatial, "warning", "dataset", "dcat:Dataset", "dct:spatial")
     has_period = dataset.temporal_start or dataset.temporal_end

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app
+from flask import current_app, has_request_context, url_for
 
 from portal import jobs
 
@@ -22,6 +22,17 @@ log = logging.getLogger(__name__)
 
 def configured() -> bool:
     return bool(current_app.config.get("PORTAL_SMTP_URL"))
+
+
+def site_link(endpoint: str, **values) -> str:
+    """An absolute link for a mail, on ``PORTAL_SITE_URL`` (never the request's Host header,
+    which the client chooses), inside a request or not (jobs, the command line)."""
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        with current_app.test_request_context():
+            path = url_for(endpoint, **values)
+    return str(current_app.config["PORTAL_SITE_URL"]).rstrip("/") + path
 
 
 def build(to: Iterable[str], subject: str, body: str) -> EmailMessage:

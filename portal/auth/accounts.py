@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -35,11 +35,6 @@ FULLNAME_MAX, ABOUT_MAX = 200, 5000
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt=salt)
-
-
-def _link(endpoint: str, **values: Any) -> str:
-    site = str(current_app.config["PORTAL_SITE_URL"]).rstrip("/")
-    return site + url_for(endpoint, **values)
 
 
 def _may_edit(actor, user: User) -> bool:
@@ -96,7 +91,7 @@ def update_profile(user: User, data: dict[str, Any], actor) -> bool:
                 "abra este enlace antes de %(hours)s horas:\n\n%(link)s\n\n"
                 "Si no lo pidió, ignore este mensaje.",
                 name=user.fullname or user.name, user=user.name, hours=EMAIL_CONFIRM_HOURS,
-                link=_link("user.confirm_email", token=token)))
+                link=mail.site_link("user.confirm_email", token=token)))
             audit.record("user.email", actor=actor, target=f"user:{user.name}",
                          outcome="success", detail=f"asked: {new_email}")
     return bool(new_email)
@@ -169,7 +164,7 @@ def request_reset(identifier: str) -> bool:
             "horas; sirve una sola vez:\n\n%(link)s\n\nSi no lo pidió, ignore este mensaje: "
             "su contraseña no cambia.",
             name=user.fullname or user.name, user=user.name, hours=RESET_HOURS,
-            link=_link("auth.reset_password", token=token)))
+            link=mail.site_link("auth.reset_password", token=token)))
         audit.record("user.reset", actor="anonymous", target=f"user:{user.name}",
                      detail="link sent")
     return True

@@ -4,7 +4,6 @@ role the admin chooses) or rejects; the requester is told either way."""
 
 from __future__ import annotations
 
-from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -18,10 +17,6 @@ from portal.db import unit_of_work, utcnow
 from portal.errors import NotFound, ValidationError
 
 MESSAGE_MAX = 2000
-
-
-def _link(endpoint: str, **values) -> str:
-    return str(current_app.config["PORTAL_SITE_URL"]).rstrip("/") + url_for(endpoint, **values)
 
 
 def _admin_addresses(entity: Entity) -> list[str]:
@@ -66,7 +61,7 @@ def request_membership(entity: Entity, actor, role: str = "member",
             "%(user)s («%(name)s») pide unirse a %(entity)s como %(role)s.\n\n%(message)s\n\n"
             "Para aprobar o rechazar la solicitud: %(link)s",
             user=user.fullname or user.name, name=user.name, entity=entity.title,
-            role=role, message=message or "-", link=_link("user.dashboard")))
+            role=role, message=message or "-", link=mail.site_link("user.dashboard")))
         audit.record("membership.request", actor=actor,
                      target=f"organization:{entity.name} user:{user.name}", detail=role)
     return request
@@ -102,7 +97,7 @@ def decide(request: MembershipRequest, approve: bool, actor, role: str | None = 
             subject = _("Ya es miembro de %(entity)s", entity=entity.title)
             body = _("Su solicitud para unirse a %(entity)s fue aprobada, con el rol %(role)s.\n\n"
                      "%(link)s", entity=entity.title, role=role,
-                     link=_link("user.dashboard"))
+                     link=mail.site_link("user.dashboard"))
         else:
             subject = _("Solicitud para unirse a %(entity)s", entity=entity.title)
             body = _("Su solicitud para unirse a %(entity)s no fue aprobada.",

@@ -61,7 +61,7 @@ def titles(body: str) -> list[str]:
 
 def login(app, client, name: str, **user):
     with app.app_context():
-        user_id = factories.user(name, **user).id
+        user_id = factories.user(name, **user).get_id()  # id and password fingerprint
     with client.session_transaction() as session:
         session["_user_id"] = user_id
         session["_fresh"] = True

@@ -36,8 +36,9 @@ def main_pages(names: dict[str, str]) -> list[str]:
             "/api", "/user/login", "/licenses", "/pige", "/pige/plan/mpd"]
 
 
-@pytest.fixture
-def site(app):
+@pytest.fixture(name="site")
+def site_fixture(app):
+    """The catalog; the ids that ``main_pages`` needs."""
     with app.app_context():
         factories.entity("ine", title="Instituto Nacional de Estadística", kind="agencia",
                          website="https://www.ine.gob.bo")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import login
-from tests.browser.site import main_pages, site  # noqa: F401 (the fixture)
+from tests.browser.site import main_pages, site_fixture  # noqa: F401 (provides `site`)
 
 PHONE = 390
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from portal import db
 from portal.catalog.models import Dataset, Entity, Resource
@@ -155,8 +156,19 @@ def run(*, resource_ids: Iterable[str] | None = None, budget: float | None = Non
 
 def record(outcomes: list[tuple[str, str, Outcome]], now: datetime | None = None) -> None:
     """Write these checks' outcomes in one transaction. A resource deleted meanwhile, or whose
-    URL changed while it was being checked, is left alone (its new URL is due)."""
-    now = now or utcnow()
+    URL changed while it was being checked, is left alone (its new URL is due). Another run
+    that checked the same new link (the scheduled run and a dataset's check) may insert its row
+    first: the batch is then written again over the rows that now exist."""
+    for attempt in (1, 2):
+        try:
+            _record(outcomes, now or utcnow())
+            return
+        except IntegrityError:
+            if attempt == 2:
+                raise
+
+
+def _record(outcomes: list[tuple[str, str, Outcome]], now: datetime) -> None:
     ids = [resource_id for resource_id, _url, _outcome in outcomes]
     with unit_of_work() as session:
         current = dict(session.execute(select(Resource.id, Resource.url)

@@ -200,3 +200,35 @@ def test_entity_counts(link_app, server):
         services.run(resource_ids=[r.id for r in dataset.resources[:2]])
         counts = services.entity_counts()
         assert counts[dataset.entity_id] == {"links": 3, "checked": 2, "broken": 1}
+
+
+def test_a_row_another_run_inserted_meanwhile_is_updated_not_lost(link_app, server):
+    """The scheduled run and a dataset's check may check the same new link at once: the one
+    that writes second finds the unique row taken, and writes its batch again over it."""
+    from sqlalchemy import event, insert
+
+    from portal.db import new_id
+    from portal.linkcheck.checker import Outcome
+
+    base = f"http://127.0.0.1:{server.port}"
+    with link_app.app_context():
+        resource = _dataset(base, ["/ok/a.csv"]).resources[0]
+        url, resource_id = resource.url, resource.id
+        session = db.session()
+        inserted = []
+
+        @event.listens_for(session, "before_flush")
+        def other_run(*_args):
+            if not inserted:  # the other run commits its row between our read and our write
+                inserted.append(True)
+                with link_app.extensions["db_engine"].begin() as connection:
+                    connection.execute(insert(LinkCheck).values(
+                        id=new_id(), resource_id=resource_id, url=url, status="timeout",
+                        message="", final_url="", media_type="", url_since=utcnow(),
+                        checked_at=utcnow(), failures=1, first_failure=utcnow()))
+
+        services.record([(resource_id, url, Outcome("ok", 200, media_type="text/csv"))])
+        event.remove(session, "before_flush", other_run)
+        rows = list(db.session.scalars(select(LinkCheck)))
+        assert inserted and len(rows) == 1
+        assert (rows[0].status, rows[0].failures, rows[0].media_type) == ("ok", 0, "text/csv")

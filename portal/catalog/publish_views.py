@@ -144,7 +144,8 @@ def delete(name: str):
     if request.method == "POST":
         entity_name = dataset.entity.name
         services.delete_dataset(dataset, current_user)
-        flash(_("Conjunto de datos «%(title)s» eliminado.", title=dataset.title), "success")
+        flash(_("Conjunto de datos «%(title)s» eliminado: está en la papelera de la entidad, de "
+                "donde un administrador puede restaurarlo.", title=dataset.title), "success")
         return redirect(url_for("organization.read", name=entity_name))
     return render_template("catalog/confirm_delete.html", dataset=dataset, resource=None)
 
@@ -168,8 +169,11 @@ def _schema_input(text: str) -> Any:
 
 
 def resource_form_input(form: MultiDict) -> dict[str, Any]:
+    """The resource form's fields; the schema box wins over the registry's chooser (which,
+    with JavaScript, fills the box; without, is read when the box is empty)."""
     data: dict[str, Any] = {name: form.get(name, "") for name in RESOURCE_TEXT_FIELDS}
-    data["schema"] = _schema_input(form.get("schema", ""))
+    data["schema"] = _schema_input(form.get("schema", "").strip()
+                                   or form.get("schema_choice", ""))
     return data
 
 
@@ -181,9 +185,15 @@ def _uploaded_file():
 
 
 def _resource_form(dataset, resource, values, errors=None, status=200):
+    from portal.validation.schema_views import choices
+
+    schema_choices = choices()
+    chosen = str(values.get("schema") or "").strip()
+    if any(chosen == value for _group, options in schema_choices for value, _text in options):
+        values = {**values, "schema_choice": chosen}
     return render_template(
         "catalog/resource_form.html", dataset=dataset, resource=resource, values=values,
-        errors=errors or {},
+        errors=errors or {}, schema_choices=schema_choices,
         licence_options=licence_options(), max_upload_mb=_max_upload_mb(),
         publish_with_errors=current_app.config["PORTAL_PUBLISH_WITH_ERRORS"],
     ), status
@@ -254,3 +264,7 @@ def resource_delete(name: str, resource_id: str):
         return redirect(url_for("dataset.read", name=dataset.name))
     return render_template("catalog/confirm_delete.html", dataset=dataset, resource=resource)
 
+
+
+# The trash's pages are routes of this blueprint too (restore and purge sit beside delete).
+from portal.catalog import trash_views  # noqa: E402, F401

@@ -12,13 +12,15 @@ all return a ``report.Report``. App side: ``services`` (reports per resource), `
 def init_app(app) -> None:
     """Register the pages, the listener of catalog changes and the commands ``validate``,
     ``validate-file`` and ``standards``."""
-    from portal.validation import listeners, views
+    from portal.validation import entity_schemas, listeners, schema_views, views
     from portal.validation.cli import standards_group, validate_file_command
     from portal.validation.commands import validate_command
     from portal.validation.tasks import resolve_mode
 
     resolve_mode(app)  # a misspelt PORTAL_VALIDATION_MODE fails at start-up
     views.init_app(app)
+    app.register_blueprint(schema_views.bp)
+    entity_schemas.init_app()
     listeners.connect()
     app.cli.add_command(validate_file_command)
     app.cli.add_command(standards_group)

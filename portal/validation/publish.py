@@ -48,7 +48,7 @@ from portal.validation.datapackage import (
 )
 from portal.validation.messages import make_error
 from portal.validation.report import Report
-from portal.validation.schemas_registry import SchemaReferenceError, load_schema
+from portal.validation.schemas_registry import SchemaReferenceError, resolve_schema
 from portal.validation.tabular import VALIDATOR_VERSION
 
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -484,6 +484,6 @@ def _schema_out(resource: Resource) -> Any:
     if reference.startswith(("http://", "https://")):
         return reference
     try:
-        return load_schema(reference)
+        return resolve_schema(reference)  # a registry name, of the site or of an entity
     except SchemaReferenceError:
         return None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,19 @@ from portal.validation import remote
 REGISTRY_DIR = Path(__file__).resolve().parents[2] / "schemas"
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_SCHEMA_BYTES = 5 * 1024 * 1024
+
+#: Other registries, asked before the files: ``resolver(reference)`` gives a descriptor, or
+#: ``None`` when the reference is not one of theirs (the app adds the entities' schemas,
+#: ``portal.validation.entity_schemas``; the core knows nothing of the database).
+RESOLVERS: list[Callable[[str], dict[str, Any] | None]] = []
+
+
+def _from_resolvers(reference: str) -> dict[str, Any] | None:
+    for resolver in RESOLVERS:
+        found = resolver(reference)
+        if found is not None:
+            return found
+    return None
 
 
 class SchemaReferenceError(Exception):
@@ -78,6 +92,8 @@ def reference_problem(reference: Any, directory: Path | None = None) -> Any:
     if NAME_RE.match(reference) and (directory or REGISTRY_DIR).joinpath(
             f"{reference}.json").is_file():
         return None
+    if _from_resolvers(reference) is not None:
+        return None
     return _l("«%(ref)s» no es un esquema admitido: indique el nombre de un esquema del "
               "registro, una URL http(s) pública o un Table Schema en JSON.", ref=reference)
 
@@ -95,7 +111,7 @@ def resolve_schema(reference: Any, directory: Path | None = None) -> dict[str, A
     reference = reference.strip()
     if is_url(reference):
         return _fetch_json(reference)
-    return load_schema(reference, directory)
+    return _from_resolvers(reference) or load_schema(reference, directory)
 
 
 def _read_json_file(path: Path) -> dict[str, Any]:

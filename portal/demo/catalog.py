@@ -170,6 +170,8 @@ def _dataset(family: Family, entity: dict[str, Any], period: Period, ordinal: in
         issued = date(period.last, 1, 1) + timedelta(days=rng.randrange(0, 240))
     issued = min(issued, REFERENCE_DATE - timedelta(days=7))
     modified = min(issued + timedelta(days=rng.choice([0, 0, 3, 15, 40, 90])), REFERENCE_DATE)
+    if not family.temporal:  # a registry describes the state on the day of its last update
+        temporal_start = temporal_end = modified
 
     extras: dict[str, Any] = {}
     if family.source:

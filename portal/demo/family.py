@@ -82,7 +82,7 @@ class Family:
     schema: bool = False  # attach a Table Schema to the CSV
     dictionary: bool = False  # also publish a data dictionary
     license_id: str = ""  # the entity's licence unless set
-    temporal: bool = True  # False for registries valid at one date
+    temporal: bool = True  # False for registries valid at one date (their last update)
     drafts: tuple[int, ...] = ()  # ordinals (within the family) published as drafts
     private: tuple[int, ...] = ()  # ordinals published as private
     damage: dict[int, str] = field(default_factory=dict)  # ordinal -> frictionless error type

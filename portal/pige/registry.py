@@ -43,6 +43,10 @@ CSV_COLUMNS = (
 
 
 def dataset_input() -> dict[str, Any]:
+    """The registry's metadata. Its coverage, contact and themes are what the portal knows:
+    the plans of the whole country, AGETIC (which publishes it) as contact, and the themes
+    mapped to the EU theme "Government and public sector"."""
+    agetic = pige.agetic_entity()
     return {
         "name": REGISTRY_NAME,
         "title": translate(N_("Registro de Planes Institucionales de Gobierno Electrónico "
@@ -62,6 +66,10 @@ def dataset_input() -> dict[str, Any]:
         "language": ["es"],
         "temporal_start": "2025-01-01",
         "temporal_end": "2028-12-31",
+        "spatial": ["BO"],
+        "contact_name": agetic.title,
+        "contact_email": agetic.email,
+        "themes": [theme.name for theme in catalog.list_themes() if theme.eu_theme == "GOVE"],
         "extras": {"pige_registry": JSON_FORMAT},
     }
 

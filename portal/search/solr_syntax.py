@@ -290,10 +290,14 @@ class _Parser:
             parts.append(self.unary(field))
         return _all(parts)
 
-    def group(self, field: str | None) -> Clause:
+    def deeper(self) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise self.error(_l("El filtro anida más de %(max)s paréntesis.", max=MAX_DEPTH))
+            raise self.error(_l("El filtro anida más de %(max)s paréntesis u operadores.",
+                                max=MAX_DEPTH))
+
+    def group(self, field: str | None) -> Clause:
+        self.deeper()
         if (token := self.peek()) is not None and token.kind == "rparen":
             raise self.error(_l("Hay un grupo vacío «()» en el filtro."))
         clause = self.or_expr(field)
@@ -306,10 +310,11 @@ class _Parser:
 
     def unary(self, field: str | None) -> Clause:
         token = self.take()
-        if token.op == "NOT" or token.kind == "bang" or (token.kind, token.text) == ("sign", "-"):
-            return _not(self.unary(field))
-        if token.kind == "sign":
-            return self.unary(field)
+        if token.op == "NOT" or token.kind in ("bang", "sign"):
+            self.deeper()
+            inner = self.unary(field)
+            self.depth -= 1
+            return inner if token.text == "+" else _not(inner)
         if token.kind == "lparen":
             return self.group(field)
         if token.kind == "field":

@@ -88,7 +88,8 @@ def test_solr_like_fq():
                                 "metadata_modified:[2026-13-01T00:00:00Z TO *]",
                                 "metadata_modified:[NOW+99999YEARS TO *]",
                                 "num_resources:[1 TO", "*:x", "tags:a AND AND tags:b",
-                                "(" * 40 + "tags:a" + ")" * 40])
+                                "(" * 40 + "tags:a" + ")" * 40, "!" * 3000 + "tags:a",
+                                "NOT " * 900 + "tags:a", "tags:a " * 700])
 def test_bad_fq_is_refused(fq):
     with pytest.raises(ValidationError) as caught:
         package_search_query({"fq": fq})

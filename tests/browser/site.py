@@ -33,7 +33,7 @@ def main_pages(names: dict[str, str]) -> list[str]:
             f"/dataset/censo-2024/resource/{names['resource']}", "/organization",
             "/organization/ine", "/group", "/group/economia", "/dataset/censo-2024/historial",
             "/organization/ine/historial", f"/dataset/censo-2024/historial/{names['change']}",
-            "/api", "/user/login", "/licenses", "/pige", "/pige/plan/mpd"]
+            "/api", "/user/login", "/licenses", "/pige", "/pige/marco", "/pige/plan/mpd"]
 
 
 @pytest.fixture(name="site")

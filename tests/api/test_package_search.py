@@ -4,11 +4,9 @@ client and through the stock ``ckanapi`` client against a real server."""
 from __future__ import annotations
 
 import json
-import threading
 
 import ckanapi
 import pytest
-from werkzeug.serving import make_server
 
 from portal.api.openapi import document
 from tests import factories
@@ -247,17 +245,6 @@ def test_openapi_document_describes_package_search(app):
 
 
 # --- the stock ckanapi client against a real server ------------------------------------------
-
-
-@pytest.fixture
-def server(app, searchable):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
-    httpd.server_close()
 
 
 def test_ckanapi_package_search(server, searchable):

@@ -11,14 +11,12 @@ only what changed, and applies only that.
 from __future__ import annotations
 
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
 import requests
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from portal import create_app, db, migrations
 from portal.auth.permissions import SYSTEM
@@ -28,6 +26,7 @@ from portal.harvest import services
 from portal.harvest.models import HarvestItem
 from portal.search import close_backend
 from tests import factories
+from tests.api.conftest import serving
 
 CSV = b"departamento,casos\nLa Paz,10\nOruro,3\n"
 
@@ -45,28 +44,19 @@ def source_template(tmp_path_factory) -> Path:
 
 
 class SourcePortal:
-    """A second portal instance served on 127.0.0.1; ``requests`` lists what it was asked."""
+    """A second portal instance; ``requests`` lists what it was asked over HTTP."""
 
     def __init__(self, app):
         self.app = app
         self.requests: list[tuple[str, dict[str, list[str]]]] = []
-        self._server = make_server("127.0.0.1", 0, self._record, threaded=True)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self.url = ""
 
-    def _record(self, environ, start_response):
+    def __call__(self, environ, start_response):
         self.requests.append((environ["PATH_INFO"], parse_qs(environ.get("QUERY_STRING", ""))))
         return self.app(environ, start_response)
 
     def actions(self, name: str) -> list[dict[str, list[str]]]:
         return [query for path, query in self.requests if path == f"/api/3/action/{name}"]
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._thread.join(timeout=10)
-        self._server.server_close()
-        close_backend(self.app)
 
 
 @pytest.fixture
@@ -100,8 +90,9 @@ def source(source_template, tmp_path):
         factories.dataset("padron", title="Padrón de unidades", keywords=["registro"])
         db.session.remove()
     portal = SourcePortal(app)
-    yield portal
-    portal.stop()
+    with serving(portal) as portal.url:
+        yield portal
+    close_backend(app)
 
 
 def _harvested() -> dict[str, Dataset]:

@@ -269,3 +269,13 @@ def broken_in_entity(entity: Entity, *, include_private: bool = False,
     if limit is not None:
         statement = statement.limit(limit)
     return [tuple(row) for row in db.session.execute(statement).all()]
+
+
+def dataset_labels(dataset_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """``{dataset id: (name, title)}``, for reports that list datasets by id."""
+    labels: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(dataset_ids), 500):
+        labels.update((row.id, (row.name, row.title)) for row in db.session.execute(
+            select(Dataset.id, Dataset.name, Dataset.title)
+            .where(Dataset.id.in_(dataset_ids[start:start + 500]))))
+    return labels

@@ -62,8 +62,9 @@ def _template_context() -> dict:
 
 @bp.route("/organization/<name>/enlaces")
 def report(name: str):
-    """The entity's broken links, the longest-failing first, with the reason and the dates;
-    members of the entity also see those of its private and draft datasets."""
+    """The entity's broken links, the longest-failing first, with the reason and the dates,
+    and its overdue datasets, the latest first; members of the entity also see its private and
+    draft datasets."""
     entity = catalog.get_entity(name)
     if entity.state != "active":
         raise NotFound(_("No existe la entidad «%(name)s».", name=name))
@@ -71,8 +72,15 @@ def report(name: str):
         or permissions.role(current_user, entity.id) is not None
     broken = services.broken_in_entity(entity, include_private=include_private)
     counts = services.entity_counts().get(entity.id, {"links": 0, "checked": 0, "broken": 0})
-    return render_template("linkcheck/report.html", entity=entity, broken=broken,
-                           counts=counts, include_private=include_private)
+    fresh = freshness.for_datasets(entity_id=entity.id, public_only=not include_private)
+    overdue = sorted(((found, dataset_id) for dataset_id, (_entity, found) in fresh.items()
+                      if found.overdue), key=lambda pair: -pair[0].days_overdue)
+    labels = services.dataset_labels([dataset_id for _found, dataset_id in overdue])
+    return render_template(
+        "linkcheck/report.html", entity=entity, broken=broken, counts=counts,
+        include_private=include_private,
+        overdue=[(found, *labels[dataset_id]) for found, dataset_id in overdue],
+        assessed=sum(1 for _entity, found in fresh.values() if found.status != "not-assessed"))
 
 
 def init_app(app: Flask) -> None:

@@ -139,9 +139,11 @@ def of_dataset(dataset, checks: dict, today: date | None = None) -> Freshness:
 
 
 def for_datasets(dataset_ids: Iterable[str] | None = None, *, public_only: bool = True,
-                 today: date | None = None) -> dict[str, tuple[str, Freshness]]:
+                 entity_id: str | None = None, today: date | None = None
+                 ) -> dict[str, tuple[str, Freshness]]:
     """``{dataset id: (entity id, Freshness)}`` of these datasets (every dataset that is not
-    deleted when ``None``; public ones only unless told). Three grouped statements."""
+    deleted when ``None``; of one entity when told; public ones only unless told). Three
+    grouped statements."""
     from portal.catalog.models import Dataset, Resource
     from portal.linkcheck.models import LinkCheck
 
@@ -149,6 +151,8 @@ def for_datasets(dataset_ids: Iterable[str] | None = None, *, public_only: bool 
     where = [Dataset.state != "deleted"]
     if public_only:
         where += [Dataset.state == "active", Dataset.private.is_(False)]
+    if entity_id is not None:
+        where.append(Dataset.entity_id == entity_id)
     ids = None if dataset_ids is None else list(dataset_ids)
     chunks = [None] if ids is None else [ids[i:i + 500] for i in range(0, len(ids), 500)]
     result: dict[str, tuple[str, Freshness]] = {}

@@ -148,6 +148,7 @@ def test_pages_flag_broken_links_freshness_and_stars(link_app, server):
     html = report.get_data(as_text=True)
     assert f'data-resource="{broken_id}"' in html and f'data-resource="{ok_id}"' not in html
     assert 'data-link-counts="2 2 1"' in html
+    assert 'data-overdue-counts="1 1"' in html and 'data-overdue="presupuesto-2024"' in html
     assert client.get("/organization/no-existe/enlaces").status_code == 404
 
 

@@ -79,3 +79,16 @@ def test_session_settings_are_checked_at_start(app):
         create_app({**{k: app.config[k] for k in ("PORTAL_DATABASE_URL",
                                                   "PORTAL_INSTANCE_PATH")},
                     "PORTAL_SECRET_KEY": "x", "PORTAL_SESSION_MAX_HOURS": 0})
+
+
+def test_a_session_id_with_a_stale_fingerprint_is_refused_a_bare_one_kept(app, client, world):
+    with app.app_context():
+        from portal.auth.services import get_user
+
+        user_id = get_user("editor1").id
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{user_id}.0000000000000000"
+    assert client.get("/dashboard").status_code == 302
+    with client.session_transaction() as session:  # signed before fingerprints existed
+        session["_user_id"] = user_id
+    assert client.get("/dashboard").status_code == 200

@@ -848,8 +848,10 @@ def schema_uri(resource: Any, dataset_name: str, base_url: str) -> str:
     return registry_schema_uri(schema.strip(), base_url)
 
 
-def registry_schema_uri(name: str, base_url: str) -> str:
-    return f"{_base(base_url)}/schemas/{quote(name, safe='')}.json"
+def registry_schema_uri(reference: str, base_url: str) -> str:
+    """The descriptor of a schema of the portal's registry (``name``, ``entity/name@N``), as
+    its page ``/schemas/<reference>`` gives it in JSON."""
+    return f"{_base(base_url)}/schemas/{quote(reference, safe='/@')}?format=json"
 
 
 def distribution_triples(resource: Resource, dataset: Dataset, base_url: str,

@@ -38,7 +38,6 @@ from portal.feeds.records import CSV_COLUMNS, csv_rows
 from portal.feeds.rows import BATCH, RowLoader
 from portal.rdf import turtle_document
 from portal.storage import storage
-from portal.validation.schemas_registry import SchemaReferenceError, load_schema
 
 bp = Blueprint("feeds", __name__)
 
@@ -208,15 +207,6 @@ def resource_schema(name: str, resource_id: str):
     if isinstance(resource.schema, dict) and "fields" in resource.schema:
         return jsonify(resource.schema)
     return redirect(dcat.schema_uri(resource, dataset.name, documents.base_url()), 303)
-
-
-@bp.route("/schemas/<name>.json")
-def registry_schema(name: str):
-    """A Table Schema of the portal's registry (``schemas/<name>.json``)."""
-    try:
-        return jsonify(load_schema(name))
-    except SchemaReferenceError as exc:
-        raise FeedError(404, exc.message) from None
 
 
 # --- CSV, dumps ------------------------------------------------------------------------------

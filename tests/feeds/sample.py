@@ -85,10 +85,24 @@ HARVESTED_EXTRAS = {
 }
 
 
+#: What a DCAT harvester keeps of the remote dataset: its own publisher and free extras.
+REMOTE_EXTRAS = {
+    "publisher_uri": "https://ckan.ine.gob.bo/organization/ine",
+    "publisher_name": "INE (catálogo CKAN)",
+    "publisher_type": "http://purl.org/adms/publishertype/NationalAuthority",
+    "publisher_email": "ckan@ine.gob.bo",
+    "fuente": "Encuesta de Hogares",
+    "cobertura_muestral": {"viviendas": 11000, "departamentos": ["BO-L", "BO-C"]},
+}
+INLINE_SCHEMA = {"fields": [{"name": "departamento", "type": "string"},
+                            {"name": "hogares", "type": "integer"}]}
+
+
 def build_harvested() -> object:
-    """A dataset as a harvester leaves it (provenance in its extras), with text that needs
-    escaping in every RDF syntax: quotes, backslashes, tabs, carriage returns, a control
-    character and characters outside the BMP."""
+    """A dataset as a harvester leaves it (provenance, remote publisher and free extras), with
+    text that needs escaping in every RDF syntax: quotes, backslashes, tabs, carriage returns,
+    a control character and characters outside the BMP; a second resource with an inline
+    schema, a declared hash and date and no description."""
     try:
         services.get_entity("ine")
     except NotFound:
@@ -98,9 +112,14 @@ def build_harvested() -> object:
         description='Línea 1\r\nLínea 2\twith tab, """triple""" quotes, a \\n that is text, '
                     "a bell \x07 and 📊.",
         keywords=['comillas "dobles"', "hogares"], license_id="CC-BY-4.0",
-        extras=dict(HARVESTED_EXTRAS), spatial=["BO"], frequency="ANNUAL",
+        extras={**HARVESTED_EXTRAS, **REMOTE_EXTRAS}, spatial=["BO"], frequency="ANNUAL",
         landing_page="https://ckan.ine.gob.bo/dataset/encuesta-hogares",
     )
     factories.resource(harvested, name="Microdatos", description="Base de datos.",
                        url="https://ckan.ine.gob.bo/eh/microdatos.csv", format="CSV")
+    factories.resource(harvested, name="Hogares por departamento",
+                       url="https://ckan.ine.gob.bo/eh/hogares.csv", format="CSV",
+                       schema=INLINE_SCHEMA, size=2048,
+                       hash="md5:0123456789abcdef0123456789abcdef",
+                       last_modified="2025-05-01T10:20:30.123456")
     return harvested

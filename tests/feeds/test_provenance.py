@@ -24,7 +24,7 @@ def harvested(app):
 
 def _login(app, client, name: str, **fields) -> None:
     with app.app_context():
-        user_id = factories.user(name, **fields).id
+        user_id = factories.user(name, **fields).get_id()  # id and password fingerprint
     with client.session_transaction() as session:
         session["_user_id"] = user_id
         session["_fresh"] = True

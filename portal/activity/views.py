@@ -181,31 +181,15 @@ def _feed(subject: Subject) -> Response:
     return Response(body, mimetype="application/atom+xml")
 
 
-@bp.route("/dataset/<name>/historial")
-def dataset_history(name: str):
-    return _history(_dataset_subject(name))
+def _routes(kind: str, subject_of) -> None:
+    """``/<kind>/<name>/historial``, its Atom feed and one change's permanent link."""
+    bp.add_url_rule(f"/{kind}/<name>/historial", f"{kind}_history",
+                    lambda name: _history(subject_of(name)))
+    bp.add_url_rule(f"/{kind}/<name>/historial.atom", f"{kind}_feed",
+                    lambda name: _feed(subject_of(name)))
+    bp.add_url_rule(f"/{kind}/<name>/historial/<activity_id>", f"{kind}_change",
+                    lambda name, activity_id: _change(subject_of(name), activity_id))
 
 
-@bp.route("/dataset/<name>/historial.atom")
-def dataset_feed(name: str):
-    return _feed(_dataset_subject(name))
-
-
-@bp.route("/dataset/<name>/historial/<activity_id>")
-def dataset_change(name: str, activity_id: str):
-    return _change(_dataset_subject(name), activity_id)
-
-
-@bp.route("/organization/<name>/historial")
-def organization_history(name: str):
-    return _history(_entity_subject(name))
-
-
-@bp.route("/organization/<name>/historial.atom")
-def organization_feed(name: str):
-    return _feed(_entity_subject(name))
-
-
-@bp.route("/organization/<name>/historial/<activity_id>")
-def organization_change(name: str, activity_id: str):
-    return _change(_entity_subject(name), activity_id)
+_routes("dataset", _dataset_subject)
+_routes("organization", _entity_subject)

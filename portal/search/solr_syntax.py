@@ -396,13 +396,18 @@ def parse_list(text: str, param: str = "fq") -> list[Clause]:
 
 def split_structured(q: str) -> tuple[str, list[Clause]]:
     """``q`` without its clauses on structured fields (ranges, ``id``, ``owner_org``...), and
-    those clauses. They may be combined with the words of ``q`` by AND only."""
+    those clauses. They may be combined with the words of ``q`` by AND only: not inside
+    parentheses, nor in a ``q`` that has an ``OR`` outside parentheses."""
     try:
         tokens = lex(q, "q")
     except ValidationError:
         return q, []  # not Solr-like text: the search box's parser reports its problems
     clauses: list[Clause] = []
     removed: list[tuple[int, int]] = []
+    depth, top_or = 0, False
+    for token in tokens:
+        depth += {"lparen": 1, "rparen": -1}.get(token.kind, 0)
+        top_or = top_or or (depth == 0 and token.op == "OR")
     depth, index = 0, 0
     while index < len(tokens):
         token = tokens[index]
@@ -423,7 +428,7 @@ def split_structured(q: str) -> tuple[str, list[Clause]]:
                     break
         before = tokens[first - 1] if first > 0 else None
         after = tokens[last + 1] if last + 1 < len(tokens) else None
-        if depth or "OR" in (before and before.op, after and after.op):
+        if depth or top_or:
             raise _error("q", _l(
                 "«%(field)s» solo se puede combinar con AND en q; use fq para combinarlo "
                 "con OR.", field=token.field))

@@ -205,6 +205,7 @@ def test_sort():
     ({"start": "diez"}, "start"),
     ({"q": "censo OR metadata_modified:[NOW-1DAY TO *]"}, "q"),
     ({"q": "(censo num_tags:[1 TO *])"}, "q"),
+    ({"q": "agua OR riego id:x"}, "q"),  # agua OR (riego AND id:x) in Solr
     ({"q": "id:(a OR b"}, "q"),
     ({"sort": "popularity desc"}, "sort"),
     ({"sort": "title sideways"}, "sort"),

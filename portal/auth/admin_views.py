@@ -1,5 +1,5 @@
-"""Sysadmin pages of accounts: ``/user`` lists and searches them; each row makes or unmakes a
-sysadmin and disables or enables the account (services check the actor again)."""
+"""Sysadmin pages of accounts: ``/user`` lists, searches and creates them; each row makes or
+unmakes a sysadmin and disables or enables the account (services check the actor again)."""
 
 from __future__ import annotations
 
@@ -14,16 +14,34 @@ from portal.auth.account_views import _page, bp
 from portal.auth.dashboard import Page
 from portal.errors import ValidationError
 
+NEW_USER = {"name": "", "fullname": "", "email": "", "password": "", "sysadmin": ""}
 
-@bp.route("/user")
+
+@bp.route("/user", methods=["GET", "POST"])
 @login_required
 def index():
+    """The accounts; POST creates one (CKAN's sysadmin "add user")."""
     permissions.require(permissions.is_sysadmin(current_user))
+    values, errors, status = dict(NEW_USER), {}, 200
+    if request.method == "POST":
+        values = {key: request.form.get(key, "").strip() for key in NEW_USER}
+        values["password"] = request.form.get("password", "")
+        try:
+            user = services.create_user({**values, "sysadmin": values["sysadmin"] == "1"},
+                                        current_user)
+        except ValidationError as exc:
+            errors, status = exc.fields, 400
+        else:
+            flash(_("Cuenta «%(user)s» creada. Comunique la contraseña por un canal seguro; "
+                    "la persona puede cambiarla en su perfil.", user=user.name), "success")
+            return redirect(url_for("user.index", q=user.name))
     q = request.args.get("q", "").strip()[:100]
     page = _page()
     users, total = admin.list_users(current_user, q, page)
     results = Page(users, page, max(1, math.ceil(total / admin.PAGE_SIZE)), total)
-    return render_template("user/list.html", results=results, q=q)
+    values.pop("password")
+    return render_template("user/list.html", results=results, q=q, values=values,
+                           errors=errors), status
 
 
 def _back():

@@ -38,7 +38,9 @@ def request_membership(entity: Entity, actor, role: str = "member",
         errors["role"] = [str(_l("Elija un rol de la lista."))]
     if len(message) > MESSAGE_MAX:
         errors["message"] = [str(_l("Use como máximo {n} caracteres.")).format(n=MESSAGE_MAX)]
-    if user.role_in(entity.id) is not None:
+    if entity.state != "active":
+        errors["entity"] = [str(_l("No existe la entidad «{ref}».")).format(ref=entity.name)]
+    elif user.role_in(entity.id) is not None:
         errors["entity"] = [str(_l("Ya es miembro de «{entity}».")).format(entity=entity.title)]
     if errors:
         raise ValidationError(errors)

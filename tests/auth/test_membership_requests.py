@@ -125,3 +125,14 @@ def test_only_the_entitys_admins_and_sysadmins_decide(app, client, world, name):
 def test_anonymous_visitors_cannot_ask(client, world):
     response = client.post("/dashboard/membership", data={"entity": "ine", "role": "member"})
     assert response.status_code == 302 and "/user/login" in response.headers["Location"]
+
+
+def test_a_deleted_entity_cannot_be_asked(app, client, world):
+    with app.app_context():
+        from portal.catalog import services as catalog
+
+        catalog.delete_entity(catalog.get_entity("ine"), factories.SYSTEM)
+    login(client, "outsider")
+    response = _ask(client)
+    assert response.status_code == 400 and "No existe la entidad" in response.get_data(
+        as_text=True)

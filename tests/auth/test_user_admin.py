@@ -69,6 +69,9 @@ def test_disabling_is_audited_and_an_unknown_state_refused(app, client, world):
 def test_other_roles_are_refused(app, client, world, name):
     login(client, name)
     assert client.get("/user").status_code == 403
+    assert client.post("/user", data={"name": "intruso", "email": "i@example.org",
+                                      "password": "secreto-123", "sysadmin": "1"}
+                       ).status_code == 403
     assert client.post("/user/outsider/sysadmin", data={"sysadmin": "1"}).status_code == 403
     assert client.post("/user/editor1/state", data={"state": "disabled"}).status_code == 403
     with app.app_context():
@@ -78,3 +81,42 @@ def test_other_roles_are_refused(app, client, world, name):
 def test_anonymous_visitors_are_sent_to_login(client, world):
     assert client.get("/user").status_code == 302
     assert client.post("/user/outsider/sysadmin", data={"sysadmin": "1"}).status_code == 302
+
+
+def test_a_sysadmin_creates_an_account_with_errors_next_to_the_fields(app, client, world):
+    login(client, "root")
+    bad = client.post("/user", data={"name": "Con Espacios", "email": "no-es-correo",
+                                     "password": "corta"})
+    assert bad.status_code == 400
+    html = bad.get_data(as_text=True)
+    assert all(f'id="error-{field}"' in html for field in ("name", "email", "password"))
+    taken = client.post("/user", data={"name": "editor1", "email": "e@example.org",
+                                       "password": "secreto-123"})
+    assert "Ya existe un usuario con ese nombre" in taken.get_data(as_text=True)
+
+    created = client.post("/user", data={"name": "nueva", "fullname": "Nueva Persona",
+                                         "email": "nueva@example.org",
+                                         "password": "secreto-456"})
+    assert created.status_code == 302
+    with app.app_context():
+        user = get_user("nueva")
+        assert user.fullname == "Nueva Persona" and not user.sysadmin
+    assert login(app.test_client(), "nueva", "secreto-456").status_code == 302
+    assert _events(app, "user.create")[-1][:2] == ("root", "user:nueva")
+
+
+@pytest.mark.parametrize(("name", "status"), [("admin1", 200), ("root", 200),
+                                              ("editor1", 403), ("member1", 403),
+                                              ("outsider", 403)])
+def test_only_the_entitys_admins_and_sysadmins_manage_its_members(app, client, world, name,
+                                                                 status):
+    login(client, name)
+    assert client.get("/organization/members/ine").status_code == status
+    response = client.post("/organization/members/ine", data={"username": "outsider",
+                                                              "role": "admin"})
+    assert response.status_code == (302 if status == 200 else 403)
+    with app.app_context():
+        from portal.catalog.services import get_entity
+
+        role = get_user("outsider").role_in(get_entity("ine").id)
+    assert role == ("admin" if status == 200 else None)

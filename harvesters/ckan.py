@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.harvest.base import Harvester, ListingError, RemoteItem
 from portal.outbound import FetchError
+from portal.validation.schemas_registry import reference_problem
 
 LIGHT_FIELDS = "id,name,title,metadata_modified"
 CONSUMED_EXTRAS = {
@@ -229,6 +230,14 @@ def _moment(value: Any) -> str | None:
     return value.strip()
 
 
+def _schema(value: Any) -> Any:
+    """The resource's Table Schema when it is one this portal can use (inline, an http(s) URL or
+    a name registered here too); a name only the source knows is left out."""
+    if value in (None, "", {}) or reference_problem(value) is not None:
+        return None
+    return value
+
+
 def _resource(resource: dict[str, Any]) -> dict[str, Any]:
     """Catalog input of a CKAN resource. What the source declared or measured (size, hash, last
     change) is kept as declared here; a file stored at the source is a link here, so its
@@ -245,4 +254,5 @@ def _resource(resource: dict[str, Any]) -> dict[str, Any]:
         "hash": str(resource.get("hash") or "")[:200],
         "last_modified": _moment(resource.get("last_modified")),
         "url_type": "" if url_type == "upload" else str(url_type),
+        "schema": _schema(resource.get("schema")),
     }

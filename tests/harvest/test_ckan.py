@@ -7,6 +7,7 @@ import json
 
 from sqlalchemy import select
 
+from harvesters.ckan import package_to_dataset
 from portal import db
 from portal.catalog.models import Dataset
 from portal.harvest import services
@@ -248,3 +249,25 @@ def test_jobs_keep_every_error(site, add_source):
     assert job.counts["failed"] == 30
     report = services.report_dict(db.session.get(HarvestJob, job.id))
     assert len([i for i in report["items"] if i["status"] == "failed"]) == 30
+
+
+def test_resource_fields_a_source_declares_are_kept_when_usable():
+    """Size, hash, last change and schema as a CKAN source gives them; what this portal cannot
+    store (a negative size, a date that is none, a schema name registered only there, the
+    source's own ``upload``) is left out instead of failing the dataset."""
+    package = ckan_package(1, resources=[
+        {"name": "a", "url": "https://example.org/a.csv", "size": "2048", "hash": "md5:abc",
+         "last_modified": "2024-05-01T10:00:00.123456", "url_type": "upload",
+         "schema": "https://example.org/schema.json"},
+        {"name": "b", "url": "https://example.org/b.csv", "size": -1,
+         "last_modified": "ayer", "url_type": "datastore", "schema": "solo-en-la-fuente"},
+        {"name": "c", "url": "https://example.org/c.csv", "size": True,
+         "schema": {"fields": [{"name": "x"}]}},
+    ])
+    kept = [(r["size"], r["hash"], r["last_modified"], r["url_type"], r["schema"])
+            for r in package_to_dataset(package)["resources"]]
+    assert kept == [
+        (2048, "md5:abc", "2024-05-01T10:00:00.123456", "", "https://example.org/schema.json"),
+        (None, "", None, "datastore", None),
+        (None, "", None, "", {"fields": [{"name": "x"}]}),
+    ]

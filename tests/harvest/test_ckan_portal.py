@@ -78,7 +78,9 @@ def source(source_template, tmp_path):
             version="1.0", identifier="ine-censo-2024", issued="2024-03-01",
             modified="2024-06-30", extras={"fuente": "INE", "unidad": "personas"})
         factories.resource(census, content=CSV, filename="casos.csv", name="Casos",
-                           description="Casos por departamento")
+                           description="Casos por departamento", schema={"fields": [
+                               {"name": "departamento", "type": "string"},
+                               {"name": "casos", "type": "integer"}]})
         factories.resource(census, name="Portal del censo", url="https://example.org/c.xlsx",
                            format="XLSX", license_id="CC0-1.0", size=2048,
                            hash="md5:0123456789abcdef0123456789abcdef",
@@ -114,7 +116,7 @@ _OWN_KEYS = {"id", "owner_org", "organization", "metadata_created", "metadata_mo
 _OWN_EXTRAS = {"harvest_source", "harvest_remote_id", "harvest_remote_url", "harvest_last",
                "ckan_name", "ckan_organization"}
 _RESOURCE_KEYS = ("name", "description", "url", "format", "mimetype", "size", "hash",
-                  "last_modified", "license_id", "position")
+                  "last_modified", "license_id", "position", "schema")
 
 
 def _comparable(package: dict) -> dict:
@@ -163,6 +165,8 @@ def test_a_portal_harvests_another_with_every_field(source, add_source, harvest_
          remote_resources[1]["mimetype"] or "", "CC0-1.0"),
     ]
     assert remote_resources[0]["url"].startswith(source.url)  # the upload, downloadable there
+    assert remote_resources[0]["schema"]["fields"][1] == {"name": "casos", "type": "integer"}
+    assert census.resources[0].schema == remote_resources[0]["schema"]
     declared = [(r.size, r.hash, r.last_modified and r.last_modified.isoformat(), r.url_type)
                 for r in census.resources]
     assert declared == [

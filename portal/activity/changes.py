@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from portal.activity.models import Activity
+from portal.catalog.licenses import get_license
 
 FIELD_LABELS = {
     "name": _l("Nombre en la dirección web"),
@@ -117,6 +118,8 @@ def display(key: str, value: Any) -> str:
     labels = VALUE_LABELS.get(key)
     if labels and value in labels:
         return str(labels[value])
+    if key == "license_id" and get_license(str(value)) is not None:
+        return get_license(str(value)).title
     return str(value)
 
 
@@ -126,7 +129,7 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     runs: list[tuple[str, str]] = []
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     if matcher.ratio() < REWRITTEN:
-        return [("delete", old), ("insert", new)]
+        return [(op, text) for op, text in (("delete", old), ("insert", new)) if text]
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             runs.append(("equal", "".join(before[i1:i2])))
@@ -145,9 +148,9 @@ def field_change(key: str, old: Any, new: Any) -> FieldChange:
         before, after = [display(key, v) for v in old or []], [display(key, v) for v in new or []]
         change.added = [v for v in after if v not in before]
         change.removed = [v for v in before if v not in after]
-    if isinstance(old, str) and isinstance(new, str) \
-            and max(len(old.split()), len(new.split())) > LONG_TEXT_WORDS:
-        change.words = word_diff(old, new)
+    if isinstance(old, str | None) and isinstance(new, str | None) \
+            and max(len((old or "").split()), len((new or "").split())) > LONG_TEXT_WORDS:
+        change.words = word_diff(old or "", new or "")
     change.old, change.new = display(key, old), display(key, new)
     return change
 

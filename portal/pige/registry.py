@@ -12,7 +12,6 @@ When the catalog has no ``agetic`` entity the registry is not published (``refre
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from typing import Any
@@ -21,6 +20,7 @@ from portal import csvsafe
 from portal.auth import Anonymous
 from portal.auth.permissions import SYSTEM
 from portal.catalog import services as catalog
+from portal.catalog.generated import GeneratedFile, put_files
 from portal.catalog.models import Dataset
 from portal.errors import NotFound
 from portal.pige import N_, records
@@ -160,22 +160,11 @@ def refresh(on=None) -> Dataset | None:
     dataset = registry_dataset()
     if dataset is None:
         dataset = catalog.create_dataset(dataset_input(), SYSTEM)
-    files = (
-        (CSV_NAME, "CSV", "text/csv", csv_bytes(on),
-         N_("Una fila por versión de plan: entidad, estado y fechas del procedimiento.")),
-        (JSON_NAME, "JSON", "application/json", json_bytes(on),
-         N_("Cada plan con sus versiones, su procedimiento y, si es público, su contenido e "
-            "informes de avance.")),
-    )
-    by_name = {r.name: r for r in dataset.resources}
-    for name, fmt, media_type, content, description in files:
-        data = {"name": name, "format": fmt, "media_type": media_type,
-                "description": translate(description, {}), "license_id": "CC-BY-4.0"}
-        resource = by_name.get(name)
-        if resource is None:
-            catalog.create_resource(dataset, data, SYSTEM, upload=io.BytesIO(content),
-                                    filename=name)
-        elif resource.sha256 != hashlib.sha256(content).hexdigest():
-            catalog.update_resource(resource, data, SYSTEM, upload=io.BytesIO(content),
-                                    filename=name)
+    put_files(dataset, (
+        GeneratedFile(CSV_NAME, "CSV", "text/csv", csv_bytes(on), translate(N_(
+            "Una fila por versión de plan: entidad, estado y fechas del procedimiento."), {})),
+        GeneratedFile(JSON_NAME, "JSON", "application/json", json_bytes(on), translate(N_(
+            "Cada plan con sus versiones, su procedimiento y, si es público, su contenido e "
+            "informes de avance."), {})),
+    ), SYSTEM)
     return dataset

@@ -6,8 +6,6 @@ nothing is published."""
 
 from __future__ import annotations
 
-import hashlib
-import io
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,6 +14,7 @@ from sqlalchemy import select
 from portal import db
 from portal.auth.permissions import SYSTEM
 from portal.catalog import services as catalog
+from portal.catalog.generated import GeneratedFile, put_files
 from portal.catalog.models import Dataset, Entity
 from portal.quality import observatory
 
@@ -48,20 +47,12 @@ def refresh() -> Dataset | None:
     if db.session.scalar(select(Entity.id).where(Entity.name == PUBLISHER)) is None:
         return None
     dataset = published_dataset() or catalog.create_dataset(dataset_input(), SYSTEM)
-    tables = ((observatory.entity_table(), _("Entidades por puntuación MQA media, enlaces "
-                                             "rotos, validez, DCAT-AP y PIGE.")),
-              (observatory.trend_table(), _("Puntuación MQA media del catálogo por día.")))
-    by_name = {r.name: r for r in dataset.resources}
-    for table, description in tables:
-        name = f"observatorio-{table.name}.csv"
-        content = table.csv_bytes()
-        data = {"name": name, "format": "CSV", "media_type": "text/csv",
-                "description": description, "license_id": "CC-BY-4.0"}
-        resource = by_name.get(name)
-        if resource is None:
-            catalog.create_resource(dataset, data, SYSTEM, upload=io.BytesIO(content),
-                                    filename=name)
-        elif resource.sha256 != hashlib.sha256(content).hexdigest():
-            catalog.update_resource(resource, data, SYSTEM, upload=io.BytesIO(content),
-                                    filename=name)
+    put_files(dataset, [
+        GeneratedFile(f"observatorio-{table.name}.csv", "CSV", "text/csv", table.csv_bytes(),
+                      description)
+        for table, description in (
+            (observatory.entity_table(), _("Entidades por puntuación MQA media, enlaces rotos, "
+                                           "validez, DCAT-AP y PIGE.")),
+            (observatory.trend_table(), _("Puntuación MQA media del catálogo por día.")))],
+        SYSTEM)
     return dataset

@@ -193,9 +193,10 @@ def check_many(items: Iterable[tuple[Any, str]], policy: FetchPolicy, politeness
 
     try:
         while True:
-            refill()
             now = time.monotonic()
             stopping = deadline is not None and now >= deadline
+            if not stopping:
+                refill()
             while not stopping and ready and ready[0][0] <= now and len(running) < threads:
                 _start, _n, name = heapq.heappop(ready)
                 host = hosts[name]

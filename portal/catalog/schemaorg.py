@@ -32,6 +32,13 @@ def _description(dataset: Dataset) -> str:
 
 
 def _organization(dataset: Dataset, base: str) -> dict[str, Any]:
+    """The publisher: a harvested dataset's own (its ``publisher_*`` extras), else its entity."""
+    remote = dcat.remote_publisher(dataset)
+    if remote is not None:
+        found = {"@type": "Organization", "name": remote.name}
+        found.update({key: value for key, value in (("@id", remote.uri), ("url", remote.url),
+                                                    ("email", remote.email)) if value})
+        return found
     entity = dataset.entity
     found: dict[str, Any] = {
         "@type": "GovernmentOrganization",

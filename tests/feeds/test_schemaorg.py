@@ -91,3 +91,12 @@ def test_a_harvested_dataset_is_based_on_the_remote_one(ctx):
     assert harvested["isBasedOn"] == HARVESTED_EXTRAS["harvest_remote_url"]
     made_here = dataset_jsonld(services.get_dataset("censo-2024"), BASE, catalog_title="Datos")
     assert "isBasedOn" not in made_here
+
+
+def test_a_harvested_dataset_names_its_own_publisher(ctx):
+    from tests.feeds.sample import REMOTE_EXTRAS, build_harvested
+
+    data = dataset_jsonld(build_harvested(), BASE, catalog_title="Datos")
+    assert data["publisher"] == {"@type": "Organization", "@id": REMOTE_EXTRAS["publisher_uri"],
+                                 "name": REMOTE_EXTRAS["publisher_name"],
+                                 "email": REMOTE_EXTRAS["publisher_email"]}

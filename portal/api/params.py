@@ -166,7 +166,8 @@ class ResourceFields(Params):
 
 
 class InlineResourceParams(ResourceFields):
-    id = String(**_doc("Id of an existing resource to keep and update."))
+    id = String(**_doc("Id of an existing resource to keep and update; for a new one, kept "
+                       "for sysadmins (as CKAN), ignored for others."))
     upload = Upload(**_doc("A file: package_revise's multipart "
                            "update__resources__<index or id>__upload parts arrive here."))
 
@@ -182,6 +183,8 @@ class ResourceUpdateParams(ResourceFields):
 
 
 class PackageParams(Params):
+    id = String(**_doc("Id of the new one: kept for sysadmins (as CKAN, so a catalog copied "
+                       "with ckanapi keeps its ids), ignored for others."))
     name = String(required=True, **_doc("URL name: 2-100 lowercase letters, digits, - or _."))
     title = String(**_doc("Title (default: the name)."))
     description = String(data_key="notes", **_doc("Description (Markdown)."))
@@ -294,6 +297,8 @@ class OrganizationShowParams(Params):
 
 
 class OrganizationParams(Params):
+    id = String(**_doc("Id of the new one: kept for sysadmins (as CKAN, so a catalog copied "
+                       "with ckanapi keeps its ids), ignored for others."))
     name = String(required=True, **_doc("URL name: 2-100 lowercase letters, digits, - or _."))
     title = String(**_doc("Title (default: the name)."))
     description = String()
@@ -337,6 +342,8 @@ class GroupShowParams(Params):
 
 
 class GroupParams(Params):
+    id = String(**_doc("Id of the new one: kept for sysadmins (as CKAN, so a catalog copied "
+                       "with ckanapi keeps its ids), ignored for others."))
     name = String(required=True, **_doc("URL name: 2-100 lowercase letters, digits, - or _."))
     title = String(**_doc("Title (default: the name)."))
     description = String()
@@ -448,9 +455,10 @@ class PackageReviseParams(Params):
             return data
         data = dict(data)
         for prefix in ("match__", "update__"):
-            keys = [key for key in data if key.startswith(prefix) and key != prefix]
+            keys = [key for key in data
+                    if isinstance(key, str) and key.startswith(prefix) and key != prefix]
             if keys:
-                gathered = {}
+                gathered = dict(data[prefix]) if isinstance(data.get(prefix), dict) else {}
                 for key in keys:
                     value = data.pop(key)
                     gathered[key[len(prefix):]] = value if hasattr(value, "stream") \

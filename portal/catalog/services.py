@@ -6,6 +6,7 @@ or not at all. Signals for listeners (search, feeds) are sent only after the com
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -169,6 +170,24 @@ def dataset_snapshot(dataset: Dataset) -> dict[str, Any]:
 # --- entities and themes ---------------------------------------------------------------------
 
 
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,36}")
+
+
+def _chosen_id(model, wanted: str | None, actor) -> str:
+    """A new row's id: the one a sysadmin asks for, as CKAN keeps the ids ``ckanapi load``
+    sends (a copied catalog keeps its links: owner_org, resource ids), else a new one. Other
+    users' ids are ignored, as CKAN does."""
+    if not wanted or not permissions.is_sysadmin(actor):
+        return new_id()
+    if not ID_PATTERN.fullmatch(wanted):
+        raise ValidationError({"id": [str(_l(
+            "Un id tiene de 1 a 36 letras sin tildes, números, - o _."))]})
+    if db.session.get(model, wanted) is not None:
+        raise ValidationError({"id": [str(_l("Ya existe un registro con el id «{id}».")).format(
+            id=wanted)]})
+    return wanted
+
+
 def _unique(model, name: str, exclude_id: str | None, message) -> None:
     query = select(model.id).where(model.name == name)
     if exclude_id:
@@ -177,12 +196,13 @@ def _unique(model, name: str, exclude_id: str | None, message) -> None:
         raise ValidationError({"name": [str(message)]})
 
 
-def create_entity(data: dict[str, Any], actor) -> Entity:
+def create_entity(data: dict[str, Any], actor, *, entity_id: str | None = None) -> Entity:
     permissions.require(permissions.is_sysadmin(actor))
     values = load(_schema(EntitySchema), data)
     with unit_of_work():
         _unique(Entity, values["name"], None, _l("Ya existe una entidad con ese nombre."))
-        entity = Entity(**{f: values[f] for f in ENTITY_FIELDS})
+        entity = Entity(id=_chosen_id(Entity, entity_id, actor),
+                        **{f: values[f] for f in ENTITY_FIELDS})
         db.session.add(entity)
         db.session.flush()
         activity.record("new organization", "organization", entity.id, actor,
@@ -228,12 +248,13 @@ def delete_entity(entity: Entity, actor) -> None:
         on_commit(lambda: signals.entity_changed.send(entity_id))
 
 
-def create_theme(data: dict[str, Any], actor) -> Theme:
+def create_theme(data: dict[str, Any], actor, *, theme_id: str | None = None) -> Theme:
     permissions.require(permissions.is_sysadmin(actor))
     values = load(_schema(ThemeSchema), data)
     with unit_of_work():
         _unique(Theme, values["name"], None, _l("Ya existe un tema con ese nombre."))
-        theme = Theme(**{f: values[f] for f in THEME_FIELDS})
+        theme = Theme(id=_chosen_id(Theme, theme_id, actor),
+                      **{f: values[f] for f in THEME_FIELDS})
         db.session.add(theme)
         db.session.flush()
         activity.record("new group", "group", theme.id, actor,
@@ -416,13 +437,14 @@ def announcements_in_batches(size: int = 200) -> Iterator[AnnouncementBatch]:
         batch.flush()
 
 
-def create_dataset(data: dict[str, Any], actor) -> Dataset:
+def create_dataset(data: dict[str, Any], actor, *, dataset_id: str | None = None) -> Dataset:
     permissions.require_user(actor)
     values = load(_schema(DatasetSchema), data)
     with unit_of_work():
         # A new dataset has no resources: say so, and its snapshot needs no query. It is
         # written at the commit (or the next query), with its activity, in one flush.
-        dataset = Dataset(id=new_id(), creator_user_id=getattr(actor, "id", None), resources=[])
+        dataset = Dataset(id=_chosen_id(Dataset, dataset_id, actor),
+                          creator_user_id=getattr(actor, "id", None), resources=[])
         _apply_dataset(dataset, values, actor)
         db.session.add(dataset)
         activity.record("new package", "package", dataset.id, actor,
@@ -579,13 +601,15 @@ def _resource_state(resource: Resource) -> dict[str, Any]:
 
 
 def create_resource(dataset: Dataset, data: dict[str, Any], actor, *,
-                    upload: BinaryIO | None = None, filename: str = "") -> Resource:
+                    upload: BinaryIO | None = None, filename: str = "",
+                    resource_id: str | None = None) -> Resource:
     permissions.require(permissions.can_publish_in(actor, dataset.entity_id))
     values = load(_schema(ResourceSchema), data)
     if upload is None and not values["url"]:
         raise ValidationError({"url": [str(_l("Indique una URL o suba un archivo."))]})
     with unit_of_work():
-        resource = Resource(id=new_id(), dataset=dataset, position=len(dataset.resources))
+        resource = Resource(id=_chosen_id(Resource, resource_id, actor), dataset=dataset,
+                            position=len(dataset.resources))
         _apply_resource(resource, values)
         if upload is not None:
             _store_upload(resource, upload, filename or values["name"] or "archivo")

@@ -80,7 +80,8 @@ def sync_resources(dataset: Dataset, items: list[dict[str, Any]], actor) -> None
     kept = set()
     for index, item in enumerate(items):
         item = dict(item)
-        resource = existing.get(item.pop("id", None) or "")
+        wanted_id = item.pop("id", None) or ""
+        resource = existing.get(wanted_id)
         upload = item.pop("upload", None)
         files = {"upload": upload.stream, "filename": upload.filename or ""} if upload else {}
         try:
@@ -89,7 +90,7 @@ def sync_resources(dataset: Dataset, items: list[dict[str, Any]], actor) -> None
                 catalog.update_resource(resource, ckan.without_own_download_url(resource, item),
                                         actor, **files)
             else:
-                catalog.create_resource(dataset, item, actor, **files)
+                catalog.create_resource(dataset, item, actor, resource_id=wanted_id, **files)
         except ValidationError as exc:
             raise _resource_error(index, exc) from None
     for resource_id, resource in existing.items():
@@ -104,7 +105,7 @@ def package_create(values, actor):
     The caller must be an editor or admin of the organization named in ``owner_org``.
     """
     data, resources = _catalog_input(values, default_title=True)
-    dataset = catalog.create_dataset(data, actor)
+    dataset = catalog.create_dataset(data, actor, dataset_id=values.get("id"))
     if resources:
         sync_resources(dataset, resources, actor)
     return dataset

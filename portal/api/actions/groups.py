@@ -42,9 +42,10 @@ def group_show(values, actor):
 def group_create(values, actor):
     """Create a group (theme; sysadmins only); return it."""
     data = dict(values)
+    theme_id = data.pop("id", None)
     if not data.get("title"):
         data["title"] = data["name"]
-    return With(catalog.create_theme(data, actor), package_count=0)
+    return With(catalog.create_theme(data, actor, theme_id=theme_id), package_count=0)
 
 
 @action("tag_list", params=params.TagListParams, result={

@@ -89,7 +89,8 @@ def _input(values: dict[str, Any], *, default_title: bool) -> dict[str, Any]:
         result=results.OrganizationOut, **_WRITE)
 def organization_create(values, actor):
     """Create an organization (sysadmins only); return it."""
-    entity = catalog.create_entity(_input(values, default_title=True), actor)
+    entity = catalog.create_entity(_input(values, default_title=True), actor,
+                                   entity_id=values.get("id"))
     return With(entity, package_count=0)
 
 

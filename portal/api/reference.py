@@ -66,6 +66,18 @@ def result_text(action: registry.Action) -> str:
     return result.get("description") or str(result.get("type", "any"))
 
 
+def page_context() -> dict:
+    """What the /api page needs: the rows of each action and the Spanish texts around them
+    (``portal.api.summaries``); the English docstrings and parameter descriptions are shown
+    as such, for developers."""
+    from portal.api import summaries
+
+    return {"parameters": parameters, "result_text": result_text,
+            "summary_es": lambda action: summaries.SUMMARIES.get(action.name),
+            "tag_title": lambda tag: str(summaries.TAGS.get(tag, registry.TAGS[tag])),
+            "type_label": summaries.type_label}
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 

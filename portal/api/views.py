@@ -287,4 +287,4 @@ def openapi_document():
 @bp.route("/api")
 def human_reference():
     return render_template("api/index.html", actions=registry.actions(), tags=registry.TAGS,
-                           parameters=reference.parameters, result_text=reference.result_text)
+                           **reference.page_context())

@@ -340,6 +340,8 @@ def _themes(refs: list[str]) -> list[Theme]:
 
 
 def _resolve_entity(ref: str, actor) -> Entity:
+    if not (ref or "").strip():
+        raise ValidationError({"entity": [str(_l("Elija la entidad."))]})
     try:
         entity = get_entity(ref)
     except NotFound as exc:

@@ -20,6 +20,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
@@ -712,18 +713,17 @@ def extra_literal(value: Any) -> Lit:
 
 
 def _extras_from(graph: Graph, node: Node, extras: dict) -> None:
+    """Free extras; a key the import has already filled from the graph keeps that value."""
     for prop in graph.objects(node, SCHEMA.additionalProperty):
         key = _text(graph, prop, SCHEMA.name)
         value = graph.value(prop, SCHEMA.value)
-        if not key or not isinstance(value, Literal) or key.startswith("harvest_"):
+        if not key or key in extras or not isinstance(value, Literal) \
+                or key.startswith("harvest_"):
             continue
-        if value.datatype == RDF.JSON:
-            try:
-                extras[key] = json.loads(str(value))
-                continue
-            except ValueError:
-                pass
         extras[key] = str(value)
+        if value.datatype == RDF.JSON:
+            with suppress(ValueError):  # broken JSON stays text
+                extras[key] = json.loads(str(value))
 
 
 # --- provenance of harvested datasets -----------------------------------------------------------

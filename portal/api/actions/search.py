@@ -80,6 +80,10 @@ class PackageSearchParams(Params):
         "them for a sysadmin). Ignored for anonymous callers (default false)."))
 
 
+#: Keys of a dataset dictionary (what ``fl`` may name) -> their fields in ``PackageOut``.
+PACKAGE_KEYS = {field.data_key or name: name
+                for name, field in results.PackageOut().dump_fields.items()}
+
 #: Attribute of the loaded parameters -> the CKAN name ``package_search_query`` reads.
 _CKAN_NAMES = {name: field.data_key or name
                for name, field in PackageSearchParams().load_fields.items()}
@@ -141,9 +145,14 @@ def package_search(values, actor):
     )
     fields = parse_fl(values.get("fl"))
     result = get_backend().search(query)
-    datasets = results.PackageOut(many=True).dump(datasets_in_order(result.ids, actor))
-    if fields is not None:  # as CKAN: the named fields only, those a dataset has
-        datasets = [{name: d[name] for name in fields if name in d} for d in datasets]
+    found = datasets_in_order(result.ids, actor)
+    if fields is None:
+        datasets = results.PackageOut(many=True).dump(found)
+    else:  # as CKAN: the named fields only, those a dataset has; the others are not computed
+        known = [PACKAGE_KEYS[name] for name in fields if name in PACKAGE_KEYS]
+        dumped = results.PackageOut(many=True, only=known).dump(found) if known else \
+            [{} for _ in found]
+        datasets = [{name: d[name] for name in fields if name in d} for d in dumped]
     facets, search_facets = {}, {}
     for field, counts in result.facets.items():
         labels = facet_labels(field, [count.value for count in counts])

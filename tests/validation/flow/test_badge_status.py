@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from portal.catalog import services as catalog
 from portal.validation import services
 from tests import factories
@@ -10,21 +12,27 @@ from tests.pages.html_check import check_page
 from tests.validation.flow.helpers import CSV_BAD, SCHEMA
 
 
-def _pending_resource(app, dataset_name):
-    with app.app_context():
-        dataset = catalog.get_dataset(dataset_name)
-        resource = factories.resource(dataset, content=CSV_BAD, filename="montos.csv",
-                                      schema=SCHEMA)
-        services.request_validation(resource, force=True)  # waiting, no job yet
-        return resource.id
-
-
-def test_a_waiting_badge_polls_until_the_check_ends(make_app):
+@pytest.fixture
+def app(make_app):
+    """No validation of its own: the tests say when a resource waits and when it is done."""
     app = make_app(PORTAL_VALIDATION_MODE="off")
     with app.app_context():
         factories.entity("ine")
         factories.dataset("gastos")
-    resource_id = _pending_resource(app, "gastos")
+    return app
+
+
+@pytest.fixture
+def resource_id(app):
+    """A resource of ``gastos`` waiting for its validation (pending, no job yet)."""
+    with app.app_context():
+        resource = factories.resource(catalog.get_dataset("gastos"), content=CSV_BAD,
+                                      filename="montos.csv", schema=SCHEMA)
+        services.request_validation(resource, force=True)
+        return resource.id
+
+
+def test_a_waiting_badge_polls_until_the_check_ends(app, resource_id):
     client = app.test_client()
     page = client.get("/dataset/gastos").get_data(as_text=True)
     assert check_page(page).problems == []
@@ -48,22 +56,14 @@ def test_a_waiting_badge_polls_until_the_check_ends(make_app):
     assert "data-validation-reload" not in report_page.get_data(as_text=True)
 
 
-def test_the_report_page_reloads_itself_when_its_check_ends(make_app):
-    app = make_app(PORTAL_VALIDATION_MODE="off")
-    with app.app_context():
-        factories.entity("ine")
-        factories.dataset("gastos")
-    resource_id = _pending_resource(app, "gastos")
+def test_the_report_page_reloads_itself_when_its_check_ends(app, resource_id):
     html = app.test_client().get(
         f"/dataset/gastos/resource/{resource_id}/validation").get_data(as_text=True)
     assert "data-validation-reload" in html and "data-validation-poll" in html
 
 
-def test_status_of_what_is_not_validated_or_not_readable(make_app):
-    app = make_app(PORTAL_VALIDATION_MODE="off")
+def test_status_of_what_is_not_validated_or_not_readable(app):
     with app.app_context():
-        factories.entity("ine")
-        factories.dataset("gastos")
         factories.dataset("interno", private=True, license_id="other-closed")
         link = factories.resource(catalog.get_dataset("gastos"), format="PDF").id
     client = app.test_client()

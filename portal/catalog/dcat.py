@@ -678,17 +678,17 @@ def _publisher_type_uris() -> frozenset[str]:
     return frozenset(table["base_uri"] + code for code in table["labels"])
 
 
-def _http(value: str) -> bool:
+def is_http(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
 
 def remote_publisher_triples(publisher: RemotePublisher) -> Iterator[Triple]:
-    node = URIRef(safe_iri(publisher.uri)) if _http(publisher.uri) else BNode()
+    node = URIRef(safe_iri(publisher.uri)) if is_http(publisher.uri) else BNode()
     yield node, RDF.type, FOAF.Agent
     yield node, FOAF.name, Lit(publisher.name)
-    if _http(publisher.type):
+    if is_http(publisher.type):
         yield node, DCT.type, URIRef(safe_iri(publisher.type))
-    if _http(publisher.url):
+    if is_http(publisher.url):
         yield node, FOAF.homepage, URIRef(safe_iri(publisher.url))
     if publisher.email:
         yield node, FOAF.mbox, URIRef(safe_iri(f"mailto:{publisher.email}"))
@@ -843,7 +843,7 @@ def schema_uri(resource: Any, dataset_name: str, base_url: str) -> str:
         return f"{distribution_uri(dataset_name, resource.id, base_url)}/schema.json"
     if not isinstance(schema, str) or not schema.strip():
         return ""
-    if _http(schema.strip()):
+    if is_http(schema.strip()):
         return schema.strip()
     return registry_schema_uri(schema.strip(), base_url)
 
@@ -970,7 +970,7 @@ def distribution_from_rdf(graph: Graph, node: Node) -> dict[str, Any]:
         "format": fmt,
         "media_type": media_type,
         "license_id": license_id,
-        "schema": schema if _http(schema) else None,
+        "schema": schema if is_http(schema) else None,
         "size": _int(size),
         "hash": declared,
         "last_modified": _datetime_from(graph.value(node, DCT.modified)),

@@ -216,15 +216,15 @@ class DcatTurtle:
     def _remote_publisher(remote: dcat.RemotePublisher, iris: set, extra: list[str]) -> str:
         """A harvested dataset's own publisher (``dcat.remote_publisher_triples``): its node."""
         p = ["a foaf:Agent", f"foaf:name {_lit(remote.name)}"]
-        if dcat._http(remote.type):
+        if dcat.is_http(remote.type):
             p.append(f"dct:type <{safe_iri(remote.type)}>")
             if remote.type in dcat._publisher_type_uris():
                 iris.add(URIRef(remote.type))
-        if dcat._http(remote.url):
+        if dcat.is_http(remote.url):
             p.append(f"foaf:homepage <{safe_iri(remote.url)}>")
         if remote.email:
             p.append(f"foaf:mbox <{safe_iri('mailto:' + remote.email)}>")
-        if not dcat._http(remote.uri):
+        if not dcat.is_http(remote.uri):
             return f"[ {' ; '.join(p)} ]"
         node = f"<{safe_iri(remote.uri)}>"
         extra.append(f"{node} {' ; '.join(p)} .\n")

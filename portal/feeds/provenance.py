@@ -1,6 +1,6 @@
 """Where a harvested dataset comes from, for its page: the harvest source (linked to its page
-only for those allowed to see it, by the harvest pages' own rule), the remote dataset's address
-and when the portal last took changes from it."""
+only for those allowed to see it, by the harvest pages' own rule), the remote dataset's address,
+its own publisher there and when the portal last took changes from it."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ class PageProvenance:
     source_url: str  # "" when the viewer may not see the source's page
     remote_url: str
     last: datetime | None  # naive UTC, as the page's date filter expects
+    publisher_name: str = ""  # the remote publisher, when the source named one
+    publisher_url: str = ""
 
 
 def _naive_utc(value: datetime | None) -> datetime | None:
@@ -50,5 +52,9 @@ def dataset_provenance(dataset: Any) -> PageProvenance | None:
                 link = url_for("harvest.source", name=source.name)
             except NotAuthorized:
                 link = ""
+    publisher = dcat.remote_publisher(dataset)
+    publisher_url = next((url for url in (publisher.url, publisher.uri) if dcat.is_http(url)),
+                         "") if publisher else ""
     return PageProvenance(provenance.source, title, link, provenance.remote_url,
-                          _naive_utc(provenance.last))
+                          _naive_utc(provenance.last), publisher.name if publisher else "",
+                          publisher_url)

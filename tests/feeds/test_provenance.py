@@ -8,7 +8,7 @@ import pytest
 from portal.auth.permissions import SYSTEM
 from portal.harvest import services as harvest
 from tests import factories
-from tests.feeds.sample import HARVESTED_EXTRAS, build_harvested
+from tests.feeds.sample import HARVESTED_EXTRAS, REMOTE_EXTRAS, build_harvested
 from tests.pages.html_check import assert_valid_page
 
 
@@ -46,6 +46,9 @@ def test_anonymous_visitors_see_the_source_as_text_with_the_remote_link(client, 
     assert "/harvest/ine-ckan" not in card
     assert f'href="{HARVESTED_EXTRAS["harvest_remote_url"]}"' in card
     assert "Última cosecha: 20 may 2025" in card
+    # The dataset's own publisher at the source, beside the entity that harvests it.
+    assert "Publicado en origen por" in card and "INE (catálogo CKAN)" in card
+    assert f'href="{REMOTE_EXTRAS["publisher_uri"]}"' in card
 
 
 @pytest.mark.parametrize(("user", "fields", "linked"), [

@@ -1,6 +1,8 @@
 """The API describes itself: the OpenAPI document, the docs reference and the human page cover
 every action, and real answers match the document."""
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -68,6 +70,19 @@ def _check(document, action_name: str, body: dict) -> None:
     ("organization_activity_list", {"id": "ine"}, "member"),
     ("recently_changed_packages_activity_list", {}, None),
     ("help_show", {"name": "package_show"}, None),
+    ("user_list", {}, "sysadmin"),
+    ("user_list", {"all_fields": False}, None),
+    ("organization_list_for_user", {"permission": "read"}, "member"),
+    ("tag_show", {"id": "censo", "include_datasets": True}, None),
+    ("resource_search", {"query": "format:csv"}, None),
+    ("package_autocomplete", {"q": "censo"}, None),
+    ("format_autocomplete", {"q": "c"}, None),
+    ("resource_view_list", {"id": "UPLOAD"}, None),
+    ("site_read", {}, None),
+    ("package_revise", {"match": {"name": "censo-2024"}, "update": {"version": "2"}},
+     "editor"),
+    ("resource_patch", {"id": "UPLOAD", "hash": "md5:abc",
+                        "last_modified": "2026-01-02T03:04:05+01:00"}, "editor"),
     ("package_patch", {"id": "censo-2024", "title": "Otro"}, "editor"),
     ("organization_member_create", {"id": "ine", "username": "ajeno", "role": "member"},
      "admin"),
@@ -80,6 +95,21 @@ def test_answers_match_the_document(api, world, document, name, data, role):
     response = api(name, data, token=world.tokens[role] if role else None)
     ok(response)
     _check(document, name, response.body)
+
+
+def test_timestamps_are_declared_as_ckan_writes_them(document, api, world):
+    """CKAN's UTC timestamps without an offset: a pattern, never ``format: date-time`` (which
+    requires an offset, so stock clients' answers would not validate)."""
+    text = json.dumps(document)
+    assert '"date-time"' not in text
+    resource = document["components"]["schemas"]["ResourceOut"]["properties"]
+    pattern = re.compile(resource["last_modified"]["pattern"])
+    shown = ok(api("resource_patch", {"id": world.link_id,
+                                      "last_modified": "2026-01-02T03:04:05.5-04:00"},
+                   token=world.tokens["editor"]))
+    assert shown["last_modified"] == "2026-01-02T07:04:05.500000"
+    assert pattern.fullmatch(shown["last_modified"]) and pattern.fullmatch(shown["created"])
+    assert not pattern.fullmatch("2026-01-02T07:04:05+00:00")
 
 
 def test_every_action_is_documented_and_the_reference_is_current(app):

@@ -34,6 +34,7 @@ def test_an_entity_admin_restores_a_deleted_dataset_from_the_entity_trash(app, c
     assert editor.get("/organization/ine/trash").status_code == 403  # editors do not restore
     assert editor.post(f"/dataset/{catalog.public}/restore").status_code == 403
     admin = login("jefa")
+    assert "/organization/ine/trash" in _text(admin.get("/organization/ine"))  # linked
     page = admin.get("/organization/ine/trash")
     assert page.status_code == 200
     html = _text(page)

@@ -144,3 +144,17 @@ def test_the_data_package_export_gives_every_hash_its_algorithm(api, world, serv
     errors = {task.name: [e.type for e in task.errors] for task in report.tasks}
     assert errors == {"casos": [], "md5": [], "hex-md5": [], "hex-sha256": [],
                       "wrong": ["hash-count"]}
+
+
+def test_the_service_every_write_path_uses_canonicalises(app, world):
+    """Forms, Data Package publishing and harvesters write through the same service."""
+    from portal.auth.permissions import SYSTEM
+    from portal.catalog import services as catalog
+
+    with app.app_context():
+        dataset = catalog.create_dataset({"name": "por-servicio", "title": "Por servicio",
+                                          "entity": "ine", "license_id": "ODC-ODBL"}, SYSTEM)
+        assert dataset.license_id == "ODC-ODbL-1.0"
+        resource = catalog.create_resource(dataset, {"url": LINK, "license_id": "Cc-By-Sa"},
+                                           SYSTEM)
+        assert resource.license_id == "CC-BY-SA-4.0"

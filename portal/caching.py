@@ -4,7 +4,8 @@ serialised answers keyed by the revision of what they show.
 * ``revision`` strings are read from the database on every request (a few indexed columns, no
   rendering), so every web node computes the same one and a write is seen at once everywhere:
   a dataset's revision is its ``metadata_modified`` with its entity's, its themes' and its
-  resources' validation reports' and link checks', and the day (freshness); the catalog's is
+  resources' validation reports' and link checks', its latest quality score's, and the day
+  (freshness); the catalog's is
   the newest change of any dataset, entity or theme and the number of datasets.
 * ``conditional(...)`` answers ``304 Not Modified`` when the request's ``If-None-Match`` (or,
   without it, ``If-Modified-Since``) matches, before anything is rendered; otherwise it builds
@@ -90,6 +91,7 @@ def _dataset_revision_statement():
     """Built once: building a statement costs more than running it."""
     from portal.catalog.models import Dataset, Entity, Resource, Theme, dataset_theme
     from portal.linkcheck.models import LinkCheck
+    from portal.quality.models import QualityScore
     from portal.validation.models import ValidationReport
 
     themes = select(func.max(Theme.modified), func.count()).join(
@@ -103,12 +105,15 @@ def _dataset_revision_statement():
     # Link checks, and the day: a dataset becomes overdue (freshness) without any write.
     links = select(func.count(), func.max(LinkCheck.checked_at)).join(
         Resource, Resource.id == LinkCheck.resource_id).where(Resource.dataset_id == Dataset.id)
+    # The quality score (its DQV measurements are in the dataset's documents), rescored after
+    # the change's commit and each night.
+    score = select(func.max(QualityScore.computed)).where(QualityScore.dataset_id == Dataset.id)
     ref = bindparam("ref")
     return select(Dataset.id, Dataset.name, Dataset.metadata_modified, Entity.modified,
                   *(column.scalar_subquery() for column in _columns(themes)),
                   *(column.scalar_subquery() for column in _columns(reports)),
                   *(column.scalar_subquery() for column in _columns(links)),
-                  func.current_date()) \
+                  score.scalar_subquery(), func.current_date()) \
         .join(Entity, Entity.id == Dataset.entity_id) \
         .where(or_(Dataset.name == ref, Dataset.id == ref), Dataset.state == "active",
                Dataset.private.is_(False))

@@ -97,3 +97,18 @@ def test_dcat_document_carries_dqv_measurements(app, client):
     assert validate(graph, SHAPES_3_0_1).violations == []
     jsonld = client.get(f"/dataset/{name}.jsonld").get_data(as_text=True)
     assert "hasQualityMeasurement" in jsonld
+
+
+def test_a_new_score_is_a_new_revision_of_the_dataset_document(app, client):
+    """The document is cached under the dataset's revision; a score computed without any change
+    to the dataset (the nightly run, a link check) still reaches it."""
+    name = _make_full(app)
+    first = client.get(f"/dataset/{name}.ttl")
+    etag = first.headers["ETag"]
+    assert client.get(f"/dataset/{name}.ttl", headers={"If-None-Match": etag}).status_code == 304
+    with app.app_context():
+        from portal.catalog import services as catalog
+
+        services.score_datasets([catalog.get_dataset(name).id])
+    again = client.get(f"/dataset/{name}.ttl", headers={"If-None-Match": etag})
+    assert again.status_code == 200 and again.headers["ETag"] != etag

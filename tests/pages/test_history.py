@@ -103,9 +103,13 @@ def test_dataset_and_entity_atom_feeds(app, client, catalog):
         assert "Censo Nacional 2024" in _page(client, "/" + path)
     page = _page(client, f"/dataset/{catalog.public}/historial")
     assert f'href="/dataset/{catalog.public}/historial.atom"' in page
-    assert f'href="/dataset/{catalog.public}/historial"' in _page(client,
-                                                                  f"/dataset/{catalog.public}")
-    assert 'href="/organization/ine/historial"' in _page(client, "/organization/ine")
+    dataset_page = _page(client, f"/dataset/{catalog.public}")
+    assert f'href="/dataset/{catalog.public}/historial"' in dataset_page
+    assert permalink.split("/", 3)[3] in dataset_page  # each activity's date is its link
+    entity_page = _page(client, "/organization/ine")
+    assert 'href="/organization/ine/historial"' in entity_page
+    entity_link = re.search(r'href="(/organization/ine/historial/[0-9a-f-]{36})"', entity_page)
+    assert "Censo Nacional 2024" in _page(client, entity_link.group(1))
 
 
 def test_entity_history_lists_its_datasets_and_its_own_changes(app, client, catalog, login):

@@ -41,9 +41,10 @@ def test_catalog_csv_is_a_named_download_with_a_bom_for_excel(client, catalog):
     assert response.status_code == 400 and "bom" in response.get_json()["error"]["message"]
 
 
-def test_the_footer_offers_the_catalog_for_excel(client, catalog):
-    page = client.get("/").get_data(as_text=True)
-    assert 'href="/catalog.csv?bom=1"' in page
+def test_the_footer_and_the_api_page_offer_the_catalog_for_excel(client, catalog):
+    for page in ("/", "/api"):
+        html = client.get(page).get_data(as_text=True)
+        assert 'href="/catalog.csv?bom=1"' in html and "para Excel" in html, page
 
 
 def test_a_resource_schema_has_a_stable_address(client, catalog, app):

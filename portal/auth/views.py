@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from werkzeug.exceptions import MethodNotAllowed
 
 from portal.auth import accounts, limits, services, sessions
 from portal.errors import ValidationError
@@ -42,6 +43,13 @@ def login():
     sessions.start(user, remember=bool(request.form.get("remember")))
     flash(_("Bienvenido, %(name)s.", name=user.fullname or user.name), "success")
     return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.route("/user/logout", methods=["GET"])
+def logout_get():
+    """Logging out is a POST (with its CSRF token); a GET is refused here rather than read as
+    the profile of a user called "logout" (``/user/<name>``)."""
+    raise MethodNotAllowed(valid_methods=["POST"])
 
 
 @bp.route("/user/logout", methods=["POST"])

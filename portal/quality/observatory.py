@@ -95,8 +95,15 @@ ENTITY_COLUMNS = ("entidad", "nombre", "conjuntos", "puntos_mqa", *DIMENSION_COL
                   "conjuntos_desactualizados", "pige_estado", "pige_aprobado")
 
 
-def entity_table() -> Table:
-    """One row per entity with public scored datasets, best score first."""
+#: Columns the entity ranking may be ordered by, largest first: the best score, or the most
+#: problems (what a monitor looks for first).
+RANKINGS = ("puntos_mqa", "enlaces_rotos", "conjuntos_desactualizados", "recursos_invalidos",
+            "conjuntos_no_conformes_dcat_ap")
+
+
+def entity_table(order: str = "puntos_mqa") -> Table:
+    """One row per entity with public scored datasets, the largest ``order`` first (a column of
+    ``RANKINGS``; ties by name)."""
 
     def query(latest, columns):
         return db.session.execute(
@@ -116,7 +123,8 @@ def entity_table() -> Table:
                      int(row.resources_invalid or 0), int(row.dcat_ap_failing or 0),
                      overdue.get(row.name, "") if overdue is not None else "",
                      plan[0] if plan else "", ("si" if plan[1] else "no") if plan else ""))
-    rows.sort(key=lambda r: (-r[3], r[0]))
+    column = ENTITY_COLUMNS.index(order)
+    rows.sort(key=lambda r: (-(r[column] or 0), r[0]))
     return Table("entidades", ENTITY_COLUMNS, rows)
 
 

@@ -4,8 +4,9 @@ vocabulary of the DQV measurements, and the dataset page's quality card (a templ
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, render_template
+from flask import Blueprint, Flask, Response, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal.catalog import error_pages
 from portal.catalog import services as catalog
@@ -15,7 +16,7 @@ from portal.quality.observatory import Table
 bp = Blueprint("quality", __name__)
 error_pages.register_portal_errors(bp)
 
-OBSERVATORY_TABLES = {"entidades": observatory.entity_table,
+OBSERVATORY_TABLES = {"entidades": lambda: observatory.entity_table(_order()),
                       "tendencia": lambda: observatory.trend_table()}
 ENTITY_TABLES = {"mejoras": observatory.fix_table, "conjuntos": observatory.dataset_table,
                  "tendencia": lambda name: observatory.trend_table(name)}
@@ -43,20 +44,36 @@ def _dimension_chart(values: dict[str, float]):
         _("Media de puntos de cada dimensión del MQA, en porcentaje de los puntos posibles."))
 
 
+RANKING_LABELS = {"puntos_mqa": _l("puntuación"), "enlaces_rotos": _l("enlaces rotos"),
+                  "conjuntos_desactualizados": _l("conjuntos desactualizados"),
+                  "recursos_invalidos": _l("recursos con errores"),
+                  "conjuntos_no_conformes_dcat_ap": _l("no conformes con DCAT-AP")}
+
+
+def _order() -> str:
+    order = request.args.get("orden", "puntos_mqa")
+    return order if order in observatory.RANKINGS else "puntos_mqa"
+
+
 @bp.route("/observatorio")
 def observatory_page():
     summary = observatory.catalog_summary()
-    entities = observatory.entity_table()
+    order = _order()
+    entities = observatory.entity_table(order)
     trend = observatory.trend_table()
+    column = observatory.ENTITY_COLUMNS.index(order)
+    bars = [(row[1], row[column] or 0) for row in entities.rows[:15]]
     ranking = charts.bar_chart(
-        "ranking", [(row[1], row[3]) for row in entities.rows[:15]], mqa.MAX_POINTS,
-        _("Entidades por puntuación MQA media"),
-        _("Las quince entidades con mejor puntuación media de metadatos."))
+        "ranking", bars,
+        mqa.MAX_POINTS if order == "puntos_mqa" else max([v for _, v in bars] + [1]),
+        _("Entidades por %(order)s", order=RANKING_LABELS[order]),
+        _("Las quince primeras entidades por %(order)s.", order=RANKING_LABELS[order]))
     dimensions = _dimension_chart(summary["dimensions"])
     return render_template("quality/observatory.html", summary=summary, entities=entities,
                            trend=trend, ranking=ranking, dimensions=dimensions,
                            trend_chart=_trend_chart("trend", trend), mqa=mqa,
-                           as_of=observatory.as_of(), published=publication.published_dataset())
+                           as_of=observatory.as_of(), published=publication.published_dataset(),
+                           order=order, rankings=RANKING_LABELS)
 
 
 @bp.route("/observatorio/<any(entidades, tendencia):table>.csv")

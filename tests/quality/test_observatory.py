@@ -13,7 +13,9 @@ from sqlalchemy import select
 from portal import db
 from portal.catalog import services as catalog
 from portal.catalog.models import Dataset
-from portal.quality import observatory
+from portal.linkcheck import services as linkcheck
+from portal.linkcheck.checker import Outcome
+from portal.quality import observatory, services
 from portal.quality.models import QualityScore
 from tests import factories
 
@@ -130,3 +132,21 @@ def test_observatory_published_as_a_dataset(app, client):
         assert _csv(download)[0] == list(observatory.ENTITY_COLUMNS)
     finally:
         download.close()
+
+
+def test_ranking_by_each_problem(app, client):
+    _catalog(app)
+    with app.app_context():
+        resource = factories.resource(catalog.get_dataset("economia"),
+                                      url="https://ejemplo.bo/a.csv")
+        # mde's link failed its last check (recorded as the checker records its outcomes).
+        linkcheck.record([(resource.id, resource.url, Outcome("broken", http_status=404))])
+        services.recompute_all()
+    by_links = _csv(client.get("/observatorio/entidades.csv?orden=enlaces_rotos"))
+    column = by_links[0].index("enlaces_rotos")
+    assert [(r[0], r[column]) for r in by_links[1:]] == [("mde", "1"), ("ine", "0")]
+    page = client.get("/observatorio?orden=enlaces_rotos").get_data(as_text=True)
+    assert "Entidades ordenadas por enlaces rotos" in page
+    # An unknown order is the default one, not an error.
+    assert [r[0] for r in _csv(client.get("/observatorio/entidades.csv?orden=x"))[1:]] == [
+        "ine", "mde"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.browser.conftest import browser, live_server, open_page  # noqa: F401 - fixtures
 
 WATCH = """window.__csp = [];
 document.addEventListener('securitypolicyviolation', e =>
@@ -31,7 +30,7 @@ def site(app):
 
 
 @pytest.mark.parametrize("width", (1280, 390))
-def test_quality_pages_fit_and_obey_the_csp(live_server, site, open_page, width):  # noqa: F811
+def test_quality_pages_fit_and_obey_the_csp(live_server, site, open_page, width):
     page = open_page(width)
     page.add_init_script(WATCH)
     for path in PAGES:

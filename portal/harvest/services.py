@@ -404,7 +404,7 @@ class DatabaseWriter:
         """Match remote resources to the dataset's by URL: update what changed, add what is
         new, remove links the source dropped (files uploaded in the portal are kept)."""
         current = [r for r in dataset.resources if not r.is_upload]
-        fields = catalog.RESOURCE_FIELDS
+        fields = (*catalog.RESOURCE_FIELDS, *catalog.LINK_FIELDS)  # a declared size too
         for data in wanted:
             match = next((r for r in current if r.url == data["url"]), None)
             if match is None:

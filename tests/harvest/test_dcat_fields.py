@@ -138,3 +138,16 @@ def test_dates_of_other_portals_are_read_as_utc():
 """, "turtle")
     values = dcat.distribution_from_rdf(graph, URIRef("http://x/d"))
     assert datetime.fromisoformat(values["last_modified"]) == datetime(2025, 5, 1, 14, 0)
+
+
+def test_a_new_declared_size_alone_is_taken_on_the_next_run(site, add_source):
+    site.add("/catalog.ttl", Reply(_remote_catalog(site.base), content_type="text/turtle"))
+    site.json(f"/dataset/{LONG_NAME}/resource/r1/schema.json", INLINE_SCHEMA)
+    source = add_source("remota", "dcat", f"{site.base}/catalog.ttl")
+    assert services.run_source(source).counts["added"] == 1
+    changed = _remote_catalog(site.base).replace(b"dcat:byteSize 10", b"dcat:byteSize 12")
+    site.add("/catalog.ttl", Reply(changed, content_type="text/turtle"))
+    job = services.run_source(source)
+    assert job.counts["updated"] == 1, services.report_dict(job)
+    db.session.expire_all()
+    assert db.session.scalars(select(Dataset)).one().resources[0].size == 12

@@ -1,5 +1,6 @@
 """The account pages in Chromium at 1,280 and 390 px: no page wider than the window, no CSP
-violation, and the API tokens page works as a user meets it (create, copy, revoke)."""
+violation, no axe violation of impact moderate or higher, and the API tokens page works as a
+user meets it (create, copy, revoke)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from portal.validation import services as validation
 from tests import factories
 from tests.auth.conftest import world  # noqa: F401 - the accounts of the account tests
 from tests.browser.conftest import login
+from tests.browser.test_a11y import _violations as axe_violations
+from tests.browser.test_a11y import axe  # noqa: F401 - the axe-core fixture
 
 WIDTHS = (1280, 390)
 LONG = ("Servicio Departamental de Gestión Social y Desarrollo Productivo Interinstitucional "
@@ -80,8 +83,8 @@ def test_account_pages_fit_the_screen(live_server, filled, open_page, width):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_tokens_page_creates_copies_and_revokes(live_server, world, browser,  # noqa: F811
-                                                    width):
+def test_the_tokens_page_creates_copies_and_revokes(live_server, world,  # noqa: F811
+                                                    browser, axe, width):  # noqa: F811
     context = browser.new_context(viewport={"width": width, "height": 900},
                                   permissions=["clipboard-read", "clipboard-write"])
     try:
@@ -103,7 +106,7 @@ def test_the_tokens_page_creates_copies_and_revokes(live_server, world, browser,
         assert page.evaluate("navigator.clipboard.readText()") == token
         assert page.evaluate(MEASURE)["scroll"] <= width
 
-        page.goto(live_server + "/user/tokens")
+        assert axe_violations(axe, page, live_server + "/user/tokens") == []
         assert page.locator("#new-token").count() == 0  # shown once
         assert page.get_by_role("row", name="script de carga").is_visible()
         page.get_by_role("button", name="Revocar").click()
@@ -112,3 +115,14 @@ def test_the_tokens_page_creates_copies_and_revokes(live_server, world, browser,
         assert errors == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_account_pages_have_no_moderate_or_worse_axe_violation(live_server, filled, open_page,
+                                                              axe, width):  # noqa: F811
+    page = open_page(width)
+    login(page, live_server, "admin1")
+    found = [v for path in PAGES for v in axe_violations(axe, page, live_server + path)]
+    login(page, live_server, "root")
+    found += axe_violations(axe, page, live_server + "/user")
+    assert found == [], "\n".join(found)

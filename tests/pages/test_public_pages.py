@@ -264,10 +264,14 @@ def test_pages_have_landmarks_a_skip_link_and_a_phone_viewport(client, catalog):
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in body
     assert '<a class="skip-link" href="#contenido">' in body and '<main id="contenido"' in body
     assert '<header class="site-header">' in body and "<footer" in body
-    assert '<nav class="main-nav" aria-label="Principal">' in body
+    assert '<nav class="main-nav" id="site-menu" aria-label="Principal">' in body
     assert 'aria-label="Ruta de navegación"' in body
     assert '/static/css/portal.css' in body
-    assert "<script src=" not in body  # no JavaScript needed to read a dataset
+    # No JavaScript needed to read a dataset: the one script folds the menu on a phone, and
+    # without it the menu is simply shown (the button starts hidden).
+    assert re.findall(r"<script src=[^>]*>", body) == [
+        '<script src="/static/js/menu.js" defer>']
+    assert '<button type="button" class="menu-toggle"' in body and "menu-ready" not in body
 
 
 def test_unexpected_errors_show_the_500_page(migrated, tmp_path):

@@ -29,7 +29,7 @@ from typing import Any, BinaryIO
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from portal import bounded_json
+from portal import bounded_json, db
 from portal.auth import permissions
 from portal.catalog import services as catalog
 from portal.catalog.licenses import get_license
@@ -109,15 +109,20 @@ def check_publishable(resource: Resource, *, actor=None, **_extra) -> None:
         return
     from portal.validation import services
 
-    if not services.is_candidate(resource):
-        return
-    outcome = services.check_resource(resource)
-    if outcome is not None and services.status_of(outcome) == "failure":
+    # Nothing of the save is written while the file is read (no autoflush): no write lock
+    # is held meanwhile (SQLite has one for the whole database).
+    with db.session.no_autoflush:
+        if not services.is_candidate(resource):
+            return
+        outcome = services.check_resource(resource)
+    status = services.status_of(outcome) if outcome is not None else None
+    if status == "failure":
         field = "upload" if resource.url_type == "upload" else "url"
         raise ValidationError({field: error_lines(outcome, _l(
             "Los datos tienen errores de validación y este portal no publica datos con "
             "errores: corríjalos y súbalos de nuevo."))})
-    services.record_outcome(resource, outcome)
+    if status == "success":  # "could not validate" is left to the background run and its retry
+        services.record_outcome(resource, outcome)
 
 
 def error_lines(report: Report, lead: Any, limit: int = 50) -> list[str]:

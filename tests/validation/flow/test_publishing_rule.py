@@ -121,3 +121,15 @@ def test_by_default_data_with_errors_is_published_and_marked(vapp, world, login)
     assert _post_upload(client, world.dataset, CSV_BAD).status_code == 302
     page = client.get(f"/dataset/{world.dataset}").get_data(as_text=True)
     assert 'data-validation="failure"' in page
+
+
+@STRICT
+def test_a_link_that_cannot_be_read_is_not_refused_by_the_rule(vapp, world):
+    token = _token(vapp)
+    response = _api(vapp, "resource_create", token, {
+        "package_id": world.dataset, "name": "caido", "format": "CSV",
+        "url": "http://127.0.0.1:9/no-responde.csv"})
+    assert response.status_code == 200, response.get_json()
+    with vapp.app_context():
+        report = db.session.scalar(select(ValidationReport))
+        assert report.status == "error"  # could not validate: not an error of the data

@@ -172,6 +172,7 @@ def datapackage_upload():
         else:
             return redirect(url_for("validation.datapackage_preview", token=staged.token))
     return render_template("validation/datapackage_upload.html", errors=errors,
+                           allow_invalid=publish.allow_invalid(),
                            max_upload_mb=_max_upload_mb()), 400 if errors else 200
 
 

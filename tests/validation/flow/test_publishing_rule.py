@@ -133,3 +133,12 @@ def test_a_link_that_cannot_be_read_is_not_refused_by_the_rule(vapp, world):
     with vapp.app_context():
         report = db.session.scalar(select(ValidationReport))
         assert report.status == "error"  # could not validate: not an error of the data
+
+
+@pytest.mark.parametrize("vapp_settings, stated", [
+    ({}, "se puede publicar igualmente"),
+    ({"PORTAL_PUBLISH_WITH_ERRORS": False}, "no se publica"),
+])
+def test_the_data_package_form_states_the_rule(vapp, world, login, stated):
+    html = login("editora").get("/dataset/new/datapackage").get_data(as_text=True)
+    assert stated in html.split('id="publishing-rule"')[1].split("</p>")[0]

@@ -15,6 +15,7 @@ from portal.catalog import services as catalog
 from portal.validation import entity_schemas
 from tests import factories
 from tests.browser.conftest import login
+from tests.browser.test_a11y import _violations, axe  # noqa: F401 (the `axe` fixture)
 
 WIDTHS = (1280, 390)
 MEASURE = "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
@@ -143,6 +144,7 @@ def guidance_pages(app, editor):
             "columna_con_un_nombre_muy_largo_0"]}, factories.SYSTEM)
         factories.user("jefa", member_of="ine", role="admin")
         factories.user("root", sysadmin=True)
+        factories.dataset("activo", entity_name="ine", title=LONG)
         for number in range(3):
             dataset = factories.dataset(f"viejo-{number}", entity_name="ine",
                                         title=f"{LONG} {number}")
@@ -150,19 +152,25 @@ def guidance_pages(app, editor):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_schema_and_trash_pages_fit_the_screen(live_server, guidance_pages, open_page, width):
+def test_schema_and_trash_pages_fit_the_screen(live_server, guidance_pages, open_page, axe,  # noqa: F811
+                                               width):
+    """... and axe finds no violation of impact moderate or higher on them."""
     page = open_page(width)
+    found: list[str] = []
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text)
             if message.type == "error" else None)
     for user, paths in (("editora", ("/schemas", "/schemas/ine/registro-largo",
                                      "/schemas/ine/registro-largo?version=1",
-                                     "/schemas/ejecucion-presupuestaria", "/schemas/new")),
-                        ("jefa", ("/organization/ine/trash",)),
+                                     "/schemas/ejecucion-presupuestaria", "/schemas/new",
+                                     "/dataset/activo/resource/new")),
+                        ("jefa", ("/organization/ine/trash", "/dataset/new/datapackage")),
                         ("root", ("/ckan-admin/trash", "/dataset/viejo-0/purge"))):
         login(page, live_server, user)
         for path in paths:
-            response = page.goto(live_server + path)
-            assert response.status == 200, (path, response.status)
+            found += _violations(axe, page, live_server + path)  # loads the page
             _fits(page, path, width)
+    page.goto(live_server + "/dataset/new")
+    found += _violations(axe, page, live_server + "/dataset/new")
+    assert found == [], "\n".join(found)
     assert errors == []

@@ -4,8 +4,9 @@ requests; the app-facing modules around them store and show their reports.
 Entry points of the core: ``validate_table`` (tabular), ``validate_datapackage`` /
 ``datapackage_to_dataset`` / ``dataset_to_datapackage`` (datapackage), ``validate_ocds`` (ocds);
 all return a ``report.Report``. App side: ``services`` (reports per resource), ``tasks``
-(jobs on the queue), ``listeners`` (catalog signals), ``publish`` (Data Package publishing),
-``views``, ``api`` and ``commands``. ``init_app(app)`` wires them into a Flask app.
+(jobs on the queue), ``listeners`` (catalog signals), ``publish`` (the publishing rule and Data
+Package publishing), ``entity_schemas`` (the schemas entities register), ``views``,
+``schema_views``, ``api`` and ``commands``. ``init_app(app)`` wires them into a Flask app.
 """
 
 

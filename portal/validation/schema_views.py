@@ -61,8 +61,8 @@ def detail(reference: str):
     row, descriptor, history = None, None, []
     parsed = entity_schemas.parse_reference(reference)
     if parsed is not None:
-        entity_name, name, _version = parsed
-        version = request.args.get("version", type=int)
+        entity_name, name, pinned = parsed
+        version = request.args.get("version", type=int) or pinned
         row = entity_schemas.find(entity_name, name, version)
         if row is None:
             raise NotFound(_("No existe el esquema «%(ref)s».", ref=reference))

@@ -67,6 +67,8 @@ def test_an_editor_registers_versions_of_an_entity_schema(vapp, world, login):
     history = client.get("/schemas/ine/montos").get_data(as_text=True)
     assert "ine/montos@1" in history and "Montos municipales" in history
     assert client.get("/schemas/ine/montos?version=1&format=json").get_json() == SCHEMA
+    assert client.get("/schemas/ine/montos@1?format=json").get_json() == SCHEMA
+    assert client.get("/schemas/ine/montos@9").status_code == 404
     listing = client.get("/schemas").get_data(as_text=True)
     assert "/schemas/ine/montos" in listing and "versión 2" in listing
 

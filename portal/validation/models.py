@@ -12,8 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.catalog.models import Entity
 from portal.db import Base, new_id, utcnow
 
 #: pending: waiting for a worker; running: being validated; success: valid; failure: the data
@@ -71,3 +72,5 @@ class RegisteredSchema(Base):
     descriptor: Mapped[dict[str, Any]] = mapped_column(JSON)
     creator_user_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    entity: Mapped[Entity] = relationship(lazy="joined")

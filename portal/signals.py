@@ -18,3 +18,6 @@ theme_changed = _signals.signal("theme-changed")
 #: ``actor=``. Sent inside the write's unit of work, before the commit: a receiver may refuse the
 #: save by raising ``portal.errors.ValidationError`` (the publishing rule of validation does).
 resource_saving = _signals.signal("resource-saving")
+#: sender: resource id (str), with ``status=`` (success, failure, error). A validation run has
+#: stored its report (committed); the DataStore loads the tables that passed.
+resource_validated = _signals.signal("resource-validated")

@@ -34,7 +34,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal import db
+from portal import db, signals
 from portal.catalog.models import Dataset, Resource
 from portal.db import unit_of_work, utcnow
 from portal.storage import storage
@@ -215,6 +215,7 @@ def validate_resource(resource: Resource, *, force: bool = False) -> ValidationR
         return None
     _store(report, started, outcome, message)
     db.session.refresh(report)
+    signals.resource_validated.send(resource.id, status=report.status)
     return report
 
 

@@ -9,6 +9,9 @@ SQLite). Timed:
 * ``recompute``: ``portal quality recompute``'s work (``services.recompute_all``): every dataset
   loaded, checked against the DCAT-AP 3 shapes, scored and written as today's row, in chunks of
   500, one transaction each. Target: <= 300 s on 2 cores.
+* ``observatory``: ``GET /observatorio`` and one entity's scorecard through the test client once
+  every score is in (the first request of the process reads the trend's past days; later
+  ones only today's), median of 3 after the first.
 * ``latency``: a dataset changed through the catalog's services (its keywords dropped), then
   the time until its new score is in the database, through the real queue: the change's signal,
   the listener, ``quality.score_datasets`` queued with the inprocess backend in background mode
@@ -16,8 +19,8 @@ SQLite). Timed:
   search index, validation and link checks would otherwise queue work on the 100,000 datasets
   that competes with what is measured). Median and worst of 5 changes. Target: seconds.
 
-Ends with one JSON line: ``datasets``, ``recompute_s``, ``datasets_per_s``, ``latency_ms``,
-``latency_max_ms``.
+Ends with one JSON line: ``datasets``, ``recompute_s``, ``datasets_per_s``, ``observatory_ms``,
+``scorecard_ms``, ``latency_ms``, ``latency_max_ms``.
 """
 
 from __future__ import annotations
@@ -51,6 +54,22 @@ def recompute(app) -> tuple[int, float]:
         elapsed = time.perf_counter() - started
         assert db.session.scalar(select(func.count()).select_from(QualityScore)) == count
     return count, elapsed
+
+
+def pages(app) -> dict[str, tuple[float, float]]:
+    """First and median-of-3 later times of the observatory and a scorecard, in ms."""
+    client = app.test_client()
+    found = {}
+    for key, path in (("observatory", "/observatorio"),
+                      ("scorecard", "/organization/entidad-0/calidad")):
+        times = []
+        for _ in range(4):
+            started = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+        found[key] = (times[0], statistics.median(times[1:]))
+    return found
 
 
 def latency(instance: Path, changes: int = 5) -> list[float]:
@@ -107,12 +126,17 @@ def main() -> None:
         count, seconds = recompute(app)
         print(f"recompute: {count} datasets scored in {seconds:.1f} s "
               f"({count / seconds:.0f}/s)", flush=True)
+        shown = pages(app)
+        for key, (first, later) in shown.items():
+            print(f"{key} page: first {first:.0f} ms, then {later:.0f} ms", flush=True)
         app.extensions["db_engine"].dispose()
         ms = latency(instance)
         print("one dataset's score after a change: "
               + ", ".join(f"{m:.0f}" for m in ms) + " ms", flush=True)
         print(json.dumps({"datasets": count, "recompute_s": round(seconds, 1),
                           "datasets_per_s": round(count / seconds),
+                          "observatory_ms": round(shown["observatory"][1], 1),
+                          "scorecard_ms": round(shown["scorecard"][1], 1),
                           "latency_ms": round(statistics.median(ms), 1),
                           "latency_max_ms": round(max(ms), 1)}))
 

@@ -79,6 +79,6 @@ def quality_organization_show(values, actor):
     and what to fix first, ordered by the points it gains."""
     entity = catalog.get_entity(values["id"])
     fixes = observatory.fix_table(entity.name)
-    return {"entity": entity.name, "summary": observatory.entity_summary(entity.name),
-            "rank": list(observatory.rank_of(entity.name) or ()) or None,
+    summary, rank = observatory.scorecard(entity.name)
+    return {"entity": entity.name, "summary": summary, "rank": list(rank) if rank else None,
             "fixes": [dict(zip(fixes.columns, row, strict=True)) for row in fixes.rows]}

@@ -39,6 +39,9 @@ class QualityScore(Base):
     resources: Mapped[int] = mapped_column(Integer, default=0)
     resources_valid: Mapped[int] = mapped_column(Integer, default=0)
     resources_invalid: Mapped[int] = mapped_column(Integer, default=0)
+    #: Freshness (``portal.quality.freshness``) on the day: overdue for its declared update
+    #: frequency; null when not assessed (no frequency, or an irregular one).
+    overdue: Mapped[bool | None] = mapped_column(Boolean)
     #: Link checks of the resources' URLs.
     links_broken: Mapped[int] = mapped_column(Integer, default=0)
     links_unchecked: Mapped[int] = mapped_column(Integer, default=0)

@@ -9,11 +9,13 @@ as CSV from the same rows, and the published dataset carries the same files.
 from __future__ import annotations
 
 import io
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import and_, case, func, select
 
 from portal import csvsafe, db
@@ -38,9 +40,17 @@ class Table:
         return buffer.getvalue().encode("utf-8")
 
 
+#: The current figures take each public dataset's newest score of this many days before the
+#: newest day scored: the nightly run scores every dataset each day, so the window holds every
+#: dataset's current score while reading a week of history, not all of it.
+WINDOW = timedelta(days=7)
+
+
 def _latest_rows():
-    """Latest score row of each dataset public now."""
+    """Latest score row of each dataset public now (within ``WINDOW``)."""
+    newest_day = select(func.max(QualityScore.day)).scalar_subquery()
     newest = (select(QualityScore.dataset_id, func.max(QualityScore.day).label("day"))
+              .where(QualityScore.day >= newest_day - WINDOW)
               .group_by(QualityScore.dataset_id).subquery())
     return (select(QualityScore)
             .join(newest, and_(newest.c.dataset_id == QualityScore.dataset_id,
@@ -49,7 +59,7 @@ def _latest_rows():
             .where(Dataset.state == "active", Dataset.private.is_(False)))
 
 
-def _aggregates(query, *group):
+def _aggregates(query):
     latest = _latest_rows().subquery()
     columns = [
         func.count().label("datasets"),
@@ -61,8 +71,9 @@ def _aggregates(query, *group):
         func.sum(latest.c.resources_valid).label("resources_valid"),
         func.sum(latest.c.resources_invalid).label("resources_invalid"),
         func.sum(case((latest.c.shacl_violations > 0, 1), else_=0)).label("dcat_ap_failing"),
+        func.sum(case((latest.c.overdue.is_(True), 1), else_=0)).label("overdue"),
     ]
-    return query(latest, columns, *group)
+    return query(latest, columns)
 
 
 def _round(value: Any) -> float:
@@ -85,7 +96,8 @@ def catalog_summary() -> dict[str, Any]:
             "resources": int(row.resources or 0),
             "resources_valid": int(row.resources_valid or 0),
             "resources_invalid": int(row.resources_invalid or 0),
-            "dcat_ap_failing": int(row.dcat_ap_failing or 0), "ratings": ratings}
+            "dcat_ap_failing": int(row.dcat_ap_failing or 0), "overdue": int(row.overdue or 0),
+            "ratings": ratings}
 
 
 DIMENSION_COLUMNS = tuple(mqa.DIMENSION_COLUMNS[d] for d in mqa.DIMENSIONS)
@@ -111,7 +123,6 @@ def entity_table(order: str = "puntos_mqa") -> Table:
             .join(Entity, Entity.id == latest.c.entity_id)
             .group_by(Entity.name, Entity.title)).all()
 
-    overdue = _overdue_by_entity()
     pige = _pige_by_entity()
     rows = []
     for row in _aggregates(query):
@@ -121,26 +132,51 @@ def entity_table(order: str = "puntos_mqa") -> Table:
                      int(row.links_broken or 0), int(row.with_broken_links or 0),
                      int(row.resources or 0), int(row.resources_valid or 0),
                      int(row.resources_invalid or 0), int(row.dcat_ap_failing or 0),
-                     overdue.get(row.name, "") if overdue is not None else "",
+                     int(row.overdue or 0),
                      plan[0] if plan else "", ("si" if plan[1] else "no") if plan else ""))
     column = ENTITY_COLUMNS.index(order)
     rows.sort(key=lambda r: (-(r[column] or 0), r[0]))
     return Table("entidades", ENTITY_COLUMNS, rows)
 
 
-def trend_table(entity_name: str | None = None, days: int = 90) -> Table:
-    """Average MQA points of the public datasets scored each day (the history)."""
+def _trend_rows(entity_name: str | None, since: date) -> list[tuple[Any, ...]]:
     query = (select(QualityScore.day, func.count(), func.avg(QualityScore.points),
                     *(func.avg(c) for c in DIM_COLUMNS))
-             .where(QualityScore.public.is_(True)).group_by(QualityScore.day)
-             .order_by(QualityScore.day.desc()).limit(days))
+             .where(QualityScore.public.is_(True), QualityScore.day >= since)
+             .group_by(QualityScore.day))
     if entity_name is not None:
         query = query.join(Entity, Entity.id == QualityScore.entity_id).where(
             Entity.name == entity_name)
-    rows = [(day.isoformat(), count, _round(points), *(_round(v) for v in dims))
-            for day, count, points, *dims in db.session.execute(query).all()]
-    rows.reverse()
-    return Table("tendencia", ("dia", "conjuntos", "puntos_mqa", *DIMENSION_COLUMNS), rows)
+    return [(found, count, _round(points), *(_round(v) for v in dims))
+            for found, count, points, *dims in db.session.execute(query).all()]
+
+
+def _past_days() -> dict[tuple[str | None, date], tuple[Any, ...]]:
+    """The app's figures of days before today, per (entity name or None, day): only today's
+    rows are ever rewritten, so a past day is read from the history once per process."""
+    return current_app.extensions.setdefault("quality.past_days", {})
+
+
+def trend_table(entity_name: str | None = None, days: int = 90) -> Table:
+    """Average MQA points of the public datasets scored each day of the last ``days``."""
+    from portal.quality.services import today
+
+    now = today()
+    since = now - timedelta(days=days - 1)
+    past = _past_days()
+    with _past_lock:
+        cached = {day: row for (name, day), row in past.items()
+                  if name == entity_name and day >= since}
+    start = max(cached) + timedelta(days=1) if cached else since
+    fresh = _trend_rows(entity_name, start)
+    with _past_lock:
+        past.update({(entity_name, row[0]): row for row in fresh if row[0] < now})
+    rows = sorted([*cached.values(), *fresh], key=lambda row: row[0])
+    return Table("tendencia", ("dia", "conjuntos", "puntos_mqa", *DIMENSION_COLUMNS),
+                 [(row[0].isoformat(), *row[1:]) for row in rows])
+
+
+_past_lock = threading.Lock()
 
 
 def fix_table(entity_name: str) -> Table:
@@ -175,37 +211,27 @@ def dataset_table(entity_name: str) -> Table:
                  rows)
 
 
-def entity_summary(entity_name: str) -> dict[str, Any] | None:
-    """The entity's row of ``entity_table`` by column, with ``dimensions`` by dimension."""
-    for row in entity_table().rows:
-        if row[0] == entity_name:
-            found = dict(zip(ENTITY_COLUMNS, row, strict=True))
-            found["dimensions"] = {d: found[mqa.DIMENSION_COLUMNS[d]] for d in mqa.DIMENSIONS}
-            return found
-    return None
-
-
-def rank_of(entity_name: str) -> tuple[int, int] | None:
+def scorecard(entity_name: str) -> tuple[dict[str, Any] | None, tuple[int, int] | None]:
+    """The entity's row of ``entity_table`` by column (with ``dimensions`` by dimension) and its
+    rank among the entities; (None, None) without public scored datasets."""
     rows = entity_table().rows
     for position, row in enumerate(rows, start=1):
         if row[0] == entity_name:
-            return position, len(rows)
-    return None
+            found = dict(zip(ENTITY_COLUMNS, row, strict=True))
+            found["dimensions"] = {d: found[mqa.DIMENSION_COLUMNS[d]] for d in mqa.DIMENSIONS}
+            return found, (position, len(rows))
+    return None, None
+
+
+def entity_points(entity_name: str) -> float | None:
+    """The average score of the entity's public datasets (the badge): one aggregate."""
+    latest = _latest_rows().join(Entity, Entity.id == QualityScore.entity_id).where(
+        Entity.name == entity_name).subquery()
+    count, points = db.session.execute(select(func.count(), func.avg(latest.c.points))).one()
+    return _round(points) if count else None
 
 
 # --- figures of other domains ----------------------------------------------------------------
-
-
-def _overdue_by_entity() -> dict[str, int] | None:
-    """Public datasets overdue for their declared update frequency, per entity name
-    (``portal.quality.freshness``); None when the portal has no freshness check."""
-    try:
-        from portal.quality import freshness
-    except ImportError:
-        return None
-    names = dict(db.session.execute(select(Entity.id, Entity.name)).all())
-    return {names[entity_id]: counts["overdue"]
-            for entity_id, counts in freshness.entity_counts().items() if entity_id in names}
 
 
 def _pige_by_entity() -> dict[str, tuple[str, bool]]:

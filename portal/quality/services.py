@@ -20,7 +20,7 @@ from portal import db
 from portal.catalog.models import Dataset, Resource
 from portal.db import utcnow
 from portal.feeds.rows import RowLoader
-from portal.quality import links, mqa, shacl
+from portal.quality import freshness, links, mqa, shacl
 from portal.quality.facts import dataset_facts
 from portal.quality.models import QualityScore
 from portal.validation.models import ValidationReport
@@ -49,7 +49,8 @@ def _validation(session: Session, resource_ids: list[str]) -> dict[str, str]:
 
 
 def row_for(dataset: Any, validation: dict[str, str], link_statuses: dict,
-            day: date, now: datetime) -> dict[str, Any]:
+            day: date, now: datetime, fresh: freshness.Freshness | None = None
+            ) -> dict[str, Any]:
     """The ``quality_score`` row of ``dataset`` today."""
     findings = shacl.check(dataset)
     violations = sum(1 for f in findings if f.severity == "violation")
@@ -64,6 +65,7 @@ def row_for(dataset: Any, validation: dict[str, str], link_statuses: dict,
         "resources": len(dataset.resources),
         "resources_valid": sum(1 for s in statuses.values() if s == "success"),
         "resources_invalid": sum(1 for s in statuses.values() if s == "failure"),
+        "overdue": None if fresh is None or fresh.status == "not-assessed" else fresh.overdue,
         "links_broken": sum(1 for d in facts.distributions if d.access_ok is False),
         "links_unchecked": sum(1 for d in remote if d.access_ok is None),
         "details": {"mqa": assessment.values(),
@@ -82,9 +84,12 @@ def _rows(session: Session, ids: list[str], day: date) -> Iterator[dict[str, Any
     resources = [r for d in datasets for r in d.resources]
     validation = _validation(session, [r.id for r in resources])
     link_statuses = links.statuses(resources)
+    fresh = freshness.for_datasets(ids, public_only=False, today=day)
     now = utcnow()
     for dataset in datasets:
-        yield row_for(dataset, validation, link_statuses, day, now)
+        found = fresh.get(dataset.id)
+        yield row_for(dataset, validation, link_statuses, day, now,
+                      found[1] if found else None)
 
 
 def score_datasets(dataset_ids: Iterable[str]) -> int:

@@ -84,12 +84,12 @@ def observatory_csv(table: str):
 @bp.route("/organization/<name>/calidad")
 def scorecard(name: str):
     entity = catalog.get_entity(name)
-    summary = observatory.entity_summary(entity.name)
+    summary, rank = observatory.scorecard(entity.name)
     trend = observatory.trend_table(entity.name)
     dimensions = _dimension_chart(summary["dimensions"]) if summary is not None else None
     return render_template(
         "quality/scorecard.html", entity=entity, summary=summary,
-        rank=observatory.rank_of(entity.name), fixes=observatory.fix_table(entity.name),
+        rank=rank, fixes=observatory.fix_table(entity.name),
         datasets=observatory.dataset_table(entity.name), trend=trend,
         trend_chart=_trend_chart("trend", trend), dimensions=dimensions, mqa=mqa)
 
@@ -103,12 +103,11 @@ def scorecard_csv(name: str, table: str):
 @bp.route("/organization/<name>/calidad/insignia.svg")
 def badge(name: str):
     entity = catalog.get_entity(name)
-    summary = observatory.entity_summary(entity.name)
-    if summary is None:
+    points = observatory.entity_points(entity.name)
+    if points is None:
         value, rating = _("sin datos"), ""
     else:
-        value = f"{summary['puntos_mqa']:g}/{mqa.MAX_POINTS}"
-        rating = mqa.rating(summary["puntos_mqa"])
+        value, rating = f"{points:g}/{mqa.MAX_POINTS}", mqa.rating(points)
     svg = charts.badge(_("calidad de metadatos"), value, rating)
     return Response(svg, mimetype="image/svg+xml", headers={
         "Cache-Control": "public, max-age=3600", "Cross-Origin-Resource-Policy": "cross-origin"})

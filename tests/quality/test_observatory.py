@@ -65,7 +65,7 @@ def test_figures_match_the_catalog(app, client):
         assert [row[0] for row in table.rows] == ["ine", "mde"]  # best first
         assert sum(r["conjuntos"] for r in rows.values()) == public
         assert rows["ine"]["recursos"] == 1
-        assert observatory.rank_of("mde") == (2, 2)
+        assert observatory.scorecard("mde")[1] == (2, 2)
 
     page = client.get("/observatorio")
     assert page.status_code == 200

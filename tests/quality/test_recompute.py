@@ -73,3 +73,17 @@ def test_cli_show(app):
     assert f"mostrar: {points:g} / 405" in shown.output and "findability: 30 / 100" in shown.output
     missing = runner.invoke(args=["quality", "show", "nada"])
     assert missing.exit_code != 0 and "nada" in missing.output
+
+
+def test_overdue_datasets_match_the_freshness_check():
+    from portal.quality import freshness
+
+    entity = factories.entity()
+    factories.dataset("anual-viejo", frequency="ANNUAL", modified="2020-01-01",
+                      issued="2020-01-01")
+    factories.dataset("anual-al-dia", frequency="ANNUAL", modified=services.today().isoformat())
+    factories.dataset("sin-frecuencia")
+    services.recompute_all()
+    row = dict(zip(observatory.ENTITY_COLUMNS, observatory.entity_table().rows[0], strict=True))
+    assert row["conjuntos_desactualizados"] == freshness.entity_counts()[entity.id]["overdue"] == 1
+    assert observatory.catalog_summary()["overdue"] == 1

@@ -31,6 +31,7 @@ def upgrade() -> None:
     sa.Column('resources', sa.Integer(), nullable=False),
     sa.Column('resources_valid', sa.Integer(), nullable=False),
     sa.Column('resources_invalid', sa.Integer(), nullable=False),
+    sa.Column('overdue', sa.Boolean(), nullable=True),
     sa.Column('links_broken', sa.Integer(), nullable=False),
     sa.Column('links_unchecked', sa.Integer(), nullable=False),
     sa.Column('details', sa.JSON(), nullable=False),

@@ -183,11 +183,12 @@ class InferredTypes(Check):
         if not self._listed("unexpected-type", index):
             return
         name = self._names[index]
+        shown = _plain(cell)
         self.warnings.append(make_error("unexpected-type", _l(
             "El valor «%(cell)s» de la fila %(row)s, columna «%(field)s», no es como el resto "
             "de la columna, que tiene %(kind)s. Corríjalo o declare un esquema.",
-            cell=cell, row=row, field=name, kind=TYPE_LABELS[type_name]),
-            row=row, field=name, field_number=index + 1, value=_plain(cell), note=type_name))
+            cell=shown, row=row, field=name, kind=TYPE_LABELS[type_name]),
+            row=row, field=name, field_number=index + 1, value=shown, note=type_name))
 
     def _blank_warning(self, row: int, index: int) -> None:
         if not self._listed("unexpected-blank", index):
@@ -199,6 +200,13 @@ class InferredTypes(Check):
             row=row, field=name, field_number=index + 1))
 
 
+#: Longest cell text a warning repeats (a cell may hold megabytes).
+MAX_SHOWN = 200
+
+
 def _plain(cell: Any) -> Any:
-    """A cell as JSON can store it (spreadsheets give dates and decimals)."""
-    return cell if isinstance(cell, str | int | float | bool) else str(cell)
+    """A cell as JSON can store it (spreadsheets give dates and decimals), cut when long."""
+    if isinstance(cell, int | float | bool):
+        return cell
+    text = str(cell)
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"

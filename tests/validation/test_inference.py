@@ -96,3 +96,11 @@ def test_spreadsheets_are_checked_too(tmp_path, value):
     workbook.save(path)
     report = validate_table(path)
     assert _warnings(report) == [("unexpected-type", 14, "monto", 2)]
+
+
+def test_a_long_cell_is_cut_in_its_warning(tmp_path):
+    rows = _rows()
+    rows[4] = "5," + "x" * 5000 + ",2024-01-06,persona 5"
+    warning = validate_table(_csv(tmp_path, rows)).flatten(warnings=True)[0]
+    assert warning.value == "x" * inference.MAX_SHOWN + "…"
+    assert len(warning.message) < 500

@@ -65,6 +65,9 @@ class Entity(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
+    # Other languages than Spanish, {lang: text} (portal/catalog/translations.py).
+    title_translated: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    description_translated: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     kind: Mapped[str] = mapped_column(String(40), default="otra")
     level: Mapped[str] = mapped_column(String(20), default="central")
     website: Mapped[str] = mapped_column(String(500), default="")
@@ -86,6 +89,9 @@ class Theme(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
+    # Other languages than Spanish, {lang: text} (portal/catalog/translations.py).
+    title_translated: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    description_translated: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     eu_theme: Mapped[str] = mapped_column(String(10), default="")
     image_url: Mapped[str] = mapped_column(String(500), default="")
     state: Mapped[str] = mapped_column(String(20), default="active")
@@ -119,6 +125,10 @@ class Dataset(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
+    # Other languages than Spanish, {lang: text} ({lang: [keyword]} for keywords) (portal/catalog/translations.py).
+    title_translated: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    description_translated: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    keywords_translated: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     entity_id: Mapped[str] = mapped_column(ForeignKey("entity.id"), index=True)
     license_id: Mapped[str] = mapped_column(String(100), default="")
     contact_name: Mapped[str] = mapped_column(String(200), default="")
@@ -171,6 +181,9 @@ class Resource(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(500), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    # Other languages than Spanish, {lang: text} (portal/catalog/translations.py).
+    name_translated: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    description_translated: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     url: Mapped[str] = mapped_column(String(2000), default="")
     url_type: Mapped[str] = mapped_column(String(20), default="")  # "upload" for stored files
     storage_key: Mapped[str] = mapped_column(String(500), default="")

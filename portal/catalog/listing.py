@@ -16,8 +16,10 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Float, Select, and_, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.functions import FunctionElement
 
 from portal import db
 from portal.auth import permissions
@@ -226,11 +228,28 @@ def find_in_database(params: ListParams, actor) -> DatasetListing:
                           params.per_page)
 
 
-#: The home page's "updated" list: datasets changed at least this long after their creation,
-#: looked for among the latest changes in batches.
+#: The home page's "updated" list: datasets changed at least this long after their creation.
 UPDATED_AFTER = timedelta(hours=1)
-UPDATED_BATCH = 50
-UPDATED_BATCHES = 4
+
+
+class seconds_between(FunctionElement):
+    """``seconds_between(a, b)``: seconds from timestamp ``a`` to ``b``, in SQL (date arithmetic
+    is spelled differently by each database)."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(seconds_between)
+def _seconds_sqlite(element, compiler, **kw):
+    a, b = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"((julianday({b}) - julianday({a})) * 86400.0)"
+
+
+@compiles(seconds_between, "postgresql")
+def _seconds_postgresql(element, compiler, **kw):
+    a, b = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"EXTRACT(EPOCH FROM ({b} - {a}))"
 
 
 def newest_datasets(limit: int = 5) -> list[Dataset]:
@@ -246,19 +265,13 @@ def updated_datasets(limit: int = 5, *, exclude: Collection[str] = ()) -> list[D
     ``exclude`` (the ids the home page already lists as new)."""
     from portal.catalog.services import public_datasets_query
 
-    query = public_datasets_query().order_by(Dataset.metadata_modified.desc(), Dataset.id)
+    query = public_datasets_query().where(
+        seconds_between(Dataset.metadata_created, Dataset.metadata_modified)
+        >= UPDATED_AFTER.total_seconds()
+    ).order_by(Dataset.metadata_modified.desc(), Dataset.id)
     if exclude:
         query = query.where(Dataset.id.not_in(list(exclude)))
-    found: list[Dataset] = []
-    # The gap is compared here, not in SQL: date arithmetic differs between SQLite and
-    # PostgreSQL. Batches are few: a catalog's recent changes are mostly real updates.
-    for batch in range(UPDATED_BATCHES):
-        rows = db.session.scalars(query.offset(batch * UPDATED_BATCH).limit(UPDATED_BATCH)
-                                  .options(selectinload(Dataset.resources))).all()
-        found += [d for d in rows if d.metadata_modified - d.metadata_created >= UPDATED_AFTER]
-        if len(found) >= limit or len(rows) < UPDATED_BATCH:
-            break
-    return found[:limit]
+    return list(db.session.scalars(query.limit(limit).options(selectinload(Dataset.resources))))
 
 
 def catalog_figures() -> dict[str, int]:

@@ -130,6 +130,9 @@ def test_package_autocomplete_and_format_autocomplete(api, world):
     failed(api("package_autocomplete", {}), 409, "Validation Error")
     assert ok(api("format_autocomplete", {"q": "s"})) == ["csv", "xlsx"]
     assert ok(api("format_autocomplete", {"q": "XL", "limit": 1})) == ["xlsx"]
+    ok(api("resource_create", {"package_id": world.private, "url": "https://example.org/p",
+                               "format": "PRIVADO"}, token=world.tokens["editor"]))
+    assert ok(api("format_autocomplete", {"q": "priv"}, token=world.tokens["sysadmin"])) == []
 
 
 def test_resource_view_list(api, world):

@@ -22,6 +22,7 @@ TAGS = {
     "validation": _l("Validación"),
     "quality": _l("Calidad"),
     "linkcheck": _l("Enlaces"),
+    "datastore": _l("Datos de las tablas (DataStore)"),
 }
 
 SUMMARIES = {
@@ -65,7 +66,12 @@ SUMMARIES = {
     "resource_update": _l("Reemplaza los metadatos de un recurso, y su archivo si se envía "
                           "upload, y lo devuelve."),
     "resource_view_list": _l("Devuelve las vistas de un recurso, como las de CKAN: la vista "
-                             "previa de la tabla."),
+                             "previa de la tabla y los gráficos y mapas guardados."),
+    "resource_view_show": _l("Devuelve una vista guardada de un recurso (gráfico o mapa)."),
+    "resource_view_create": _l("Guarda un gráfico o un mapa de un recurso y lo devuelve."),
+    "resource_view_update": _l("Reemplaza el título y la configuración de una vista y la "
+                               "devuelve."),
+    "resource_view_delete": _l("Elimina una vista guardada de un recurso."),
     "organization_create": _l("Crea una organización (solo administradores del sitio) y la "
                               "devuelve."),
     "organization_list": _l("Devuelve los nombres de las organizaciones (entidades públicas), o "
@@ -126,6 +132,10 @@ SUMMARIES = {
                                    "validador, fecha e informe."),
     "quality_organization_show": _l("Devuelve la ficha de calidad de una entidad: puntaje medio "
                                     "de sus conjuntos de datos públicos, cifras y posición."),
+    "datastore_info": _l("Devuelve las columnas de los datos de un recurso tabular (tipos, "
+                         "títulos y descripciones de su esquema) y su número de filas."),
+    "datastore_search": _l("Busca en las filas de un recurso tabular: filtros, texto libre, "
+                           "columnas, orden y paginación, como el DataStore de CKAN."),
     "quality_show": _l("Devuelve el último puntaje de calidad de los metadatos de un conjunto "
                        "de datos (MQA de data.europa.eu, 405 puntos)."),
 }

@@ -357,20 +357,6 @@ class TagShowOut(TagOut):
 
 
 @output_schema
-class ResourceViewOut(_Out):
-    """A view of a resource (CKAN's resource_view): the portal's table preview of an uploaded
-    CSV or TSV file."""
-
-    id = _str("Stable id of the view (derived from the resource and the kind of view).")
-    resource_id = _str()
-    package_id = _str()
-    view_type = _str('"table_preview": the first rows of the file, on the resource page.')
-    title = _str()
-    description = _str()
-    url = _str("The page that shows it.")
-
-
-@output_schema
 class PackageAutocompleteOut(_Out):
     name = _str()
     title = _str()

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from portal.api import ckan, params, queries, results
 from portal.api.registry import action, ref
 from portal.catalog import services as catalog
-from portal.catalog.preview import TABULAR_FORMATS
 from portal.errors import ValidationError
 
 _WRITE = {"write": True, "tag": "resources", "error_names": ckan.RESOURCE_ERROR_NAMES}
@@ -114,22 +110,3 @@ def format_autocomplete(values, _actor):
     """Return the formats of public resources that contain ``q`` (any case), in lower case,
     most used first; ``limit`` (default 5) of them."""
     return queries.formats_containing(values["q"], values.get("limit", 5))
-
-
-@action("resource_view_list", params=params.IdParams, result={
-    "type": "array", "items": ref(results.ResourceViewOut)}, tag="resources")
-def resource_view_list(values, actor):
-    """Return the views of a resource, as CKAN's resource views: the table preview that the
-    resource page shows for an uploaded CSV or TSV file; an empty list for other resources."""
-    resource = catalog.get_resource(values["id"])
-    dataset = catalog.read_dataset(resource.dataset_id, actor)
-    if not (resource.is_upload and (resource.format or "").upper() in TABULAR_FORMATS):
-        return []
-    return [{
-        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{resource.id}/table_preview")),
-        "resource_id": resource.id, "package_id": dataset.id, "view_type": "table_preview",
-        "title": str(_l("Vista previa")), "description": str(_l(
-            "Las primeras filas del archivo.")),
-        "url": url_for("dataset.resource_read", name=dataset.name, resource_id=resource.id,
-                       _external=True),
-    }]

@@ -1,0 +1,5 @@
+"""Resource views (CKAN's ``resource_view``): the charts and maps an editor saves on a resource.
+
+``models.py`` holds the table, ``services.py`` the rules and the only writer, ``api.py`` the
+``resource_view_*`` actions. See docs/datastore.md, "Explorer, charts and maps".
+"""

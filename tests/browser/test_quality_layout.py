@@ -1,12 +1,14 @@
 """The quality pages in a real browser: at 1,280 and 390 px no page is wider than the window
-(wide tables scroll in their own box, charts scale), and under the strict CSP nothing is
-blocked (the charts are SVG drawn on the server, the styles a static file)."""
+(wide tables scroll in their own box, charts scale), under the strict CSP nothing is blocked
+(the charts are SVG drawn on the server, the styles a static file), and axe-core finds no
+violation of impact moderate or worse."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests import factories
+from tests.browser.test_a11y import _violations, axe  # noqa: F401 (axe is a fixture)
 
 WATCH = """window.__csp = [];
 document.addEventListener('securitypolicyviolation', e =>
@@ -30,12 +32,12 @@ def site(app):
 
 
 @pytest.mark.parametrize("width", (1280, 390))
-def test_quality_pages_fit_and_obey_the_csp(live_server, site, open_page, width):
+def test_quality_pages_fit_obey_the_csp_and_pass_axe(live_server, site, open_page, axe,  # noqa: F811
+                                                     width):
     page = open_page(width)
     page.add_init_script(WATCH)
     for path in PAGES:
-        response = page.goto(live_server + path)
-        assert response.status == 200, path
+        assert _violations(axe, page, live_server + path) == [], path  # loads the page
         page.wait_for_load_state("load")
         found = page.evaluate(MEASURE)
         assert found["scroll"] <= found["inner"], (path, width, found)

@@ -30,6 +30,7 @@ DOMAINS = (
     "portal.demo",
     "portal.validation",
     "portal.linkcheck",
+    "portal.datastore",
     "portal.api",
     "portal.harvest",
     "portal.search",

@@ -141,6 +141,11 @@ SETTINGS: tuple[Setting, ...] = (
             "requests to one host.", float),
     Setting("PORTAL_LINKCHECK_TIMEOUT", 10.0, "Link checks: seconds to connect or wait for an "
             "answer (a whole check, redirects included, is cut at twice this).", float),
+    Setting("PORTAL_DATASTORE_QUERY_SECONDS", 10.0, "DataStore: seconds a query (a search, "
+            "a count, one batch of an export) may run before it is interrupted.", float),
+    Setting("PORTAL_DATASTORE_MEMORY_MB", 512, "DataStore: DuckDB's memory limit per process, "
+            "in MB (queries and ingests).", int),
+    Setting("PORTAL_DATASTORE_THREADS", 2, "DataStore: DuckDB threads per process.", int),
     Setting("PORTAL_JOBS_BACKEND", "inprocess", "Jobs: inprocess (a table of the portal's "
             "database, threads in the process) or procrastinate (PostgreSQL; run `portal "
             "worker`)."),

@@ -1,0 +1,382 @@
+"""DataStore queries: CKAN's ``datastore_search`` parameters in, rows out, on DuckDB over the
+resource's Parquet file.
+
+Nothing a client sends becomes SQL text: values are bound parameters, and column names are
+accepted only when they are columns of the table (then quoted). Each query runs on a cursor of
+the process's one in-memory DuckDB database (``PORTAL_DATASTORE_MEMORY_MB``,
+``PORTAL_DATASTORE_THREADS``) and is interrupted after ``PORTAL_DATASTORE_QUERY_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from portal import bounded_json
+from portal.datastore.ingest import FULL_TEXT, ID, fold, quote
+from portal.errors import ValidationError
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 32000
+MAX_OFFSET = 10_000_000
+RECORDS_FORMATS = ("objects", "lists", "csv", "tsv")
+_SORT_PART = re.compile(r'\s*("(?:[^"]|"")+"|[^\s"]+)(?:\s+(asc|desc))?\s*', re.IGNORECASE)
+
+_database: duckdb.DuckDBPyConnection | None = None
+_database_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A loaded table as queries see it: a local Parquet path, its fields and rows."""
+    path: str
+    fields: list[dict[str, Any]]
+    row_count: int
+
+    @property
+    def types(self) -> dict[str, str]:
+        return {item["id"]: item["type"] for item in self.fields}
+
+
+@dataclass
+class Query:
+    """Checked parameters of a search (see ``parse``)."""
+    columns: list[str]
+    where: list[str] = field(default_factory=list)
+    values: list[Any] = field(default_factory=list)
+    order: list[tuple[str, str]] = field(default_factory=list)
+    distinct: bool = False
+    limit: int | None = DEFAULT_LIMIT
+    offset: int = 0
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.where) or self.distinct
+
+    def select(self, table: Table) -> tuple[str, list[Any]]:
+        columns = ", ".join(quote(name) for name in self.columns)
+        sql = f"SELECT {'DISTINCT ' if self.distinct else ''}{columns} FROM read_parquet(?)"
+        if self.where:
+            sql += " WHERE " + " AND ".join(self.where)
+        if self.order:
+            sql += " ORDER BY " + ", ".join(f"{quote(name)} {way}" for name, way in self.order)
+        values = [table.path, *self.values]
+        if self.limit is not None:
+            sql += " LIMIT ?"
+            values.append(self.limit)
+        if self.offset:
+            sql += " OFFSET ?"
+            values.append(self.offset)
+        return sql, values
+
+    def count(self, table: Table) -> tuple[str, list[Any]]:
+        inner = Query(self.columns, self.where, self.values, [], self.distinct, None, 0)
+        sql, values = inner.select(table)
+        return f"SELECT count(*) FROM ({sql})", values
+
+
+def _refuse(name: str, message: Any) -> ValidationError:
+    return ValidationError({name: [str(message)]})
+
+
+def _json_value(name: str, value: Any, kinds: tuple[type, ...]) -> Any:
+    """A parameter that is JSON in a GET request (an object, or a string for ``q``)."""
+    if isinstance(value, str) and value.strip()[:1] in ("{", "["):
+        try:
+            value = bounded_json.loads(value)
+        except ValueError:
+            raise _refuse(name, _l("No es un JSON válido.")) from None
+    if not isinstance(value, kinds):
+        raise _refuse(name, _l("Debe ser un objeto JSON.") if dict in kinds and str not in kinds
+                      else _l("Debe ser un texto o un objeto JSON."))
+    return value
+
+
+def _known(table: Table, name: str, parameter: str) -> str:
+    if not isinstance(name, str) or name not in table.types or name == FULL_TEXT:
+        raise _refuse(parameter, _l("La columna «%(name)s» no existe en esta tabla.",
+                                    name=name))
+    return name
+
+
+def names_of(value: Any) -> list[str]:
+    """``fields``: a list, a JSON array in a string, or names separated by commas."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            value = _json_value("fields", text, (list,))
+        else:
+            return [part.strip() for part in text.split(",") if part.strip()]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _refuse("fields", _l("Debe ser una lista de nombres de columnas."))
+    return value
+
+
+def typed(kind: str, value: Any) -> Any:
+    """A filter value as the column's type; ``ValueError`` when it cannot be."""
+    if isinstance(value, dict | list):
+        raise ValueError
+    if kind == "int":
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise ValueError
+        return int(value)
+    if kind == "numeric":
+        if isinstance(value, bool):
+            raise ValueError
+        return float(value)
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("true", "1", "t", "yes"):
+            return True
+        if text in ("false", "0", "f", "no"):
+            return False
+        raise ValueError
+    if kind == "date":
+        return dt.date.fromisoformat(str(value))
+    if kind == "timestamp":
+        return dt.datetime.fromisoformat(str(value).rstrip("Z"))
+    return value if isinstance(value, str) else str(value)
+
+
+def _filters(table: Table, raw: Any, query: Query) -> None:
+    filters = _json_value("filters", raw, (dict,))
+    for name, wanted in filters.items():
+        column = _known(table, name, "filters")
+        kind = table.types[column]
+        items = wanted if isinstance(wanted, list) else [wanted]
+        if not items:
+            raise _refuse("filters", _l("La lista de valores de «%(name)s» está vacía.",
+                                        name=name))
+        try:
+            values = [None if item is None else typed(kind, item) for item in items]
+        except (TypeError, ValueError):
+            raise _refuse("filters", _l(
+                "El valor de «%(name)s» no es del tipo de la columna (%(kind)s).",
+                name=name, kind=kind)) from None
+        present = [value for value in values if value is not None]
+        parts = []
+        if present:
+            parts.append(f"{quote(column)} = ?" if len(present) == 1 else
+                         f"{quote(column)} IN ({', '.join('?' * len(present))})")
+            query.values.extend(present)
+        if len(present) != len(values):
+            parts.append(f"{quote(column)} IS NULL")
+        query.where.append(parts[0] if len(parts) == 1 else f"({' OR '.join(parts)})")
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in fold(text).split() if word]
+
+
+def _full_text(table: Table, raw: Any, query: Query) -> None:
+    q = _json_value("q", raw, (str, dict))
+    if isinstance(q, str):
+        for word in _words(q):
+            query.where.append(f"contains({quote(FULL_TEXT)}, ?)")
+            query.values.append(word)
+        return
+    for name, text in q.items():
+        column = _known(table, name, "q")
+        if not isinstance(text, str):
+            raise _refuse("q", _l("El texto a buscar en «%(name)s» debe ser un texto.",
+                                  name=name))
+        for word in _words(text):
+            query.where.append(
+                f"contains(lower(strip_accents(CAST({quote(column)} AS VARCHAR))), ?)")
+            query.values.append(word)
+
+
+def _sort(table: Table, raw: Any, query: Query) -> None:
+    if not isinstance(raw, str):
+        raise _refuse("sort", _l("Debe ser un texto como «columna desc, otra»."))
+    for part in raw.split(","):
+        if not part.strip():
+            continue
+        matched = _SORT_PART.fullmatch(part)
+        if matched is None:
+            raise _refuse("sort", _l("No se entiende «%(part)s»: use «columna» o «columna "
+                                     "desc».", part=part.strip()))
+        name = matched.group(1)
+        if name.startswith('"'):
+            name = name[1:-1].replace('""', '"')
+        query.order.append((_known(table, name, "sort"),
+                            (matched.group(2) or "asc").upper()))
+
+
+def _bounded(values: dict[str, Any], name: str, default: int | None, maximum: int | None
+             ) -> int | None:
+    raw = values.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        number = int(raw)
+        if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+            raise ValueError
+    except (TypeError, ValueError):
+        raise _refuse(name, _l("Debe ser un número entero.")) from None
+    if number < 0 or (maximum is not None and number > maximum):
+        raise _refuse(name, _l("Debe estar entre 0 y %(max)s.", max=maximum) if maximum
+                      is not None else _l("No puede ser negativo."))
+    return number
+
+
+def flag(values: dict[str, Any], name: str, default: bool) -> bool:
+    raw = values.get(name)
+    if raw is None or raw == "":
+        return default
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
+    raise _refuse(name, _l("Debe ser verdadero o falso."))
+
+
+def parse(table: Table, values: dict[str, Any], *, max_limit: int | None = MAX_LIMIT,
+          default_limit: int | None = DEFAULT_LIMIT) -> Query:
+    """Check the search parameters against the table; ``ValidationError`` naming the first
+    parameter that is wrong."""
+    visible = [item["id"] for item in table.fields]
+    raw_fields = values.get("fields")
+    columns = [_known(table, name, "fields") for name in names_of(raw_fields)] \
+        if raw_fields not in (None, "", []) else visible
+    query = Query(columns=list(dict.fromkeys(columns)))
+    query.distinct = flag(values, "distinct", False)
+    if values.get("filters") not in (None, ""):
+        _filters(table, values["filters"], query)
+    if values.get("q") not in (None, ""):
+        _full_text(table, values["q"], query)
+    if values.get("sort") not in (None, ""):
+        _sort(table, values["sort"], query)
+    if query.distinct:
+        outside = [name for name, _way in query.order if name not in query.columns]
+        if outside:
+            raise _refuse("sort", _l("Con «distinct» solo se puede ordenar por las columnas "
+                                     "elegidas; «%(name)s» no lo está.", name=outside[0]))
+        if not query.order:
+            query.order = [(name, "ASC") for name in query.columns]
+    elif not any(name == ID for name, _way in query.order):
+        query.order.append((ID, "ASC"))  # a stable order: pages never overlap
+    query.limit = _bounded(values, "limit", default_limit, max_limit)
+    query.offset = _bounded(values, "offset", 0, MAX_OFFSET) or 0
+    return query
+
+
+# -- running -------------------------------------------------------------------------------------
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    global _database
+    with _database_lock:
+        if _database is None:
+            config = current_app.config
+            _database = duckdb.connect(config={
+                "memory_limit": f"{config['PORTAL_DATASTORE_MEMORY_MB']}MB",
+                "threads": config["PORTAL_DATASTORE_THREADS"],
+                "enable_external_access": True,
+            })
+        return _database
+
+
+@contextmanager
+def cursor(seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of the process's database, interrupted after ``seconds`` (the setting by
+    default); an interrupted query raises ``ValidationError`` on ``query``."""
+    limit = seconds if seconds is not None else \
+        current_app.config["PORTAL_DATASTORE_QUERY_SECONDS"]
+    handle = _connection().cursor()
+    timer = threading.Timer(limit, handle.interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield handle
+    except duckdb.InterruptException:
+        raise _refuse("query", _l("La consulta tardó más de %(seconds)s s y se detuvo; "
+                                  "use filtros más precisos.", seconds=limit)) from None
+    except duckdb.OutOfMemoryException:
+        raise _refuse("query", _l("La consulta necesita demasiada memoria; use filtros más "
+                                  "precisos o menos columnas.")) from None
+    finally:
+        timer.cancel()
+        handle.close()
+
+
+def search(table: Table, query: Query, *, include_total: bool) -> tuple[list[tuple], int | None]:
+    """The page of rows, and the number of matching rows when asked for."""
+    with cursor() as handle:
+        sql, values = query.select(table)
+        rows = handle.execute(sql, values).fetchall()
+        total = None
+        if include_total:
+            if not query.filtered:
+                total = table.row_count
+            else:
+                sql, values = query.count(table)
+                total = handle.execute(sql, values).fetchone()[0]
+    return rows, total
+
+
+def stream(table: Table, query: Query, batch: int = 10_000) -> Iterator[list[tuple]]:
+    """The rows of the query in batches, fetched as they are consumed (exports). Each batch
+    is fetched within the time limit; the export as a whole is not limited."""
+    sql, values = query.select(table)
+    handle = _connection().cursor()
+    try:
+        handle.execute(sql, values)
+        while True:
+            with _limited(handle):
+                rows = handle.fetchmany(batch)
+            if not rows:
+                return
+            yield rows
+    finally:
+        handle.close()
+
+
+@contextmanager
+def _limited(handle):
+    seconds = current_app.config["PORTAL_DATASTORE_QUERY_SECONDS"]
+    timer = threading.Timer(seconds, handle.interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return value
+
+
+def records(rows: list[tuple], columns: list[str], records_format: str) -> Any:
+    if records_format == "objects":
+        return [dict(zip(columns, map(json_value, row), strict=True)) for row in rows]
+    if records_format == "lists":
+        return [[json_value(value) for value in row] for row in rows]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t" if records_format == "tsv" else ",",
+                        lineterminator="\n")
+    writer.writerows([[("" if value is None else json_value(value)) for value in row]
+                      for row in rows])
+    return out.getvalue()

@@ -15,7 +15,8 @@ serialised answers keyed by the revision of what they show.
   dataset or a page that depends on a session is never served from a public entry.
 * ``after_request``: a GET answered to an anonymous viewer with an empty session, setting no
   cookie, may be kept by a reverse proxy for ``PORTAL_CACHE_SECONDS``; anything else is
-  ``private, no-cache``. Pages vary on ``Cookie`` (the language cookie and the session).
+  ``private, no-cache``. Pages vary on ``Accept-Language`` and ``Cookie`` (the language
+  cookie and the session).
 """
 
 from __future__ import annotations
@@ -163,10 +164,11 @@ def search_revision() -> Revision | None:
 
 
 def etag_for(*parts: object) -> str:
-    """A strong entity tag for these parts, the language, the host and the portal's version."""
-    from flask_babel import get_locale
+    """A strong entity tag for these parts, the interface language, the host and the portal's
+    version (the serialised cache is keyed by it: a page in one language is never another's)."""
+    from portal.i18n import language
 
-    text = "|".join(str(part) for part in (*parts, get_locale(), request.host_url,
+    text = "|".join(str(part) for part in (*parts, language(), request.host_url,
                                            current_app.extensions["caching_version"]))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
@@ -225,8 +227,8 @@ def _cache_control(response: Response) -> Response:
     else:
         response.cache_control.private = True
         response.cache_control.no_cache = True
-    if response.mimetype == "text/html":  # the language cookie (Flask adds it for the session)
-        response.vary.add("Cookie")
+    if response.mimetype == "text/html":  # the interface language: cookie, else the browser's
+        response.vary.update(("Accept-Language", "Cookie"))
     return response
 
 

@@ -10,12 +10,12 @@ from flask_babel import (
     format_date,
     format_datetime,
     format_decimal,
-    get_locale,
     to_user_timezone,
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal import i18n
 from portal.auth import permissions
 from portal.catalog.codelists import label
 from portal.catalog.licenses import get_license
@@ -104,9 +104,8 @@ def _can_publish_anywhere() -> bool:
 
 
 def _template_context() -> dict:
-    locale = get_locale()
     return {
-        "lang": locale.language if locale else "es",
+        "lang": i18n.language(),  # Aymara has no CLDR locale: not get_locale().language
         "can_publish_anywhere": _can_publish_anywhere,
         "can_publish_in": lambda entity_id: permissions.can_publish_in(current_user, entity_id),
         "can_admin_entity": lambda entity_id: permissions.can_admin_entity(current_user,

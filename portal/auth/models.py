@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.catalog.models import Dataset
 from portal.db import Base, new_id, utcnow
 
 ROLES = ("admin", "editor", "member")
@@ -91,3 +92,8 @@ class MembershipRequest(Base):
 
     user: Mapped[User] = relationship(lazy="joined")
     entity = relationship("Entity", lazy="joined")
+
+
+#: "My datasets" (the dashboard, the public profile) are an entity's or the ones a user created:
+#: the accounts domain's index on the catalog's table (migration 0016_accounts).
+Index("ix_dataset_creator_user_id", Dataset.creator_user_id)

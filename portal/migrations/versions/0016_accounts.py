@@ -1,4 +1,4 @@
-"""accounts: a user's "about" text and membership requests
+"""accounts: a user's "about" text, membership requests, datasets by creator
 
 Revision ID: 0016_accounts
 Revises:
@@ -42,9 +42,14 @@ def upgrade() -> None:
     with op.batch_alter_table("membership_request", schema=None) as batch_op:
         batch_op.create_index("ix_membership_request_entity_id", ["entity_id"], unique=False)
         batch_op.create_index("ix_membership_request_state", ["state"], unique=False)
+    # "My datasets" (the dashboard, the profile) are an entity's or the ones a user created.
+    with op.batch_alter_table("dataset", schema=None) as batch_op:
+        batch_op.create_index("ix_dataset_creator_user_id", ["creator_user_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("dataset", schema=None) as batch_op:
+        batch_op.drop_index("ix_dataset_creator_user_id")
     op.drop_table("membership_request")
     with op.batch_alter_table("user_account", schema=None) as batch_op:
         batch_op.drop_column("about")

@@ -18,8 +18,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import csvsafe
+from portal.api.views import STATUS
 from portal.datastore import query, services
-from portal.errors import NotFound, PortalError, ValidationError
+from portal.errors import PortalError, ValidationError
 from portal.storage import content_disposition
 
 bp = Blueprint("datastore", __name__)
@@ -44,7 +45,7 @@ def dump(resource_id: str):
         checked = query.parse(table, values, max_limit=None, default_limit=None)
         bom = query.flag(values, "bom", False)
     except PortalError as exc:
-        status = 404 if isinstance(exc, NotFound) else 409
+        status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
         body = {"success": False, "error": {"__type": exc.kind, "message": exc.message,
                                             **getattr(exc, "fields", {})}}
         return jsonify(body), status

@@ -40,7 +40,7 @@ def _dimension_chart(values: dict[str, float]):
     return charts.bar_chart(
         "dims", [(str(mqa.DIMENSION_LABELS[d]),
                   round(100 * values[d] / mqa.DIMENSION_MAX[d], 1)) for d in mqa.DIMENSIONS],
-        100, _("Puntos medios por dimensión, en % de su máximo"),
+        100, _("Puntos medios por dimensión, en porcentaje de su máximo"),
         _("Media de puntos de cada dimensión del MQA, en porcentaje de los puntos posibles."))
 
 

@@ -39,9 +39,9 @@ def extract(output: Path = POT) -> None:
 
 def update() -> None:
     """Bring every language's .po up to messages.pot: new msgids untranslated (no fuzzy guess:
-    gettext would ignore it anyway), vanished ones kept as obsolete entries."""
+    gettext would ignore it anyway), vanished ones dropped (git keeps them)."""
     _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching",
-             "--ignore-pot-creation-date")
+             "--ignore-obsolete", "--ignore-pot-creation-date", "-w", "100")
 
 
 def catalogs() -> list[Path]:

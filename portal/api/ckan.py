@@ -27,6 +27,8 @@ LIST_EXTRAS = ("spatial", "language")
 #: Catalog field -> CKAN key, to name the CKAN key in a validation error.
 DATASET_ERROR_NAMES = {
     "description": "notes",
+    "description_translated": "notes_translated",
+    "keywords_translated": "tags_translated",
     "entity": "owner_org",
     "keywords": "tags",
     "themes": "groups",
@@ -39,7 +41,7 @@ ORGANIZATION_ERROR_NAMES = {"logo_url": "image_url"}
 RESERVED_EXTRA_KEYS = frozenset({
     "id", "name", "title", "notes", "owner_org", "license_id", "private", "state", "url",
     "version", "tags", "groups", "resources", "extras", "type", "organization",
-    "landing_page", *DCAT_EXTRAS,
+    "landing_page", "title_translated", "notes_translated", "tags_translated", *DCAT_EXTRAS,
 })
 
 

@@ -30,6 +30,12 @@ from portal.api.fields import (
     Upload,
     to_string_list,
 )
+from portal.catalog.translations import (
+    DATASET_TRANSLATED,
+    GROUP_TRANSLATED,
+    RESOURCE_TRANSLATED,
+    promote_spanish,
+)
 
 
 def _doc(description: str, **extra: Any) -> dict[str, Any]:
@@ -42,6 +48,14 @@ class Params(Schema):
         ordered = True
 
     error_messages = {"type": _l("Se esperaba un objeto JSON.")}
+    #: Main field -> its ``*_translated`` field (catalog names), see ``_spanish``.
+    translated: dict[str, str] = {}
+
+    @post_load
+    def _spanish(self, data, **_kwargs):
+        """Spanish in ``title_translated`` is the title when none is sent (before any
+        default title is chosen)."""
+        return promote_spanish(data, self.translated) if self.translated else data
 
     @pre_load
     def _nulls(self, data, **_kwargs):
@@ -60,6 +74,16 @@ class Params(Schema):
                     continue
             cleaned[key] = value
         return cleaned
+
+
+def _translations(what: str, **kwargs: Any) -> mfields.Dict:
+    """ckanext-fluent's ``*_translated`` field: ``{lang: text}``; the catalog checks it."""
+    return mfields.Dict(keys=mfields.String(), values=mfields.Raw(), **kwargs, error_messages={
+        "invalid": _l("Se esperaba un objeto con un texto por idioma.")}, metadata={
+        "description": f"{what} by language (es, en, ay, qu, gn), as ckanext-fluent: "
+                       '{"es": ..., "en": ...}. "es" gives the main field when that is not '
+                       "sent. Left out, the stored translations are kept.",
+        "additionalProperties": {"type": "string"}})
 
 
 def _limit(default_doc: str, maximum: int) -> Integer:
@@ -139,8 +163,12 @@ def _schema_value(value):
 
 
 class ResourceFields(Params):
+    translated = RESOURCE_TRANSLATED
+
     name = String(**_doc("Name shown on the dataset page."))
     description = String()
+    name_translated = _translations("Name")
+    description_translated = _translations("Description")
     url = String(**_doc("Link to the file or service. Not needed with an upload."))
     format = String(**_doc("CSV, JSON, XLSX... (guessed from an upload)."))
     media_type = String(data_key="mimetype", **_doc("Media type, e.g. text/csv."))
@@ -183,11 +211,17 @@ class ResourceUpdateParams(ResourceFields):
 
 
 class PackageParams(Params):
+    translated = DATASET_TRANSLATED
+
     id = String(**_doc("Id of the new one: kept for sysadmins (as CKAN, so a catalog copied "
                        "with ckanapi keeps its ids), ignored for others."))
     name = String(required=True, **_doc("URL name: 2-100 lowercase letters, digits, - or _."))
     title = String(**_doc("Title (default: the name)."))
     description = String(data_key="notes", **_doc("Description (Markdown)."))
+    title_translated = _translations("Title")
+    description_translated = _translations("Description (Markdown)", data_key="notes_translated")
+    keywords_translated = _translations("Keywords (a list per language)",
+                                        data_key="tags_translated")
     entity = String(data_key="owner_org", required=True,
                     **_doc("Id or name of the organization (entity) that publishes it."))
     license_id = String(**_doc("Licence id (see license_list). A public dataset needs an "
@@ -297,11 +331,15 @@ class OrganizationShowParams(Params):
 
 
 class OrganizationParams(Params):
+    translated = GROUP_TRANSLATED
+
     id = String(**_doc("Id of the new one: kept for sysadmins (as CKAN, so a catalog copied "
                        "with ckanapi keeps its ids), ignored for others."))
     name = String(required=True, **_doc("URL name: 2-100 lowercase letters, digits, - or _."))
     title = String(**_doc("Title (default: the name)."))
     description = String()
+    title_translated = _translations("Title")
+    description_translated = _translations("Description")
     logo_url = String(data_key="image_url", **_doc("Address of the logo."))
     kind = String(**_doc("ministerio, agencia, empresa-publica, gobierno-departamental, "
                          "gobierno-municipal, gobierno-ioc, universidad or otra."))
@@ -342,11 +380,15 @@ class GroupShowParams(Params):
 
 
 class GroupParams(Params):
+    translated = GROUP_TRANSLATED
+
     id = String(**_doc("Id of the new one: kept for sysadmins (as CKAN, so a catalog copied "
                        "with ckanapi keeps its ids), ignored for others."))
     name = String(required=True, **_doc("URL name: 2-100 lowercase letters, digits, - or _."))
     title = String(**_doc("Title (default: the name)."))
     description = String()
+    title_translated = _translations("Title")
+    description_translated = _translations("Description")
     image_url = String()
     eu_theme = String(**_doc("EU data theme code (AGRI, ECON, EDUC, ...)."))
 

@@ -41,7 +41,7 @@ def type_name(field: mfields.Field) -> str:
             return f"list of objects ({keys})"
         return f"list of {type_name(inner)}s"
     for kind, name in ((mfields.Boolean, "boolean"), (mfields.Integer, "integer"),
-                       (mfields.String, "string")):
+                       (mfields.String, "string"), (mfields.Dict, "object")):
         if isinstance(field, kind):
             return name
     return "any"

@@ -14,7 +14,9 @@ from marshmallow import Schema, fields, pre_dump
 from portal.api import ckan
 from portal.api.registry import output_schema
 from portal.catalog.licenses import get_license
+from portal.catalog.translations import translated
 from portal.linkcheck import api as linkcheck_api
+from portal.series import api as series_api
 
 
 class With:
@@ -56,6 +58,14 @@ def _computed(method: str, kind: str | dict, description: str = "", **metadata) 
     return fields.Method(method, metadata={**schema, **metadata})
 
 
+def _translated(field: str, what: str) -> fields.Function:
+    """ckanext-fluent's ``*_translated``: ``{lang: text}``, Spanish (the main field) first."""
+    return fields.Function(lambda obj: translated(obj, field), metadata={
+        "type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}
+        if field == "keywords" else {"type": "string"},
+        "description": f"{what} by language (es, en, ay, qu, gn)."})
+
+
 class _Out(Schema):
     class Meta:
         ordered = True
@@ -79,6 +89,8 @@ class GroupRefOut(_Out):
     title = _str()
     display_name = _str(attribute="title")
     description = _str()
+    title_translated = _translated("title", "Title")
+    description_translated = _translated("description", "Description")
     image_display_url = _str(attribute="image_url")
 
 
@@ -91,6 +103,8 @@ class OrganizationRefOut(_Out):
     title = _str()
     type = _const("organization", "string")
     description = _str()
+    title_translated = _translated("title", "Title")
+    description_translated = _translated("description", "Description")
     image_url = _str(attribute="logo_url")
     created = fields.DateTime()
     is_organization = _const(True, "boolean")
@@ -104,6 +118,8 @@ class ResourceOut(_Out):
     package_id = _str(attribute="dataset_id")
     name = _str()
     description = _str()
+    name_translated = _translated("name", "Name")
+    description_translated = _translated("description", "Description")
     url = _computed("get_url", "string", "The link, or the download address of an uploaded file.")
     url_type = _computed("get_url_type", {"type": "string", "nullable": True},
                          '"upload" for a file stored by the portal, null for a link.')
@@ -158,8 +174,14 @@ class PackageOut(_Out):
     id = _str()
     name = _str()
     title = _str()
-    type = _const("dataset", "string")
+    type = _computed("get_type", "string", '"dataset", or "series" for a dataset series.')
+    in_series = _computed("get_in_series", {"type": "array", "items": {"type": "string"}},
+                          "Names of the series the dataset belongs to (dcat:inSeries).")
+    series_navigation = _computed("get_series_navigation", series_api.NAVIGATION)
     notes = _str("Description (Markdown).", attribute="description")
+    title_translated = _translated("title", "Title")
+    notes_translated = _translated("description", "Description (Markdown)")
+    tags_translated = _translated("keywords", "Keywords (a list per language)")
     url = _str("Landing page (dcat:landingPage).", attribute="landing_page")
     version = _str()
     license_id = _str()
@@ -197,6 +219,15 @@ class PackageOut(_Out):
         data = list(data) if many else data
         linkcheck_api.prefetch(data if many else [data])
         return data
+
+    def get_type(self, dataset) -> str:
+        return series_api.package_type(dataset)
+
+    def get_in_series(self, dataset) -> list[str]:
+        return series_api.in_series(dataset)
+
+    def get_series_navigation(self, dataset) -> list[dict[str, Any]]:
+        return series_api.series_navigation(dataset)
 
     def get_archiver(self, dataset):
         return linkcheck_api.package_archiver(dataset)

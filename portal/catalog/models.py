@@ -125,7 +125,8 @@ class Dataset(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
-    # Other languages than Spanish, {lang: text} ({lang: [keyword]} for keywords) (portal/catalog/translations.py).
+    # Other languages than Spanish (portal/catalog/translations.py): {lang: text}, and
+    # {lang: [keyword]} for the keywords.
     title_translated: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     description_translated: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     keywords_translated: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)

@@ -24,6 +24,14 @@ from marshmallow import (
 
 from portal.catalog.codelists import codes
 from portal.catalog.models import ACCESS_RIGHTS, DATASET_STATES, ENTITY_KINDS, ENTITY_LEVELS
+from portal.catalog.translations import (
+    DATASET_TRANSLATED,
+    GROUP_TRANSLATED,
+    LANGUAGES,
+    RESOURCE_TRANSLATED,
+    promote_spanish,
+    stored,
+)
 from portal.validation.schemas_registry import reference_problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")
@@ -39,15 +47,20 @@ def _one_of(choices) -> validate.Validator:
 
 
 class _Base(Schema):
+    #: Main field -> its translations field (portal/catalog/translations.py).
+    translated: dict[str, str] = {}
+
     class Meta:
         unknown = EXCLUDE
 
     @pre_load
     def _strip_strings(self, data, **_kwargs):
         """Form posts send '' for empty fields and padded text: trim and treat '' as absent
-        for optional typed fields (dates, lists)."""
+        for optional typed fields (dates, lists). Spanish sent in a ``*_translated`` field
+        becomes the main field's value."""
         if not isinstance(data, dict):
             return data
+        data = promote_spanish(data, self.translated)
         cleaned = {}
         for key, value in data.items():
             if isinstance(value, str):
@@ -59,10 +72,44 @@ class _Base(Schema):
         return cleaned
 
 
+class Translations(fields.Dict):
+    """``{lang: text}`` in the languages metadata may be written in (``{lang: [keyword]}``
+    with ``keywords=True``). No default: what a client leaves out is kept by the service."""
+
+    def __init__(self, *, max_length: int | None = None, keywords: bool = False, **kwargs):
+        values = _StringList() if keywords else fields.String(
+            validate=validate.Length(max=max_length) if max_length else None)
+        super().__init__(keys=fields.String(), values=values, **kwargs)
+        self.keywords = keywords
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dict):
+            unknown = [str(lang) for lang in value if lang not in LANGUAGES]
+            if unknown:
+                raise ValidationError(_l(
+                    "Idioma no admitido: {codes}. Use uno de: {languages}.").format(
+                    codes=", ".join(unknown), languages=", ".join(LANGUAGES)))
+        loaded = super()._deserialize(value, attr, data, **kwargs)
+        if self.keywords:
+            loaded = {lang: list(dict.fromkeys(k.strip().lower() for k in words))
+                      for lang, words in loaded.items()}
+        elif loaded:
+            loaded = {lang: text.strip() for lang, text in loaded.items()}
+        return stored(loaded)
+
+
+def _translations(max_length: int | None = None, **kwargs) -> Translations:
+    return Translations(max_length=max_length, error_messages={"invalid": _l(
+        "Se esperaba un objeto con un texto por idioma.")}, **kwargs)
+
+
 class EntitySchema(_Base):
+    translated = GROUP_TRANSLATED
     name = fields.String(required=True, validate=_slug())
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     description = fields.String(load_default="")
+    title_translated = _translations(300)
+    description_translated = _translations()
     kind = fields.String(load_default="otra", validate=_one_of(ENTITY_KINDS))
     level = fields.String(load_default="central", validate=_one_of(ENTITY_LEVELS))
     website = fields.String(load_default="", validate=validate.Length(max=500))
@@ -83,9 +130,13 @@ class EntitySchema(_Base):
 
 
 class ThemeSchema(_Base):
+    translated = GROUP_TRANSLATED
+
     name = fields.String(required=True, validate=_slug())
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     description = fields.String(load_default="")
+    title_translated = _translations(300)
+    description_translated = _translations()
     eu_theme = fields.String(load_default="", validate=validate.Length(max=10))
     image_url = fields.String(load_default="", validate=validate.Length(max=500))
 
@@ -113,9 +164,14 @@ class _StringList(fields.List):
 
 
 class DatasetSchema(_Base):
+    translated = DATASET_TRANSLATED
+
     name = fields.String(required=True, validate=_slug())
     title = fields.String(required=True, validate=validate.Length(min=1, max=500))
     description = fields.String(load_default="")
+    title_translated = _translations(500)
+    description_translated = _translations()
+    keywords_translated = _translations(keywords=True)
     entity = fields.String(required=True)  # name or id; the service resolves it
     license_id = fields.String(load_default="")
     keywords = _StringList(load_default=list)
@@ -185,8 +241,12 @@ class DatasetSchema(_Base):
 
 
 class ResourceSchema(_Base):
+    translated = RESOURCE_TRANSLATED
+
     name = fields.String(load_default="", validate=validate.Length(max=500))
     description = fields.String(load_default="")
+    name_translated = _translations(500)
+    description_translated = _translations()
     url = fields.String(load_default="", validate=validate.Length(max=2000))
     format = fields.String(load_default="", validate=validate.Length(max=50))
     media_type = fields.String(load_default="", validate=validate.Length(max=200))

@@ -27,6 +27,12 @@ from portal.catalog.licenses import canonical_license_id, get_license
 from portal.catalog.messages import localise
 from portal.catalog.models import Dataset, Entity, Resource, Tag, Theme
 from portal.catalog.schemas import DatasetSchema, EntitySchema, ResourceSchema, ThemeSchema
+from portal.catalog.translations import (
+    DATASET_TRANSLATED,
+    GROUP_TRANSLATED,
+    RESOURCE_TRANSLATED,
+    promote_spanish,
+)
 from portal.db import new_id, on_commit, on_rollback, unit_of_work, utcnow
 from portal.errors import NotFound, ValidationError
 from portal.storage import storage
@@ -42,6 +48,19 @@ RESOURCE_FIELDS = ("name", "description", "url", "format", "media_type", "licens
 LINK_FIELDS = ("size", "url_type")
 ENTITY_FIELDS = ("name", "title", "description", "kind", "level", "website", "email", "logo_url")
 THEME_FIELDS = ("name", "title", "description", "eu_theme", "image_url")
+#: Translations ({lang: text}): a write that leaves one out keeps it, so a client or a form that
+#: knows nothing of translations does not erase them.
+DATASET_TRANSLATIONS = tuple(DATASET_TRANSLATED.values())
+RESOURCE_TRANSLATIONS = tuple(RESOURCE_TRANSLATED.values())
+GROUP_TRANSLATIONS = tuple(GROUP_TRANSLATED.values())
+
+
+def _translate(obj, values: dict[str, Any], columns: tuple[str, ...]) -> None:
+    for column in columns:
+        if column in values:
+            setattr(obj, column, values[column])
+        elif getattr(obj, column) is None:  # a new row, before its defaults
+            setattr(obj, column, {})
 
 
 @cache
@@ -159,7 +178,8 @@ def list_themes(*, with_counts: bool = False):
 
 def dataset_snapshot(dataset: Dataset) -> dict[str, Any]:
     """The dataset's metadata as plain values, for the activity record and change detection."""
-    snapshot = {field: getattr(dataset, field) for field in DATASET_FIELDS}
+    snapshot = {field: getattr(dataset, field)
+                for field in (*DATASET_FIELDS, *DATASET_TRANSLATIONS)}
     snapshot["entity"] = dataset.entity.name if dataset.entity else None
     snapshot["keywords"] = sorted(tag.name for tag in dataset.tags)
     snapshot["themes"] = sorted(theme.name for theme in dataset.themes)
@@ -203,6 +223,7 @@ def create_entity(data: dict[str, Any], actor, *, entity_id: str | None = None) 
         _unique(Entity, values["name"], None, _l("Ya existe una entidad con ese nombre."))
         entity = Entity(id=_chosen_id(Entity, entity_id, actor),
                         **{f: values[f] for f in ENTITY_FIELDS})
+        _translate(entity, values, GROUP_TRANSLATIONS)
         db.session.add(entity)
         db.session.flush()
         activity.record("new organization", "organization", entity.id, actor,
@@ -213,14 +234,17 @@ def create_entity(data: dict[str, Any], actor, *, entity_id: str | None = None) 
 def update_entity(entity: Entity, data: dict[str, Any], actor, *, partial: bool = False) -> Entity:
     permissions.require(permissions.can_admin_entity(actor, entity.id))
     if partial:
-        data = {**{f: getattr(entity, f) for f in ENTITY_FIELDS}, **data}
+        data = {**{f: getattr(entity, f) for f in ENTITY_FIELDS},
+                **promote_spanish(data, GROUP_TRANSLATED)}
     values = load(_schema(EntitySchema), data)
     with unit_of_work():
         _unique(Entity, values["name"], entity.id, _l("Ya existe una entidad con ese nombre."))
-        before = {f: getattr(entity, f) for f in ENTITY_FIELDS}
+        fields = (*ENTITY_FIELDS, *GROUP_TRANSLATIONS)
+        before = {f: getattr(entity, f) for f in fields}
         for field in ENTITY_FIELDS:
             setattr(entity, field, values[field])
-        diff = activity.changes(before, {f: values[f] for f in ENTITY_FIELDS})
+        _translate(entity, values, GROUP_TRANSLATIONS)
+        diff = activity.changes(before, {f: getattr(entity, f) for f in fields})
         if diff:
             entity.modified = utcnow()
             activity.record("changed organization", "organization", entity.id, actor,
@@ -255,6 +279,7 @@ def create_theme(data: dict[str, Any], actor, *, theme_id: str | None = None) ->
         _unique(Theme, values["name"], None, _l("Ya existe un tema con ese nombre."))
         theme = Theme(id=_chosen_id(Theme, theme_id, actor),
                       **{f: values[f] for f in THEME_FIELDS})
+        _translate(theme, values, GROUP_TRANSLATIONS)
         db.session.add(theme)
         db.session.flush()
         activity.record("new group", "group", theme.id, actor,
@@ -265,14 +290,17 @@ def create_theme(data: dict[str, Any], actor, *, theme_id: str | None = None) ->
 def update_theme(theme: Theme, data: dict[str, Any], actor, *, partial: bool = False) -> Theme:
     permissions.require(permissions.is_sysadmin(actor))
     if partial:
-        data = {**{f: getattr(theme, f) for f in THEME_FIELDS}, **data}
+        data = {**{f: getattr(theme, f) for f in THEME_FIELDS},
+                **promote_spanish(data, GROUP_TRANSLATED)}
     values = load(_schema(ThemeSchema), data)
     with unit_of_work():
         _unique(Theme, values["name"], theme.id, _l("Ya existe un tema con ese nombre."))
-        before = {f: getattr(theme, f) for f in THEME_FIELDS}
+        fields = (*THEME_FIELDS, *GROUP_TRANSLATIONS)
+        before = {f: getattr(theme, f) for f in fields}
         for field in THEME_FIELDS:
             setattr(theme, field, values[field])
-        diff = activity.changes(before, {f: values[f] for f in THEME_FIELDS})
+        _translate(theme, values, GROUP_TRANSLATIONS)
+        diff = activity.changes(before, {f: getattr(theme, f) for f in fields})
         if diff:
             activity.record("changed group", "group", theme.id, actor,
                             data={"title": theme.title, "changes": diff})
@@ -369,6 +397,7 @@ def _apply_dataset(dataset: Dataset, values: dict[str, Any], actor) -> None:
         dataset.entity_id = entity.id  # known before the flush (permissions, activity)
         for field in DATASET_FIELDS:
             setattr(dataset, field, values[field])
+        _translate(dataset, values, DATASET_TRANSLATIONS)
         dataset.tags = tags
         dataset.themes = themes
         dataset.metadata_modified = utcnow()
@@ -458,7 +487,8 @@ def create_dataset(data: dict[str, Any], actor, *, dataset_id: str | None = None
 
 def dataset_input(dataset: Dataset) -> dict[str, Any]:
     """The dataset as input for ``update_dataset``: the base of a partial update (patch)."""
-    values = {field: getattr(dataset, field) for field in DATASET_FIELDS}
+    values = {field: getattr(dataset, field)
+              for field in (*DATASET_FIELDS, *DATASET_TRANSLATIONS)}
     for key in ("temporal_start", "temporal_end", "issued", "modified"):
         values[key] = values[key].isoformat() if values[key] else None
     values["entity"] = dataset.entity.name
@@ -471,7 +501,7 @@ def update_dataset(dataset: Dataset, data: dict[str, Any], actor, *,
                    partial: bool = False) -> Dataset:
     permissions.require(permissions.can_publish_in(actor, dataset.entity_id))
     if partial:
-        data = {**dataset_input(dataset), **data}
+        data = {**dataset_input(dataset), **promote_spanish(data, DATASET_TRANSLATED)}
     values = load(_schema(DatasetSchema), data)
     with unit_of_work():
         before = dataset_snapshot(dataset)
@@ -572,6 +602,7 @@ def _apply_resource(resource: Resource, values: dict[str, Any]) -> None:
         if field == "url" and resource.url_type == "upload":
             continue  # an upload's url is its stored file name
         setattr(resource, field, values[field])
+    _translate(resource, values, RESOURCE_TRANSLATIONS)
     if not resource.is_upload:
         resource.size = values["size"]
         # Only a stored file is an upload: a link declared as one (a resource copied from
@@ -592,14 +623,16 @@ def _keep_declared(resource: Resource, values: dict[str, Any], sent: dict[str, A
 def resource_input(resource: Resource) -> dict[str, Any]:
     """The resource as input for ``update_resource``: the base of a partial update (patch)."""
     declared = () if resource.is_upload else LINK_FIELDS  # an upload's are measured
-    values = {field: getattr(resource, field) for field in (*RESOURCE_FIELDS, *declared)}
+    values = {field: getattr(resource, field)
+              for field in (*RESOURCE_FIELDS, *RESOURCE_TRANSLATIONS, *declared)}
     if values["last_modified"] is not None:
         values["last_modified"] = values["last_modified"].isoformat()
     return values
 
 
 def _resource_state(resource: Resource) -> dict[str, Any]:
-    return {f: getattr(resource, f) for f in (*RESOURCE_FIELDS, *LINK_FIELDS, "sha256")}
+    return {f: getattr(resource, f)
+            for f in (*RESOURCE_FIELDS, *RESOURCE_TRANSLATIONS, *LINK_FIELDS, "sha256")}
 
 
 def create_resource(dataset: Dataset, data: dict[str, Any], actor, *,
@@ -638,7 +671,7 @@ def update_resource(resource: Resource, data: dict[str, Any], actor, *, partial:
         current = resource_input(resource)
         if resource.url_type == "upload":
             current["url"] = ""
-        data = {**current, **data}
+        data = {**current, **promote_spanish(data, RESOURCE_TRANSLATED)}
     values = load(_schema(ResourceSchema), data)
     with unit_of_work():
         before = _resource_state(resource)

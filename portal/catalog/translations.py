@@ -3,8 +3,7 @@
 The main columns (``title``, ``description``...) hold the Spanish text; a JSON column beside each
 (``title_translated``...) holds ``{lang: text}`` for the other languages. Readers ask for a language
 and fall back to Spanish. Input may carry Spanish in ``*_translated`` too (CKAN clients of
-ckanext-fluent do): it then replaces the main column, as fluent's
-``override_field_with_default_translation`` does.
+ckanext-fluent do): it gives the main column when the main field is not sent.
 """
 
 from __future__ import annotations
@@ -44,8 +43,10 @@ def localized(obj: Any, field: str, lang: str | None) -> Any:
 
 
 def promote_spanish(data: dict[str, Any], columns: dict[str, str]) -> dict[str, Any]:
-    """Input where a ``*_translated`` value in Spanish replaces the main field, and the
-    ``*_translated`` maps hold only the other languages."""
+    """Input where a ``*_translated`` value in Spanish gives the main field when the input
+    has none, and the ``*_translated`` maps hold only the other languages. A main field that
+    is sent wins: a CKAN client that edits ``title`` and sends back the ``title_translated``
+    it read changes the title."""
     if not isinstance(data, dict):
         return data
     data = dict(data)
@@ -54,7 +55,7 @@ def promote_spanish(data: dict[str, Any], columns: dict[str, str]) -> dict[str, 
         if isinstance(values, dict) and DEFAULT_LANGUAGE in values:
             values = dict(values)
             spanish = values.pop(DEFAULT_LANGUAGE)
-            if spanish:
+            if spanish and not data.get(field):
                 data[field] = spanish
             data[column] = values
     return data

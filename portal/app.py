@@ -31,6 +31,7 @@ DOMAINS = (
     "portal.validation",
     "portal.linkcheck",
     "portal.datastore",
+    "portal.resource_views",
     "portal.api",
     "portal.harvest",
     "portal.search",

@@ -146,6 +146,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_DATASTORE_MEMORY_MB", 512, "DataStore: DuckDB's memory limit per process, "
             "in MB (queries and ingests).", int),
     Setting("PORTAL_DATASTORE_THREADS", 2, "DataStore: DuckDB threads per process.", int),
+    Setting("PORTAL_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "Maps: "
+            "the tile URL template ({z}/{x}/{y}) of the resource pages' maps (Leaflet)."),
+    Setting("PORTAL_MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors", "Maps: the "
+            "attribution the tile provider requires, shown on every map."),
     Setting("PORTAL_JOBS_BACKEND", "inprocess", "Jobs: inprocess (a table of the portal's "
             "database, threads in the process) or procrastinate (PostgreSQL; run `portal "
             "worker`)."),

@@ -3,3 +3,9 @@
 ``models.py`` holds the table, ``services.py`` the rules and the only writer, ``api.py`` the
 ``resource_view_*`` actions. See docs/datastore.md, "Explorer, charts and maps".
 """
+
+
+def init_app(app) -> None:
+    from portal.resource_views import views
+
+    views.init_app(app)

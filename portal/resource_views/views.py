@@ -1,0 +1,73 @@
+"""What the resource page needs from resource views: ``default_view(resource, kind)`` (the
+first saved view of that type, as the API shows it) and ``map_setup(resource)`` (how the map
+can draw it), as template globals; the boundaries of Bolivia for choropleths at
+``/mapas/bolivia/departamentos.geojson``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, Flask, abort, current_app, send_file
+
+from portal.resource_views import services
+from portal.standards import STANDARDS_DIR
+
+bp = Blueprint("resource_views", __name__)
+BOUNDARIES = {"departamentos": STANDARDS_DIR / "bolivia" / "departamentos.geojson"}
+
+LATITUDE = re.compile(r"^(lat|latitud|latitude|y)$", re.IGNORECASE)
+LONGITUDE = re.compile(r"^(lon|lng|long|longitud|longitude|x)$", re.IGNORECASE)
+GEOJSON_FORMATS = frozenset({"GEOJSON", "JSON-GEO"})
+
+
+def default_view(resource, view_type: str) -> dict[str, Any] | None:
+    """The resource's first saved view of ``view_type`` (title and config), if any."""
+    for view in services.views_of(resource):
+        if view.view_type == view_type:
+            return {"id": view.id, "title": view.title, **view.config}
+    return None
+
+
+def coordinates(fields: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """The latitude and longitude columns of a table, found by name and numeric type."""
+    numeric = [field["id"] for field in fields if field.get("type") in ("numeric", "int")]
+    lat = next((name for name in numeric if LATITUDE.match(name)), None)
+    lon = next((name for name in numeric if LONGITUDE.match(name)), None)
+    return (lat, lon) if lat and lon else None
+
+
+def map_setup(resource, table) -> dict[str, Any] | None:
+    """How the map draws this resource: a GeoJSON file, points from a loaded table's
+    latitude/longitude columns, or areas from a saved map view; ``None`` for no map."""
+    tiles = {"tile_url": current_app.config["PORTAL_MAP_TILE_URL"],
+             "tile_attribution": current_app.config["PORTAL_MAP_TILE_ATTRIBUTION"]}
+    if (resource.format or "").upper() in GEOJSON_FORMATS:
+        # An uploaded file only: the page may fetch from its own origin alone (CSP).
+        return {"kind": "geojson", **tiles} if resource.is_upload else None
+    if table is None or not table.data_key or not table.fields:
+        return None
+    saved = default_view(resource, "map")
+    if saved and saved.get("code_field"):
+        return {"kind": "areas", "view": saved, **tiles}
+    found = coordinates(table.fields)
+    if saved and saved.get("lat_field"):
+        found = (saved["lat_field"], saved["lon_field"])
+    if found is None:
+        return None
+    return {"kind": "points", "lat_field": found[0], "lon_field": found[1], **tiles}
+
+
+@bp.route("/mapas/bolivia/<level>.geojson")
+def boundaries(level: str):
+    """The boundaries shipped in standards/bolivia (choropleths), cached for a day."""
+    path = BOUNDARIES.get(level)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="application/geo+json", max_age=86400)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.add_template_global(default_view)
+    app.add_template_global(map_setup)

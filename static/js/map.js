@@ -1,0 +1,176 @@
+/* Maps of a resource page, drawn by the vendored Leaflet (static/vendor/leaflet).
+ *
+ * <div data-map data-kind data-tile-url data-tile-attribution ...> says what to draw:
+ *   kind "geojson": the resource's own file (data-geojson-url);
+ *   kind "points":  the explorer's current view, data-lat / data-lon columns (DataStore API);
+ *   kind "areas":   a choropleth of Bolivia's departments (data-boundaries) from a saved map view
+ *                   (data-view: code_field, value_field): the values summed per INE department
+ *                   code ("1".."9" or "01".."09"; a 6-digit municipality code counts for its
+ *                   department, the first two digits), with the figures as a table beside it.
+ */
+(function () {
+  "use strict";
+
+  var MAX_POINTS = 5000;
+  var BOLIVIA = [[-22.9, -69.7], [-9.7, -57.4]];
+  var SCALE = ["#eaf4ef", "#b7dcc8", "#7fbf9f", "#3f9a73", "#00573f"];
+  var numberFormat = new Intl.NumberFormat("es-BO", {maximumFractionDigits: 2});
+
+  function json(url) {
+    return window.fetch(url, {credentials: "same-origin"}).then(function (response) {
+      if (!response.ok) { throw new Error(response.status + " " + response.statusText); }
+      return response.json();
+    });
+  }
+
+  function department(code) {
+    var text = String(code === null || code === undefined ? "" : code).trim();
+    if (/^\d{6}$/.test(text)) { text = text.slice(0, 2); }
+    if (!/^\d{1,2}$/.test(text)) { return null; }
+    var number = parseInt(text, 10);
+    return number >= 1 && number <= 9 ? String(number) : null;
+  }
+
+  function MapView(root) {
+    this.root = root;
+    this.kind = root.getAttribute("data-kind");
+    this.box = root.querySelector(".map-box");
+    this.note = root.querySelector("[data-map-note]");
+    this.map = window.L.map(this.box, {scrollWheelZoom: false}).fitBounds(BOLIVIA);
+    window.L.tileLayer(root.getAttribute("data-tile-url"), {
+      attribution: root.getAttribute("data-tile-attribution"), maxZoom: 18}).addTo(this.map);
+    this.layer = null;
+  }
+
+  MapView.prototype.show = function (layer, note) {
+    if (this.layer) { this.map.removeLayer(this.layer); }
+    this.layer = layer.addTo(this.map);
+    var bounds = layer.getBounds && layer.getBounds();
+    if (bounds && bounds.isValid()) { this.map.fitBounds(bounds, {maxZoom: 12}); }
+    this.note.textContent = note;
+    this.root.setAttribute("data-map-state", "drawn");
+  };
+
+  MapView.prototype.fail = function (error) {
+    this.note.textContent = "No se pudo dibujar el mapa: " + error.message;
+    this.root.setAttribute("data-map-state", "error");
+  };
+
+  MapView.prototype.geojson = function () {
+    var self = this;
+    json(this.root.getAttribute("data-geojson-url")).then(function (data) {
+      var layer = window.L.geoJSON(data, {onEachFeature: function (feature, item) {
+        var properties = feature.properties || {};
+        var lines = Object.keys(properties).slice(0, 8).map(function (key) {
+          return key + ": " + properties[key];
+        });
+        if (lines.length) {
+          var popup = document.createElement("div");
+          popup.className = "map-popup";
+          popup.textContent = lines.join("\n");
+          item.bindPopup(popup);
+        }
+      }});
+      var count = (data.features || [data]).length;
+      self.show(layer, numberFormat.format(count) + " elementos del archivo GeoJSON.");
+    }).catch(function (error) { self.fail(error); });
+  };
+
+  MapView.prototype.points = function (params) {
+    var self = this;
+    var lat = this.root.getAttribute("data-lat");
+    var lon = this.root.getAttribute("data-lon");
+    var query = Object.assign({}, params, {limit: MAX_POINTS});
+    json(this.root.getAttribute("data-api") + "datastore_search?" +
+         window.PortalExplorer.query(query)).then(function (body) {
+      var markers = [];
+      body.result.records.forEach(function (record) {
+        var y = record[lat];
+        var x = record[lon];
+        if (typeof y !== "number" || typeof x !== "number" || Math.abs(y) > 90 || Math.abs(x) > 180) { return; }
+        var marker = window.L.circleMarker([y, x], {radius: 5, color: "#00573f", weight: 1,
+                                                    fillOpacity: 0.7});
+        marker.bindTooltip("Fila " + record._id);
+        markers.push(marker);
+      });
+      self.show(window.L.featureGroup(markers), numberFormat.format(markers.length) +
+                " puntos de la vista actual de la tabla" +
+                (body.result.total > MAX_POINTS ? " (las primeras " +
+                 numberFormat.format(MAX_POINTS) + " filas)." : "."));
+    }).catch(function (error) { self.fail(error); });
+  };
+
+  MapView.prototype.areas = function (params) {
+    var self = this;
+    var view = JSON.parse(this.root.getAttribute("data-view"));
+    var query = Object.assign({}, params, {fields: view.code_field + "," + view.value_field,
+                                           limit: 32000});
+    Promise.all([json(this.root.getAttribute("data-boundaries")),
+                 json(this.root.getAttribute("data-api") + "datastore_search?" +
+                      window.PortalExplorer.query(query))]).then(function (answers) {
+      var boundaries = answers[0];
+      var sums = {};
+      answers[1].result.records.forEach(function (record) {
+        var code = department(record[view.code_field]);
+        if (code !== null) { sums[code] = (sums[code] || 0) + (Number(record[view.value_field]) || 0); }
+      });
+      var values = Object.keys(sums).map(function (code) { return sums[code]; });
+      var max = Math.max.apply(null, values.concat([0]));
+      var colour = function (value) {
+        if (value === undefined) { return "#ffffff"; }
+        return SCALE[max > 0 ? Math.min(SCALE.length - 1, Math.floor(value / max * (SCALE.length - 1))) : 0];
+      };
+      var layer = window.L.geoJSON(boundaries, {
+        style: function (feature) {
+          return {color: "#545b57", weight: 1, fillOpacity: 0.85,
+                  fillColor: colour(sums[feature.properties.codigo_ine])};
+        },
+        onEachFeature: function (feature, item) {
+          var value = sums[feature.properties.codigo_ine];
+          item.bindTooltip(feature.properties.nombre + ": " +
+                           (value === undefined ? "sin datos" : numberFormat.format(value)));
+        },
+      });
+      self.show(layer, view.title || "");
+      self.table(boundaries, sums, view);
+    }).catch(function (error) { self.fail(error); });
+  };
+
+  /* The map's figures as a table beside it (accessible, and exact). */
+  MapView.prototype.table = function (boundaries, sums, view) {
+    var make = function (tag, text, attrs) {
+      var node = document.createElement(tag);
+      if (text !== undefined) { node.textContent = text; }
+      Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+      return node;
+    };
+    var table = make("table", undefined, {"class": "data-table"});
+    table.appendChild(make("caption", view.title || ""));
+    var head = table.appendChild(make("thead")).appendChild(make("tr"));
+    head.appendChild(make("th", "Departamento", {scope: "col"}));
+    head.appendChild(make("th", view.value_field, {scope: "col"}));
+    var body = table.appendChild(make("tbody"));
+    boundaries.features.forEach(function (feature) {
+      var value = sums[feature.properties.codigo_ine];
+      var row = body.appendChild(make("tr"));
+      row.appendChild(make("th", feature.properties.nombre, {scope: "row"}));
+      row.appendChild(make("td", value === undefined ? "—" : numberFormat.format(value),
+                           {"data-type": "numeric"}));
+    });
+    var holder = this.root.querySelector("[data-map-table]");
+    holder.textContent = "";
+    holder.appendChild(table);
+  };
+
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-map]"), function (root) {
+      var view = new MapView(root);
+      if (view.kind === "geojson") { view.geojson(); return; }
+      var explorer = document.querySelector("[data-explorer]");
+      if (!explorer) { return; }
+      explorer.addEventListener("explorer:view", function (event) {
+        if (view.kind === "points") { view.points(event.detail.params); } else { view.areas(event.detail.params); }
+      });
+    });
+  });
+}());

@@ -1,0 +1,138 @@
+"""Charts and maps of a resource page in headless Chromium, at 1280 and 390 px, against the
+portal served over HTTP with the tables loaded into the DataStore: a bar chart of the explorer's
+view with its data table, saved by an editor as the default view and drawn for the next reader;
+points from latitude/longitude columns; departments coloured by INE code; a GeoJSON file."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.datastore import services as datastore
+from portal.resource_views import services as views
+from tests import factories
+from tests.browser.conftest import login
+
+CSV = (b"departamento,cod_dep,casos,lat,lon\n"
+       b"La Paz,2,10,-16.5,-68.15\n"
+       b"La Paz,2,5,-16.4,-68.1\n"
+       b"Oruro,4,3,-17.97,-67.11\n"
+       b"Santa Cruz,7,25,-17.78,-63.18\n")
+SCHEMA = {"fields": [
+    {"name": "departamento", "type": "string", "title": "Departamento"},
+    {"name": "cod_dep", "type": "string", "title": "Código INE"},
+    {"name": "casos", "type": "integer", "title": "Casos"},
+    {"name": "lat", "type": "number"}, {"name": "lon", "type": "number"}]}
+GEOJSON = json.dumps({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"nombre": "Plaza Murillo"},
+     "geometry": {"type": "Point", "coordinates": [-68.1336, -16.4957]}},
+    {"type": "Feature", "properties": {"nombre": "Tramo"},
+     "geometry": {"type": "LineString", "coordinates": [[-68.13, -16.49], [-68.12, -16.5]]}}],
+}).encode()
+
+
+@pytest.fixture
+def world(app):
+    """A dataset with the table above loaded, and a GeoJSON file; an editor of its entity."""
+    # Tiles from the portal itself: the test machine has no internet.
+    app.config["PORTAL_MAP_TILE_URL"] = "/static/img/favicon.svg?{z}/{x}/{y}"
+    app.config["PORTAL_MAP_TILE_ATTRIBUTION"] = "Teselas de prueba"
+    with app.app_context():
+        factories.entity("ine", title="Instituto Nacional de Estadística")
+        factories.user("editora", member_of="ine", role="editor")
+        dataset = factories.dataset("casos", title="Casos por departamento")
+        table = factories.resource(dataset, content=CSV, filename="casos.csv", name="Casos",
+                                  schema=SCHEMA)
+        state = datastore.ingest(table.id, force=True)
+        assert state is not None and state.status == "active", state and state.message
+        shapes = factories.resource(dataset, content=GEOJSON, filename="lugares.geojson",
+                                    name="Lugares", format="GeoJSON")
+        return {"table": f"/dataset/casos/resource/{table.id}", "table_id": table.id,
+                "shapes": f"/dataset/casos/resource/{shapes.id}"}
+
+
+def _fits(page, width: int) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", (1280, 390))
+def test_editor_draws_a_bar_chart_and_saves_it_as_the_default_view(live_server, world,
+                                                                   open_page, width):
+    page = open_page(width)
+    login(page, live_server, "editora")
+    page.goto(live_server + world["table"])
+    page.wait_for_selector("[data-chart-builder] form")
+    page.select_option("#chart-type", "bar")
+    page.select_option("#chart-x", "departamento")
+    page.check("[data-chart-builder] input[value=casos]")
+    page.click("[data-chart-builder] button[type=submit]")
+    page.wait_for_selector("[data-chart-state=drawn] figure[data-chart-type=bar] canvas")
+    # The data table beside the chart: the sums per department.
+    rows = page.locator(".chart-table tbody tr").all_inner_texts()
+    assert [row.split("\t") for row in rows] == [["La Paz", "15"], ["Oruro", "3"],
+                                                 ["Santa Cruz", "25"]]
+    assert page.evaluate("document.querySelector('.chart-canvas canvas').width") > 0
+    _fits(page, width)
+    page.fill("#chart-title", "Casos por departamento")
+    page.click("text=Guardar como vista predeterminada")
+    expect(page.locator(".chart-save [role=status]")).to_contain_text("Guardado")
+
+    with urllib.request.urlopen(f"{live_server}/api/3/action/resource_view_list?id="
+                                f"{world['table_id']}") as response:
+        listed = json.load(response)["result"]
+    assert [(view["view_type"], view.get("title")) for view in listed][1:] == \
+        [("chart", "Casos por departamento")]
+
+    reader = open_page(width)
+    reader.goto(live_server + world["table"])
+    reader.wait_for_selector("[data-chart-state=drawn] figure[data-chart-type=bar]")
+    assert reader.locator(".chart-table caption").inner_text() == "Casos por departamento"
+    assert reader.locator(".chart-save").count() == 0  # readers cannot save
+    _fits(reader, width)
+
+
+@pytest.mark.parametrize("width", (1280, 390))
+def test_points_from_latitude_and_longitude(live_server, world, open_page, width):
+    page = open_page(width)
+    page.goto(live_server + world["table"])
+    page.wait_for_selector("[data-map][data-kind=points][data-map-state=drawn]")
+    assert page.locator(".map-box path.leaflet-interactive").count() == 4
+    assert "4 puntos" in page.locator("[data-map-note]").inner_text()
+    assert "Teselas de prueba" in page.locator(".leaflet-control-attribution").inner_text()
+    # The map follows the explorer's view.
+    page.fill(".explorer-filter[data-field=departamento]", "La Paz")
+    page.press(".explorer-filter[data-field=departamento]", "Enter")
+    expect(page.locator("[data-map-note]")).to_contain_text("2 puntos")
+    assert page.locator(".map-box path.leaflet-interactive").count() == 2
+    _fits(page, width)
+
+
+@pytest.mark.parametrize("width", (1280, 390))
+def test_departments_coloured_by_ine_code(app, live_server, world, open_page, width):
+    with app.app_context():
+        from portal.auth.permissions import SYSTEM
+        from portal.catalog import services as catalog
+
+        views.create_view(catalog.get_resource(world["table_id"]), "map", {
+            "title": "Casos por departamento", "code_field": "cod_dep",
+            "value_field": "casos", "level": "departamento"}, SYSTEM)
+    page = open_page(width)
+    page.goto(live_server + world["table"])
+    page.wait_for_selector("[data-map][data-kind=areas][data-map-state=drawn]")
+    assert page.locator(".map-box path.leaflet-interactive").count() == 9
+    rows = dict(row.split("\t") for row in
+                page.locator("[data-map-table] tbody tr").all_inner_texts())
+    assert rows["La Paz"] == "15" and rows["Santa Cruz"] == "25" and rows["Pando"] == "—"
+    _fits(page, width)
+
+
+def test_a_geojson_file_is_drawn(live_server, world, open_page):
+    page = open_page(390)
+    page.goto(live_server + world["shapes"])
+    page.wait_for_selector("[data-map][data-kind=geojson][data-map-state=drawn]")
+    assert "2 elementos" in page.locator("[data-map-note]").inner_text()
+    assert page.locator(".map-box .leaflet-marker-icon, .map-box path").count() >= 2
+    _fits(page, 390)

@@ -17,6 +17,8 @@ class QualityScore(Base):
     __table_args__ = (
         Index("ix_quality_score_day_entity", "day", "entity_id"),
         Index("ix_quality_score_entity_day", "entity_id", "day"),
+        # The newest computation: the version the observatory's figures are kept under.
+        Index("ix_quality_score_computed", "computed"),
     )
 
     dataset_id: Mapped[str] = mapped_column(

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -20,10 +22,12 @@ from sqlalchemy import and_, case, func, select
 
 from portal import csvsafe, db
 from portal.catalog.models import Dataset, Entity
+from portal.db import utcnow
 from portal.quality import mqa
 from portal.quality.models import QualityScore
 
 DIM_COLUMNS = tuple(getattr(QualityScore, d) for d in mqa.DIMENSIONS)
+_lock = threading.Lock()  # the figures kept in the app
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,28 @@ class Table:
 #: newest day scored: the nightly run scores every dataset each day, so the window holds every
 #: dataset's current score while reading a week of history, not all of it.
 WINDOW = timedelta(days=7)
+
+
+#: Figures are kept per process while no score changed, at most this many seconds (the PIGE
+#: column follows plans, which change no score).
+KEEP_SECONDS = 300
+
+
+def _kept(key: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept in the app under ``key`` while the newest score computation and the
+    day stay the same (one indexed look-up), for at most ``KEEP_SECONDS``."""
+    version = (db.session.scalar(select(func.max(QualityScore.computed))), utcnow().date())
+    kept = current_app.extensions.setdefault("quality.figures", {})
+    with _lock:
+        found = kept.get(key)
+    if found is not None and found[0] == version and time.monotonic() - found[1] < KEEP_SECONDS:
+        return found[2]
+    value = compute()
+    with _lock:
+        if len(kept) > 1000:
+            kept.clear()
+        kept[key] = (version, time.monotonic(), value)
+    return value
 
 
 def _latest_rows():
@@ -81,6 +107,10 @@ def _round(value: Any) -> float:
 
 
 def catalog_summary() -> dict[str, Any]:
+    return _kept(("summary",), _catalog_summary)
+
+
+def _catalog_summary() -> dict[str, Any]:
     def query(latest, columns):
         return db.session.execute(select(*columns).select_from(latest)).one()
 
@@ -116,6 +146,13 @@ RANKINGS = ("puntos_mqa", "enlaces_rotos", "conjuntos_desactualizados", "recurso
 def entity_table(order: str = "puntos_mqa") -> Table:
     """One row per entity with public scored datasets, the largest ``order`` first (a column of
     ``RANKINGS``; ties by name)."""
+    rows = list(_kept(("entities",), _entity_rows))
+    column = ENTITY_COLUMNS.index(order)
+    rows.sort(key=lambda r: (-(r[column] or 0), r[0]))
+    return Table("entidades", ENTITY_COLUMNS, rows)
+
+
+def _entity_rows() -> list[tuple[Any, ...]]:
 
     def query(latest, columns):
         return db.session.execute(
@@ -134,9 +171,7 @@ def entity_table(order: str = "puntos_mqa") -> Table:
                      int(row.resources_invalid or 0), int(row.dcat_ap_failing or 0),
                      int(row.overdue or 0),
                      plan[0] if plan else "", ("si" if plan[1] else "no") if plan else ""))
-    column = ENTITY_COLUMNS.index(order)
-    rows.sort(key=lambda r: (-(r[column] or 0), r[0]))
-    return Table("entidades", ENTITY_COLUMNS, rows)
+    return rows
 
 
 def _trend_rows(entity_name: str | None, since: date) -> list[tuple[Any, ...]]:
@@ -164,19 +199,17 @@ def trend_table(entity_name: str | None = None, days: int = 90) -> Table:
     now = today()
     since = now - timedelta(days=days - 1)
     past = _past_days()
-    with _past_lock:
+    with _lock:
         cached = {day: row for (name, day), row in past.items()
                   if name == entity_name and day >= since}
     start = max(cached) + timedelta(days=1) if cached else since
     fresh = _trend_rows(entity_name, start)
-    with _past_lock:
+    with _lock:
         past.update({(entity_name, row[0]): row for row in fresh if row[0] < now})
     rows = sorted([*cached.values(), *fresh], key=lambda row: row[0])
     return Table("tendencia", ("dia", "conjuntos", "puntos_mqa", *DIMENSION_COLUMNS),
                  [(row[0].isoformat(), *row[1:]) for row in rows])
 
-
-_past_lock = threading.Lock()
 
 
 def fix_table(entity_name: str) -> Table:

@@ -150,3 +150,16 @@ def test_ranking_by_each_problem(app, client):
     # An unknown order is the default one, not an error.
     assert [r[0] for r in _csv(client.get("/observatorio/entidades.csv?orden=x"))[1:]] == [
         "ine", "mde"]
+
+
+def test_kept_figures_follow_a_new_score(app, client):
+    _catalog(app)
+    before = _csv(client.get("/observatorio/entidades.csv"))
+    mde = next(r for r in before if r[0] == "mde")
+    assert mde[3] == "85.0"
+    with app.app_context():  # the listener rescores the dataset after the change
+        dataset = catalog.get_dataset("economia")
+        catalog.update_dataset(dataset, {**catalog.dataset_input(dataset), "themes": ["economia"]},
+                               factories.SYSTEM)
+    after = _csv(client.get("/observatorio/entidades.csv"))
+    assert next(r for r in after if r[0] == "mde")[3] == "115.0"  # + themes 30

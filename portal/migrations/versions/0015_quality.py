@@ -42,11 +42,13 @@ def upgrade() -> None:
     with op.batch_alter_table('quality_score', schema=None) as batch_op:
         batch_op.create_index('ix_quality_score_day_entity', ['day', 'entity_id'], unique=False)
         batch_op.create_index('ix_quality_score_entity_day', ['entity_id', 'day'], unique=False)
+        batch_op.create_index('ix_quality_score_computed', ['computed'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('quality_score', schema=None) as batch_op:
         batch_op.drop_index('ix_quality_score_entity_day')
+        batch_op.drop_index('ix_quality_score_computed')
         batch_op.drop_index('ix_quality_score_day_entity')
 
     op.drop_table('quality_score')

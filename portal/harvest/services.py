@@ -14,7 +14,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from croniter import croniter
@@ -404,14 +404,15 @@ class DatabaseWriter:
         """Match remote resources to the dataset's by URL: update what changed, add what is
         new, remove links the source dropped (files uploaded in the portal are kept)."""
         current = [r for r in dataset.resources if not r.is_upload]
-        fields = (*catalog.RESOURCE_FIELDS, *catalog.LINK_FIELDS)  # a declared size too
+        fields = (*catalog.RESOURCE_FIELDS, *catalog.RESOURCE_TRANSLATIONS,
+                  *catalog.LINK_FIELDS)  # a declared size too
         for data in wanted:
             match = next((r for r in current if r.url == data["url"]), None)
             if match is None:
                 catalog.create_resource(dataset, data, SYSTEM)
                 continue
             current.remove(match)
-            if any(getattr(match, f) != data.get(f) for f in fields if f in data):
+            if any(not _same(getattr(match, f), data.get(f)) for f in fields if f in data):
                 catalog.update_resource(match, data, SYSTEM)
         for stale in current:
             catalog.delete_resource(stale, SYSTEM)
@@ -642,3 +643,16 @@ def datasets_of(source: HarvestSource) -> int:
         HarvestObject.source_id == source.id, HarvestObject.dataset_id.is_not(None),
         HarvestObject.status != "deleted")) or 0
 
+
+def _same(stored: Any, sent: Any) -> bool:
+    """Whether a source's value is what the catalog holds; a date and time sent as ISO text
+    (``last_modified``) is compared as the UTC moment the catalog would store."""
+    if isinstance(stored, datetime) and isinstance(sent, str):
+        try:
+            moment = datetime.fromisoformat(sent)
+        except ValueError:
+            return False
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        return stored == moment
+    return stored == sent

@@ -271,3 +271,25 @@ def test_resource_fields_a_source_declares_are_kept_when_usable():
         (None, "", None, "datastore", None),
         (None, "", None, "", {"fields": [{"name": "x"}]}),
     ]
+
+
+def test_a_dataset_edit_leaves_resources_whose_declared_moment_is_unchanged(site, add_source):
+    """A resource's ``last_modified`` comes as text (naive or with an offset); the catalog holds
+    a UTC moment. Compared as moments, an unchanged resource is not written again."""
+    package = ckan_package(1)
+    package["resources"][0]["last_modified"] = "2024-05-01T10:00:00.123456"
+    package["resources"].append({"name": "b.csv", "format": "CSV", "url": "https://example.org/b",
+                                 "last_modified": "2024-05-01T06:00:00-04:00"})
+    FakeCkan(site, [package])
+    source = add_source("momentos", "ckan", site.base)
+    services.run_source(source)
+    db.session.expire_all()
+    before = {r.url: r.modified for r in _datasets()[package["id"]].resources}
+    package.update(title="Otro título", metadata_modified="2024-06-01T00:00:00.000000")
+    job = services.run_source(source)
+    assert _statuses(job)[package["id"]] == "updated"
+    db.session.expire_all()
+    resources = _datasets()[package["id"]].resources
+    assert {r.url: r.modified for r in resources} == before
+    assert [r.last_modified.isoformat() for r in resources] == [
+        "2024-05-01T10:00:00.123456", "2024-05-01T10:00:00"]

@@ -37,10 +37,19 @@ def language() -> str:
     chosen = g.get("_interface_language")
     if chosen is None:
         chosen = next((code for code in (request.args.get("lang"), request.cookies.get(COOKIE))
-                       if code in LANGUAGES), None) \
-            or request.accept_languages.best_match(LANGUAGES, default)
+                       if code in LANGUAGES), None) or _browser_language() or default
         g._interface_language = chosen
     return chosen
+
+
+def _browser_language() -> str | None:
+    """The browser's most preferred language we have, by primary tag: "en-US" is English even
+    when "es" comes later (werkzeug's best_match would take the exact "es")."""
+    for tag, _quality in request.accept_languages:  # best quality first
+        code = tag.replace("_", "-").split("-")[0].lower()
+        if code in LANGUAGES:
+            return code
+    return None
 
 
 def _select_locale() -> str:

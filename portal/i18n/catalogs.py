@@ -53,6 +53,11 @@ def compile_catalog(po: Path) -> Path:
     together never read half a file)."""
     with po.open("rb") as handle:
         catalog = read_po(handle, locale=po.parent.parent.name.replace("-", "_"))
+    # Babel would compile an untranslated plural entry as its Spanish singular for every count;
+    # left out, gettext falls back to the Spanish msgid with Spanish plural rules.
+    for message in list(catalog):
+        if message.id and message.pluralizable and not all(message.string):
+            catalog.delete(message.id, message.context)
     buffer = BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     target = po.with_suffix(".mo")

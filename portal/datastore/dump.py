@@ -5,7 +5,6 @@ Rows come from DuckDB in batches and are written as they come, so memory stays f
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import tempfile
@@ -17,10 +16,8 @@ from flask import Blueprint, Response, current_app, jsonify, request, stream_wit
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import csvsafe
-from portal.api.views import STATUS
 from portal.datastore import query, services
-from portal.errors import PortalError, ValidationError
+from portal.errors import NotAuthorized, NotFound, PortalError, ValidationError
 from portal.storage import content_disposition
 
 bp = Blueprint("datastore", __name__)
@@ -31,6 +28,8 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; 
 #: Excel's last row, less the header.
 XLSX_MAX_ROWS = 1_048_575
 BATCH = 10_000
+#: The API's status codes (``portal.api.views``), for the same errors.
+STATUS = {ValidationError: 409, NotAuthorized: 403, NotFound: 404}
 
 
 @bp.route("/datastore/dump/<resource_id>")
@@ -49,9 +48,11 @@ def dump(resource_id: str):
         body = {"success": False, "error": {"__type": exc.kind, "message": exc.message,
                                             **getattr(exc, "fields", {})}}
         return jsonify(body), status
-    batches = query.stream(table, checked, BATCH)
-    writer = {"csv": _delimited, "tsv": _delimited, "json": _json, "xlsx": _xlsx}[fmt]
-    chunks = writer(batches, checked.columns, fmt=fmt, bom=bom)
+    if fmt in ("csv", "tsv"):
+        chunks = _delimited(table, checked, fmt=fmt, bom=bom)
+    else:
+        writer = _json if fmt == "json" else _xlsx
+        chunks = writer(query.stream(table, checked, BATCH), checked.columns)
     response = Response(stream_with_context(chunks), mimetype=FORMATS[fmt])
     stem = Path(resource.name or resource.id).stem or resource.id
     response.headers["Content-Disposition"] = content_disposition(f"{stem}.{fmt}")
@@ -59,21 +60,17 @@ def dump(resource_id: str):
     return response
 
 
-def _text(value: Any) -> Any:
-    return "" if value is None else query.json_value(value)
+def _scratch() -> Path:
+    folder = Path(current_app.instance_path) / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
-def _delimited(batches: Iterable[list[tuple]], columns: list[str], *, fmt: str, bom: bool
+def _delimited(table: query.Table, checked: query.Query, *, fmt: str, bom: bool
                ) -> Iterator[bytes]:
-    out = io.StringIO()
-    writer = csvsafe.writer(out, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\r\n")
-    writer.writerow(columns)
-    yield (("\ufeff" if bom else "") + out.getvalue()).encode()
-    for rows in batches:
-        out.seek(0)
-        out.truncate()
-        writer.writerows([[_text(value) for value in row] for row in rows])
-        yield out.getvalue().encode()
+    if bom:
+        yield "\ufeff".encode()
+    yield from query.copy_delimited(table, checked, "\t" if fmt == "tsv" else ",", _scratch())
 
 
 def _json(batches: Iterable[list[tuple]], columns: list[str], **_options) -> Iterator[bytes]:
@@ -93,8 +90,7 @@ def _xlsx(batches: Iterable[list[tuple]], columns: list[str], **_options) -> Ite
     the finished workbook (a zip) is then sent in chunks."""
     import xlsxwriter
 
-    folder = Path(current_app.instance_path) / "tmp"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _scratch()
     fd, name = tempfile.mkstemp(dir=folder, prefix=".dump-", suffix=".xlsx")
     os.close(fd)
     path = Path(name)

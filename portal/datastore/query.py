@@ -12,18 +12,23 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
+import shutil
+import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import duckdb
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from portal import bounded_json
+from portal import bounded_json, csvsafe
 from portal.datastore.ingest import FULL_TEXT, ID, fold, quote
 from portal.errors import ValidationError
 
@@ -64,12 +69,19 @@ class Query:
     def filtered(self) -> bool:
         return bool(self.where) or self.distinct
 
-    def select(self, table: Table) -> tuple[str, list[Any]]:
-        columns = ", ".join(quote(name) for name in self.columns)
+    def select(self, table: Table, *, for_spreadsheets: bool = False) -> tuple[str, list[Any]]:
+        """The SQL and its values. ``for_spreadsheets``: text cells a spreadsheet would read
+        as formulas get a leading quote (``portal.csvsafe``'s rule, in SQL)."""
+        types = table.types
+        columns = ", ".join(
+            _formula_safe(name) if for_spreadsheets and types.get(name) == "text"
+            else quote(name) for name in self.columns)
         sql = f"SELECT {'DISTINCT ' if self.distinct else ''}{columns} FROM read_parquet(?)"
         if self.where:
             sql += " WHERE " + " AND ".join(self.where)
-        if self.order:
+        # The file is in _id order and DuckDB keeps a scan's order: no sort needed (a query
+        # with a limit then stops early instead of sorting every match).
+        if self.order and self.order != [(ID, "ASC")]:
             sql += " ORDER BY " + ", ".join(f"{quote(name)} {way}" for name, way in self.order)
         values = [table.path, *self.values]
         if self.limit is not None:
@@ -84,6 +96,14 @@ class Query:
         inner = Query(self.columns, self.where, self.values, [], self.distinct, None, 0)
         sql, values = inner.select(table)
         return f"SELECT count(*) FROM ({sql})", values
+
+
+def _formula_safe(name: str) -> str:
+    column = quote(name)
+    starts = "'=', '+', '-', '@', chr(9), chr(13)"
+    return (f"CASE WHEN left({column}, 1) IN ({starts}) AND NOT regexp_full_match({column}, "
+            f"'{csvsafe.NUMBER.pattern}') THEN chr(39) || {column} ELSE {column} END "
+            f"AS {column}")
 
 
 def _refuse(name: str, message: Any) -> ValidationError:
@@ -380,3 +400,53 @@ def records(rows: list[tuple], columns: list[str], records_format: str) -> Any:
     writer.writerows([[("" if value is None else json_value(value)) for value in row]
                       for row in rows])
     return out.getvalue()
+
+
+def copy_delimited(table: Table, query: Query, delimiter: str, folder: Path
+                   ) -> Iterator[bytes]:
+    """The query's rows with a header, as CSV (or TSV) written by DuckDB's own ``COPY`` into a
+    named pipe that this generator reads: DuckDB's fast writer, streamed with flat memory.
+    Text that a spreadsheet would read as a formula gets a leading quote. A failure after the
+    first bytes raises, so the client sees a broken transfer, never a silently short file."""
+    sql, values = query.select(table, for_spreadsheets=True)
+    work = Path(tempfile.mkdtemp(dir=folder, prefix=".dump-"))
+    pipe = work / "rows"
+    os.mkfifo(pipe, 0o600)
+    handle = _connection().cursor()
+    failures: list[Exception] = []
+    separator = "\\t" if delimiter == "\t" else ","
+
+    def write() -> None:
+        try:
+            handle.execute(f"COPY ({sql}) TO '{pipe}' (FORMAT CSV, HEADER true, DELIMITER "
+                           f"'{separator}', USE_TMP_FILE false)", values)
+        except duckdb.Error as exc:
+            failures.append(exc)
+            _release(pipe)
+
+    writer = threading.Thread(target=write, daemon=True, name="datastore-dump")
+    writer.start()
+    try:
+        with pipe.open("rb") as reader:
+            while chunk := reader.read(1024 * 1024):
+                yield chunk
+        if failures:
+            raise RuntimeError(f"the export stopped: {failures[0]}")
+    finally:
+        if writer.is_alive():  # the client went away: stop DuckDB
+            handle.interrupt()
+        writer.join(timeout=10)
+        handle.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _release(pipe: Path, seconds: float = 2.0) -> None:
+    """Open the pipe for writing and close it, so a reader waiting to open it gets an end of
+    file (DuckDB failed before opening it); give up when no reader comes."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+            return
+        except OSError:
+            time.sleep(0.01)

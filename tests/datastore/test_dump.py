@@ -31,7 +31,7 @@ def test_bom_tsv_limit_and_q(app, world, client):
     body = client.get(f"/datastore/dump/{resource_id}", query_string={
         "format": "tsv", "bom": "true", "q": "la paz", "fields": "_id,casos",
         "limit": 1}).get_data()
-    assert body == "\ufeff_id\tcasos\r\n1\t10\r\n".encode()
+    assert body == "\ufeff_id\tcasos\n1\t10\n".encode()
 
 
 def test_json_is_ckan_dump_shape(app, world, client):

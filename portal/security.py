@@ -2,6 +2,8 @@
 
 * Every response carries a strict Content-Security-Policy (scripts and styles only from the
   portal's own ``static/`` files: no inline ``<script>``, no ``on*=`` handler, no ``style=``),
+  images also from any https host (entity logos, map tiles; a map tile server over plain http
+  named by ``PORTAL_MAP_TILE_URL`` is added),
   ``frame-ancestors 'none'`` with ``X-Frame-Options: DENY`` for older browsers,
   ``X-Content-Type-Options: nosniff`` and a ``Referrer-Policy``. ``<script
   type="application/ld+json">`` (schema.org) is data, not script: CSP does not apply to it.
@@ -14,7 +16,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, abort, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -38,8 +42,20 @@ HEADERS = {
 }
 
 
+def content_security_policy(tile_url: str) -> str:
+    """The policy, with the map tiles' host added to ``img-src`` when ``https:`` does not
+    already cover it (a tile server over plain http)."""
+    tiles = urlsplit(tile_url or "")
+    if tiles.scheme != "http" or not tiles.netloc:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace(
+        "img-src 'self' data: https:", f"img-src 'self' data: https: http://{tiles.netloc}")
+
+
 def _add_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
+        if name == "Content-Security-Policy":
+            value = current_app.extensions.get("portal_csp", value)
         response.headers.setdefault(name, value)
     return response
 
@@ -90,5 +106,6 @@ def init_app(app: Flask) -> None:
     proxies = app.config["PORTAL_TRUSTED_PROXIES"]
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    app.extensions["portal_csp"] = content_security_policy(app.config["PORTAL_MAP_TILE_URL"])
     app.after_request(_add_headers)
     app.before_request(_refuse_nul)

@@ -29,6 +29,23 @@ MEASURE = "() => ({scroll: document.documentElement.scrollWidth, inner: window.i
 
 
 @pytest.fixture
+def spanish_page(browser):
+    """``open_page`` with the browser asking for Spanish: the interface follows
+    Accept-Language, and these tests read its Spanish texts."""
+    contexts = []
+
+    def open_(width: int, **options):
+        context = browser.new_context(viewport={"width": width, "height": 900},
+                                      locale="es-BO", **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def filled(app, world):  # noqa: F811
     """Something in every part of the dashboard of ``admin1``, with long names."""
     with app.app_context():
@@ -60,8 +77,8 @@ def _violations(page) -> list[str]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_account_pages_fit_the_screen(live_server, filled, open_page, width):
-    page = open_page(width)
+def test_account_pages_fit_the_screen(live_server, filled, spanish_page, width):
+    page = spanish_page(width)
     errors = _violations(page)
     login(page, live_server, "admin1")
     for path in PAGES:
@@ -84,43 +101,39 @@ def test_account_pages_fit_the_screen(live_server, filled, open_page, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_tokens_page_creates_copies_and_revokes(live_server, world,  # noqa: F811
-                                                    browser, axe, width):  # noqa: F811
-    context = browser.new_context(viewport={"width": width, "height": 900},
-                                  permissions=["clipboard-read", "clipboard-write"])
-    try:
-        page = context.new_page()
-        errors = _violations(page)
-        login(page, live_server, "editor1")
-        page.goto(live_server + "/dashboard")
-        page.get_by_role("link", name="Tokens de API").click()
-        page.fill("#field-name", "script de carga")
-        page.select_option("#field-expires_in", "30")
-        page.get_by_role("button", name="Crear token").click()
-        token = page.input_value("#new-token")
-        assert token.startswith("dab_")
-        copy = page.get_by_role("button", name="Copiar")
-        assert copy.is_visible()  # the script ran under the CSP
-        copy.click()
-        page.wait_for_function("() => document.querySelector('[data-copy]').textContent "
-                               "=== 'Copiado'")
-        assert page.evaluate("navigator.clipboard.readText()") == token
-        assert page.evaluate(MEASURE)["scroll"] <= width
+                                                    spanish_page, axe, width):  # noqa: F811
+    page = spanish_page(width, permissions=["clipboard-read", "clipboard-write"])
+    errors = _violations(page)
+    login(page, live_server, "editor1")
+    page.goto(live_server + "/dashboard")
+    page.get_by_role("link", name="Tokens de API").click()
+    page.fill("#field-name", "script de carga")
+    page.select_option("#field-expires_in", "30")
+    page.get_by_role("button", name="Crear token").click()
+    token = page.input_value("#new-token")
+    assert token.startswith("dab_")
+    copy = page.get_by_role("button", name="Copiar")
+    assert copy.is_visible()  # the script ran under the CSP
+    copy.click()
+    page.wait_for_function("() => document.querySelector('[data-copy]').textContent "
+                           "=== 'Copiado'")
+    assert page.evaluate("navigator.clipboard.readText()") == token
+    assert page.evaluate(MEASURE)["scroll"] <= width
 
-        assert axe_violations(axe, page, live_server + "/user/tokens") == []
-        assert page.locator("#new-token").count() == 0  # shown once
-        assert page.get_by_role("row", name="script de carga").is_visible()
-        page.get_by_role("button", name="Revocar").click()
-        assert page.get_by_text("revocado").is_visible()
-        assert page.get_by_text("No tiene tokens activos.").is_visible()
-        assert errors == []
-    finally:
-        context.close()
+    assert axe_violations(axe, page, live_server + "/user/tokens") == []
+    assert page.locator("#new-token").count() == 0  # shown once
+    assert page.get_by_role("row", name="script de carga").is_visible()
+    page.get_by_role("button", name="Revocar").click()
+    assert page.get_by_text("revocado").is_visible()
+    assert page.get_by_text("No tiene tokens activos.").is_visible()
+    assert errors == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_account_pages_have_no_moderate_or_worse_axe_violation(live_server, filled, open_page,
-                                                              axe, width):  # noqa: F811
-    page = open_page(width)
+def test_account_pages_have_no_moderate_or_worse_axe_violation(live_server, filled,
+                                                              spanish_page, axe,  # noqa: F811
+                                                              width):
+    page = spanish_page(width)
     login(page, live_server, "admin1")
     found = [v for path in PAGES for v in axe_violations(axe, page, live_server + path)]
     login(page, live_server, "root")

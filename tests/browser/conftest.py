@@ -42,8 +42,11 @@ def browser():
                     "PORTAL_TEST_CHROMIUM.")
     manager = sync_api.sync_playwright().start()
     # --no-sandbox: the suite runs as root in CI, where Chromium's sandbox refuses to start.
+    # --accept-lang: the portal honours Accept-Language and headless Chromium sends en-US; the
+    # tests read the Spanish interface (tests/browser/test_language_switch.py switches it).
     launched = manager.chromium.launch(executable_path=executable, headless=True,
-                                       args=["--no-sandbox", "--disable-gpu"])
+                                       args=["--no-sandbox", "--disable-gpu",
+                                             "--accept-lang=es-BO"])
     yield launched
     launched.close()
     manager.stop()

@@ -146,6 +146,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_DATASTORE_MEMORY_MB", 512, "DataStore: DuckDB's memory limit per process, "
             "in MB (queries and ingests).", int),
     Setting("PORTAL_DATASTORE_THREADS", 2, "DataStore: DuckDB threads per process.", int),
+    Setting("PORTAL_DATASTORE_CACHE_ROWS", 2_000_000, "DataStore: rows of the most recently "
+            "queried tables each process keeps in memory (larger tables are read from their "
+            "Parquet files; 0: none).", int),
     Setting("PORTAL_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "Maps: "
             "the tile URL template ({z}/{x}/{y}) of the resource pages' maps (Leaflet)."),
     Setting("PORTAL_MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors", "Maps: the "

@@ -10,14 +10,18 @@ the process's one in-memory DuckDB database (``PORTAL_DATASTORE_MEMORY_MB``,
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
+import hashlib
 import io
+import logging
 import os
 import re
 import shutil
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +44,10 @@ _SORT_PART = re.compile(r'\s*("(?:[^"]|"")+"|[^\s"]+)(?:\s+(asc|desc))?\s*', re.
 
 _database: duckdb.DuckDBPyConnection | None = None
 _database_lock = threading.Lock()
+#: Parquet path -> (name of its copy in DuckDB's memory, rows), least recently used first.
+_cache: OrderedDict[str, tuple[str, int]] = OrderedDict()
+_cache_lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,8 @@ class Table:
     path: str
     fields: list[dict[str, Any]]
     row_count: int
+    #: The table's copy in the process's DuckDB memory, when it is cached (see ``warm``).
+    relation: str | None = None
 
     @property
     def types(self) -> dict[str, str]:
@@ -76,14 +86,15 @@ class Query:
         columns = ", ".join(
             _formula_safe(name) if for_spreadsheets and types.get(name) == "text"
             else quote(name) for name in self.columns)
-        sql = f"SELECT {'DISTINCT ' if self.distinct else ''}{columns} FROM read_parquet(?)"
+        source = quote(table.relation) if table.relation else "read_parquet(?)"
+        sql = f"SELECT {'DISTINCT ' if self.distinct else ''}{columns} FROM {source}"
         if self.where:
             sql += " WHERE " + " AND ".join(self.where)
         # The file is in _id order and DuckDB keeps a scan's order: no sort needed (a query
         # with a limit then stops early instead of sorting every match).
         if self.order and self.order != [(ID, "ASC")]:
             sql += " ORDER BY " + ", ".join(f"{quote(name)} {way}" for name, way in self.order)
-        values = [table.path, *self.values]
+        values = [*([] if table.relation else [table.path]), *self.values]
         if self.limit is not None:
             sql += " LIMIT ?"
             values.append(self.limit)
@@ -310,6 +321,44 @@ def _connection() -> duckdb.DuckDBPyConnection:
                 "enable_external_access": True,
             })
         return _database
+
+
+def warm(table: Table) -> Table:
+    """The table read from the process's memory: the first query of a table copies its
+    Parquet file into DuckDB (native storage scans several times faster than decoding
+    Parquet on every query); the least recently used copies are dropped past
+    ``PORTAL_DATASTORE_CACHE_ROWS`` rows in all. Paths are never reused (each ingest writes a
+    new file), so a copy is never stale. A table larger than the budget is read from its file."""
+    budget = current_app.config["PORTAL_DATASTORE_CACHE_ROWS"]
+    if table.row_count > budget:
+        return table
+    with _cache_lock:
+        found = _cache.get(table.path)
+        if found is None:
+            name = "cache_" + hashlib.sha1(table.path.encode()).hexdigest()
+            handle = _connection().cursor()
+            try:
+                handle.execute(f"CREATE OR REPLACE TABLE {quote(name)} AS SELECT * FROM "
+                               "read_parquet(?)", [table.path])
+            except duckdb.Error:  # out of memory, say: the file is still there to read
+                log.exception("could not cache %s", table.path)
+                return table
+            finally:
+                handle.close()
+            found = _cache[table.path] = (name, table.row_count)
+            _evict(budget)
+        _cache.move_to_end(table.path)
+    return dataclasses.replace(table, relation=found[0])
+
+
+def _evict(budget: int) -> None:
+    while sum(rows for _name, rows in _cache.values()) > budget and len(_cache) > 1:
+        _path, (name, _rows) = _cache.popitem(last=False)
+        handle = _connection().cursor()
+        try:
+            handle.execute(f"DROP TABLE IF EXISTS {quote(name)}")
+        finally:
+            handle.close()
 
 
 @contextmanager

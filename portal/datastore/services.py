@@ -28,7 +28,7 @@ from portal.catalog import services as catalog
 from portal.catalog.models import Resource
 from portal.datastore.ingest import IngestError, load_table
 from portal.datastore.models import DatastoreTable
-from portal.datastore.query import Table
+from portal.datastore.query import Table, warm
 from portal.db import unit_of_work, utcnow
 from portal.errors import ValidationError
 from portal.storage import LocalStorage, storage
@@ -220,8 +220,8 @@ def readable(resource_id: Any, actor) -> tuple[Resource, DatastoreTable, Table]:
     state = get_state(resource.id)
     if state is None or not state.data_key:
         raise ValidationError({"resource_id": [str(_why_not(resource, state))]})
-    return resource, state, Table(data_path(state.data_key), list(state.fields or []),
-                                  state.row_count)
+    return resource, state, warm(Table(data_path(state.data_key), list(state.fields or []),
+                                       state.row_count))
 
 
 def _why_not(resource: Resource, state: DatastoreTable | None):

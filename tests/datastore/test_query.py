@@ -25,3 +25,32 @@ def test_injected_names_and_values_are_data(app, world, client):
         "resource_id": resource_id, "filters": {"departamento": "x' OR '1'='1"},
         "q": "'; DROP TABLE t; --"})
     assert quoted.status_code == 200 and quoted.get_json()["result"]["total"] == 0
+
+
+def test_read_from_memory_or_from_the_file_alike(make_app, tmp_path, world, client):
+    """The default app caches small tables in DuckDB's memory; with a budget of 0 rows the same
+    search reads the Parquet file; past the budget the least recently used copy is dropped."""
+    first = add_table(client.application, world.public)
+    second = add_table(client.application, world.public)
+    params = {"q": "la paz", "sort": "casos desc", "fields": "_id,casos"}
+
+    def search(app, resource_id):
+        response = app.test_client().post("/api/3/action/datastore_search",
+                                          json={"resource_id": resource_id, **params})
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()["result"]["records"]
+
+    cached = search(client.application, first)
+    assert cached == [{"_id": 1, "casos": 10}, {"_id": 4, "casos": 1}]
+    uncached = make_app(PORTAL_INSTANCE_PATH=client.application.instance_path,
+                        PORTAL_DATASTORE_CACHE_ROWS=0)
+    assert search(uncached, first) == cached
+    small = make_app(PORTAL_INSTANCE_PATH=client.application.instance_path,
+                     PORTAL_DATASTORE_CACHE_ROWS=5)
+    assert search(small, second) == cached
+    with small.app_context():
+        from portal.datastore import services
+
+        paths = {services.data_path(services.get_state(rid).data_key) for rid in (first, second)}
+    assert len(paths & set(query._cache)) == 1  # the first table's copy was dropped
+    assert search(small, first) == cached

@@ -136,3 +136,23 @@ def test_a_geojson_file_is_drawn(live_server, world, open_page):
     assert "2 elementos" in page.locator("[data-map-note]").inner_text()
     assert page.locator(".map-box .leaflet-marker-icon, .map-box path").count() >= 2
     _fits(page, 390)
+
+
+@pytest.mark.parametrize("width", (1280, 390))
+def test_explorer_chart_and_map_pass_axe(live_server, world, open_page, width):
+    """axe-core finds no violation of impact moderate or higher once the explorer, a chart and
+    the map are drawn (an editor's page: the save form too)."""
+    axe = pytest.importorskip(
+        "axe_playwright_python.sync_playwright",
+        reason="axe-playwright-python is not installed: pip install -e '.[test]'").Axe()
+    page = open_page(width)
+    login(page, live_server, "editora")
+    page.goto(live_server + world["table"])
+    page.wait_for_selector("[data-explorer-state=ready] .explorer-table tbody tr")
+    page.wait_for_selector("[data-map-state=drawn]")
+    page.click("[data-chart-builder] button[type=submit]")
+    page.wait_for_selector("[data-chart-state=drawn] canvas")
+    violations = [f"{v['id']} ({v['impact']}) {v['help']}: {[n['target'] for n in v['nodes'][:3]]}"
+                  for v in axe.run(page).response["violations"]
+                  if v["impact"] in ("moderate", "serious", "critical")]
+    assert violations == [], "\n".join(violations)

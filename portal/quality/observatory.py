@@ -215,6 +215,10 @@ def trend_table(entity_name: str | None = None, days: int = 90) -> Table:
 def fix_table(entity_name: str) -> Table:
     """What the entity's public datasets miss, indicator by indicator, ordered by the points
     the whole entity gains by fixing it (summed over its datasets)."""
+    return _kept(("fixes", entity_name), lambda: _fix_table(entity_name))
+
+
+def _fix_table(entity_name: str) -> Table:
     query = (_latest_rows().join(Entity, Entity.id == QualityScore.entity_id)
              .where(Entity.name == entity_name))
     gains: dict[str, float] = defaultdict(float)
@@ -232,6 +236,10 @@ def fix_table(entity_name: str) -> Table:
 
 def dataset_table(entity_name: str) -> Table:
     """The entity's public datasets, lowest score first."""
+    return _kept(("datasets", entity_name), lambda: _dataset_table(entity_name))
+
+
+def _dataset_table(entity_name: str) -> Table:
     rows = []
     latest = _latest_rows().join(Entity, Entity.id == QualityScore.entity_id).where(
         Entity.name == entity_name).add_columns(Dataset.name, Dataset.title)

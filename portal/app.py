@@ -32,6 +32,7 @@ DOMAINS = (
     "portal.linkcheck",
     "portal.datastore",
     "portal.resource_views",
+    "portal.series",
     "portal.api",
     "portal.harvest",
     "portal.search",

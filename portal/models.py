@@ -16,6 +16,7 @@ from portal.linkcheck import models as _linkcheck  # noqa: F401
 from portal.pige import models as _pige  # noqa: F401
 from portal.quality import models as _quality  # noqa: F401
 from portal.resource_views import models as _resource_views  # noqa: F401
+from portal.series import models as _series  # noqa: F401
 from portal.validation import models as _validation  # noqa: F401
 
 metadata = Base.metadata

@@ -16,7 +16,7 @@ from portal.api.registry import output_schema
 from portal.catalog.licenses import get_license
 from portal.catalog.translations import translated
 from portal.linkcheck import api as linkcheck_api
-from portal.series import api as series_api
+from portal.series import package as series_api
 
 
 class With:

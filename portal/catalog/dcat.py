@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -74,6 +74,10 @@ CHECKSUM_ALGORITHMS = {name: SPDX["checksumAlgorithm_" + name]
 _ALGORITHM_BY_LENGTH = {32: "md5", 40: "sha1", 56: "sha224", 64: "sha256", 96: "sha384",
                         128: "sha512"}
 _HEX = re.compile(r"^(?:[0-9a-fA-F]{2})+$")
+#: Statements other domains add to a dataset (series, versions): ``f(dataset, base_url)``
+#: yields triples, registered once at start-up (``portal.series.dcat.register``). The fast
+#: Turtle writer writes the same triples.
+DATASET_STATEMENTS: list[Callable[[Any, str], Iterable[Triple]]] = []
 
 
 # --- vocabularies (data in standards/) -------------------------------------------------------
@@ -560,6 +564,8 @@ def dataset_triples(dataset: Dataset, base_url: str,
         yield prop, RDF.type, SCHEMA.PropertyValue
         yield prop, SCHEMA.name, Lit(key)
         yield prop, SCHEMA.value, extra_literal(value)
+    for statements in DATASET_STATEMENTS:
+        yield from statements(dataset, base_url)
     for position, resource in enumerate(dataset.resources):
         yield node, DCAT.distribution, distribution_uri(dataset.name, resource.id, base_url)
         yield from distribution_triples(resource, dataset, base_url, refs, position=position)

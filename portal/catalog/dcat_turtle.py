@@ -17,7 +17,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from rdflib import URIRef
+from rdflib import RDF, URIRef
 
 from portal.catalog import dcat
 from portal.catalog.codelists import codes
@@ -60,6 +60,13 @@ def _date(value: date | datetime) -> str:
         if len(_DATES) < 20_000:
             _DATES[value] = found
     return found
+
+
+def _term(node: Any) -> str:
+    """An IRI or a literal of ``dcat.DATASET_STATEMENTS`` as Turtle."""
+    if isinstance(node, URIRef):
+        return "a" if node == RDF.type else turtle_iri(str(node))
+    return turtle_literal(node)
 
 
 def _ref(node: URIRef) -> tuple[str, URIRef]:
@@ -189,6 +196,12 @@ class DcatTurtle:
                 value_text = turtle_literal(dcat.extra_literal(value))
                 p.append(f"schema:additionalProperty [ a schema:PropertyValue ; schema:name "
                          f"{_lit(key)} ; schema:value {value_text} ]")
+        for statements in dcat.DATASET_STATEMENTS:
+            for subject, predicate, obj in statements(dataset, self.base):
+                if str(subject) == node[1:-1]:
+                    p.append(f"{_term(predicate)} {_term(obj)}")
+                else:
+                    extra.append(f"{_term(subject)} {_term(predicate)} {_term(obj)} .\n")
         resources = dataset.resources
         if resources:
             prefix = f"{node[:-1]}/resource/"

@@ -83,16 +83,19 @@ def failed_validations(user) -> tuple[list[tuple[Resource, Dataset, ValidationRe
         _mine(user), Dataset.state != "deleted")
     where = (ValidationReport.resource_id.in_(resources),
              ValidationReport.status.in_(("failure", "error")))
-    newest = list(db.session.scalars(select(ValidationReport.id).where(*where).order_by(
-        ValidationReport.finished.desc(), ValidationReport.id).limit(SIDE_LIMIT)))
+    # One pass gives the newest ten and, as a window count, how many match in all.
+    found = db.session.execute(
+        select(ValidationReport.id, func.count().over().label("total")).where(*where)
+        .order_by(ValidationReport.finished.desc(), ValidationReport.id)
+        .limit(SIDE_LIMIT)).all()
+    newest = [row.id for row in found]
     rows = db.session.execute(  # joined for the newest only, not for every match
         select(Resource, Dataset, ValidationReport)
         .join(Dataset, Resource.dataset_id == Dataset.id)
         .join(ValidationReport, ValidationReport.resource_id == Resource.id)
         .where(ValidationReport.id.in_(newest))
         .order_by(ValidationReport.finished.desc(), ValidationReport.id)).all() if newest else []
-    total = db.session.scalar(select(func.count(ValidationReport.id)).where(*where))
-    return [tuple(row) for row in rows], total or 0
+    return [tuple(row) for row in rows], found[0].total if found else 0
 
 
 def harvest_jobs(user) -> list[HarvestJob]:

@@ -156,3 +156,18 @@ def catalog_user(name: str):
     from portal.auth.services import get_user
 
     return get_user(name)
+
+
+def test_the_failed_validations_show_the_newest_ten_and_count_all(app, client, world):
+    with app.app_context():
+        dataset = factories.dataset("montos", entity_name="ine", title="Montos")
+        for number in range(11):
+            bad = factories.resource(dataset, content=f"id,monto\n1,{number}\n2,mil\n".encode(),
+                                     filename=f"m{number}.csv", name=f"Montos {number:02d}",
+                                     schema=SCHEMA)
+            validation.validate_resource(catalog.get_resource(bad.id))
+    login(client, "editor1")
+    html = client.get("/dashboard").get_data(as_text=True)
+    section = html[html.index('id="validaciones"'):html.index('id="cosechas"')]
+    assert "10 de 11" in section and section.count("/validation") == 10
+    assert re.search(r'<a href="#validaciones">11</a>', html)

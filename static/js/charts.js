@@ -20,16 +20,8 @@
                  "#97266d", "#4a5568", "#744210"];
   var numberFormat = new Intl.NumberFormat("es-BO", {maximumFractionDigits: 2});
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      if (key === "text") { node.textContent = attrs[key]; } else { node.setAttribute(key, attrs[key]); }
-    });
-    (children || []).forEach(function (child) {
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
+  /* The explorer's element builder (explorer.js loads first). */
+  var el = window.PortalExplorer.el;
 
   /* The chart and, beside it, the same figures as a table. */
   function draw(container, spec) {

@@ -346,7 +346,7 @@
     }
   };
 
-  window.PortalExplorer = {format: format, label: label, query: query};
+  window.PortalExplorer = {el: el, format: format, label: label, query: query};
 
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("[data-explorer]"), function (root) {

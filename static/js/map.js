@@ -139,10 +139,7 @@
   /* The map's figures as a table beside it (accessible, and exact). */
   MapView.prototype.table = function (boundaries, sums, view) {
     var make = function (tag, text, attrs) {
-      var node = document.createElement(tag);
-      if (text !== undefined) { node.textContent = text; }
-      Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
-      return node;
+      return window.PortalExplorer.el(tag, Object.assign({text: text}, attrs || {}));
     };
     var table = make("table", undefined, {"class": "data-table"});
     table.appendChild(make("caption", view.title || ""));

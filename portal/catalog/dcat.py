@@ -34,6 +34,7 @@ from portal.catalog.codelists import codes
 from portal.catalog.licenses import get_license, licenses
 from portal.catalog.models import Dataset, Entity, Resource, Theme
 from portal.catalog.schemas import SLUG
+from portal.catalog.translations import DEFAULT_LANGUAGE, LANGUAGES
 from portal.rdf import (
     ADMS,
     DCAT,
@@ -364,10 +365,12 @@ def theme_triples(theme: Theme, base_url: str) -> Iterator[Triple]:
     node = theme_uri(theme.name, base_url)
     yield node, RDF.type, SKOS.Concept
     yield node, SKOS.prefLabel, Lit(theme.title, None, LANG)
+    yield from tagged(node, SKOS.prefLabel, theme.title_translated)
     yield node, SKOS.inScheme, theme_scheme_uri(base_url)
     yield node, SKOS.notation, Lit(theme.name)
     if theme.description:
         yield node, SKOS.definition, Lit(theme.description, None, LANG)
+        yield from tagged(node, SKOS.definition, theme.description_translated)
     if theme.eu_theme in _vocabularies()["data_themes"]["items"]:
         yield node, SKOS.closeMatch, EU_DATA_THEME[theme.eu_theme]
 
@@ -394,6 +397,7 @@ def publisher_triples(entity: Entity, base_url: str) -> Iterator[Triple]:
     yield node, RDF.type, FOAF.Agent
     yield node, RDF.type, FOAF.Organization
     yield node, FOAF.name, Lit(entity.title, None, LANG)
+    yield from tagged(node, FOAF.name, entity.title_translated)
     kind = publisher_type(entity.kind, entity.level)
     if kind is not None:
         yield node, DCT.type, kind
@@ -437,7 +441,13 @@ def publisher_from_rdf(graph: Graph, node: Node) -> dict[str, Any]:
         "website": website if website.startswith(("http://", "https://")) else "",
         "email": email,
         "uri": str(node) if isinstance(node, URIRef) else "",
+        **_translated_names(graph, node),
     }
+
+
+def _translated_names(graph: Graph, node: Node) -> dict[str, Any]:
+    names = {} if isinstance(node, Literal) else translations_from(graph, node, FOAF.name)
+    return {"title_translated": names} if names else {}
 
 
 # --- contact point (vcard:Kind) ---------------------------------------------------------------
@@ -487,8 +497,10 @@ def dataset_triples(dataset: Dataset, base_url: str,
     node = dataset_uri(dataset.name, base_url)
     yield node, RDF.type, DCAT.Dataset
     yield node, DCT.title, Lit(dataset.title, None, LANG)
+    yield from tagged(node, DCT.title, dataset.title_translated)
     # dct:description is mandatory in DCAT-AP: a dataset without one is described by its title.
     yield node, DCT.description, Lit(dataset.description or dataset.title, None, LANG)
+    yield from tagged(node, DCT.description, dataset.description_translated)
     remote = remote_publisher(dataset)
     if remote is not None:
         agent = list(remote_publisher_triples(remote))
@@ -501,6 +513,9 @@ def dataset_triples(dataset: Dataset, base_url: str,
         yield node, DCT.publisher, entity_uri(dataset.entity.name, base_url)
     for keyword in dataset.keywords:
         yield node, DCAT.keyword, Lit(keyword, None, LANG)
+    for lang, words in (dataset.keywords_translated or {}).items():
+        for keyword in words:
+            yield node, DCAT.keyword, Lit(keyword, None, lang)
     eu_themes = _vocabularies()["data_themes"]["items"]
     for theme in dataset.themes:
         refs.themes[theme.id] = theme
@@ -571,6 +586,47 @@ def dataset_triples(dataset: Dataset, base_url: str,
         yield from distribution_triples(resource, dataset, base_url, refs, position=position)
 
 
+def tagged(node: Node, predicate: URIRef, translations: dict[str, str] | None
+           ) -> Iterator[Triple]:
+    """One literal per translation, tagged with its language (the Spanish one is the main)."""
+    for lang, text in (translations or {}).items():
+        yield node, predicate, Lit(text, None, lang)
+
+
+def translations_from(graph: Graph, node: Node, predicate: URIRef) -> dict[str, str]:
+    """``{lang: text}`` of the literals tagged with a language of the portal other than
+    Spanish (``en-GB`` counts as ``en``); the first of each language."""
+    found: dict[str, str] = {}
+    for literal in sorted((o for o in graph.objects(node, predicate)
+                           if isinstance(o, Literal) and o.language), key=str):
+        lang = literal.language.split("-")[0].lower()
+        if lang in LANGUAGES and lang != DEFAULT_LANGUAGE and str(literal).strip():
+            found.setdefault(lang, str(literal).strip())
+    return {lang: found[lang] for lang in LANGUAGES if lang in found}
+
+
+def _keywords_from(graph: Graph, node: Node) -> tuple[list[str], dict[str, list[str]]]:
+    """The Spanish (or untagged) keywords, and the others by language. A catalog without
+    Spanish or untagged keywords gives all of them as the main ones."""
+    main: set[str] = set()
+    other: dict[str, set[str]] = {}
+    for literal in graph.objects(node, DCAT.keyword):
+        text = str(literal).strip()
+        lang = (getattr(literal, "language", None) or "").split("-")[0].lower()
+        if not text:
+            continue
+        if lang in ("", DEFAULT_LANGUAGE):
+            main.add(text)
+        elif lang in LANGUAGES:
+            other.setdefault(lang, set()).add(text)
+        else:
+            other.setdefault("", set()).add(text)
+    unknown = other.pop("", set())
+    if not main:
+        return sorted(unknown.union(*other.values())), {}
+    return sorted(main), {lang: sorted(other[lang]) for lang in LANGUAGES if lang in other}
+
+
 def dataset_to_rdf(dataset: Dataset, graph: Graph, base_url: str) -> URIRef:
     """Add a self-contained description of ``dataset`` to ``graph``; return its node."""
     refs = References()
@@ -605,8 +661,9 @@ def dataset_from_rdf(graph: Graph, node: Node) -> dict[str, Any]:
     if publisher is not None:
         extras["publisher"] = publisher_from_rdf(graph, publisher)
         values["entity"] = extras["publisher"]["name"]
-    values["keywords"] = sorted({str(o).strip() for o in graph.objects(node, DCAT.keyword)
-                                 if str(o).strip()})
+    values["keywords"], values["keywords_translated"] = _keywords_from(graph, node)
+    values["title_translated"] = translations_from(graph, node, DCT.title)
+    values["description_translated"] = translations_from(graph, node, DCT.description)
     values["themes"] = _themes_from(graph, node, extras)
     values.update(_license_from(graph, node, extras))
     values["access_rights"] = _access_rights_from(graph, node, extras)
@@ -868,8 +925,10 @@ def distribution_triples(resource: Resource, dataset: Dataset, base_url: str,
     yield node, RDF.type, DCAT.Distribution
     if resource.name:
         yield node, DCT.title, Lit(resource.name, None, LANG)
+        yield from tagged(node, DCT.title, resource.name_translated)
     description = resource.description or generated_description(resource.name, resource.format)
     yield node, DCT.description, Lit(description, None, LANG)
+    yield from tagged(node, DCT.description, resource.description_translated)
     if position is not None:  # the order of the dataset's distributions (RDF has none)
         yield node, SCHEMA.position, Lit(str(position), XSD.integer)
     # DCAT-AP 3.0.0's shapes (those of ckanext-dcat) want the URLs typed rdfs:Resource.
@@ -972,6 +1031,8 @@ def distribution_from_rdf(graph: Graph, node: Node) -> dict[str, Any]:
     return {
         "name": name,
         "description": "" if description == generated_description(name, fmt) else description,
+        "name_translated": translations_from(graph, node, DCT.title),
+        "description_translated": translations_from(graph, node, DCT.description),
         "url": url,
         "format": fmt,
         "media_type": media_type,

@@ -47,6 +47,13 @@ def _lit_es(value: str) -> str:
     return turtle_string(value) + _ES
 
 
+def _translated(predicate: str, translations: dict[str, str] | None) -> list[str]:
+    """``dcat.tagged`` as Turtle: one literal per translation, tagged with its language
+    (a code of ``translations.LANGUAGES``, checked on input)."""
+    return [f"{predicate} {turtle_string(text)}@{lang}"
+            for lang, text in (translations or {}).items()]
+
+
 _DATES: dict[date, str] = {}
 
 
@@ -123,7 +130,9 @@ class DcatTurtle:
         out = [f"{self.catalog} dcat:dataset {node} .\n\n"] if in_catalog else []
         extra: list[str] = []  # statements about other subjects, written after the dataset
         p = [f"{node} a dcat:Dataset", f"dct:title {_lit_es(title)}",
-             f"dct:description {_lit_es(dataset.description or title)}"]
+             *_translated("dct:title", dataset.title_translated),
+             f"dct:description {_lit_es(dataset.description or title)}",
+             *_translated("dct:description", dataset.description_translated)]
         entity = dataset.entity
         remote = dcat.remote_publisher(dataset) if dataset.extras else None
         if remote is not None:
@@ -133,6 +142,8 @@ class DcatTurtle:
             p.append(f"dct:publisher {self.entity_prefix}{safe_iri(entity.name)}>")
         if dataset.keywords:
             p.append("dcat:keyword " + ", ".join(_lit_es(k) for k in dataset.keywords))
+        for lang, words in (dataset.keywords_translated or {}).items():
+            p.append("dcat:keyword " + ", ".join(f"{turtle_string(k)}@{lang}" for k in words))
         for theme in dataset.themes:
             refs.themes[theme.id] = theme
             p.append(f"dcat:theme {self.theme_prefix}{safe_iri(theme.name)}>")
@@ -262,9 +273,11 @@ class DcatTurtle:
         p = [f"{node} a dcat:Distribution"]
         if resource.name:
             p.append(f"dct:title {_lit_es(resource.name)}")
+            p.extend(_translated("dct:title", resource.name_translated))
         description = resource.description or dcat.generated_description(resource.name,
                                                                           resource.format)
         p.append(f"dct:description {_lit_es(description)}")
+        p.extend(_translated("dct:description", resource.description_translated))
         p.append(f'schema:position "{position}"^^xsd:integer')
         if resource.url_type == "upload":
             url = f"<{dcat.download_url(dataset.name, resource, self.base)}>"

@@ -31,6 +31,14 @@ def _description(dataset: Dataset) -> str:
     return text
 
 
+def _in_languages(spanish: str, translations: dict[str, str] | None) -> str | list[dict]:
+    """A text, or with translations the JSON-LD language-tagged values, Spanish first."""
+    if not translations:
+        return spanish
+    return [{"@value": spanish, "@language": dcat.LANG},
+            *({"@value": text, "@language": lang} for lang, text in translations.items())]
+
+
 def _organization(dataset: Dataset, base: str) -> dict[str, Any]:
     """The publisher: a harvested dataset's own (its ``publisher_*`` extras), else its entity."""
     remote = dcat.remote_publisher(dataset)
@@ -43,7 +51,7 @@ def _organization(dataset: Dataset, base: str) -> dict[str, Any]:
     found: dict[str, Any] = {
         "@type": "GovernmentOrganization",
         "@id": str(dcat.entity_uri(entity.name, base)),
-        "name": entity.title,
+        "name": _in_languages(entity.title, entity.title_translated),
         "url": entity.website or f"{base}/organization/{entity.name}",
     }
     if entity.email:
@@ -74,13 +82,15 @@ def dataset_jsonld(dataset: Dataset, base_url: str, *, catalog_title: str) -> di
         "@context": "https://schema.org/",
         "@type": "Dataset",
         "@id": str(dcat.dataset_uri(dataset.name, base)),
-        "name": dataset.title,
-        "description": _description(dataset),
+        "name": _in_languages(dataset.title, dataset.title_translated),
+        "description": _in_languages(_description(dataset), dataset.description_translated),
         "url": page,
         # The DCAT dataset this record describes, for crawlers that join the two graphs.
         "sameAs": str(dcat.dataset_uri(dataset.name, base)),
         "identifier": [value for value in (dataset.identifier, page) if value],
-        "keywords": [tag.name for tag in dataset.tags] + [t.title for t in dataset.themes],
+        "keywords": [tag.name for tag in dataset.tags] + [t.title for t in dataset.themes] + [
+            {"@value": keyword, "@language": lang}
+            for lang, words in (dataset.keywords_translated or {}).items() for keyword in words],
         "isAccessibleForFree": True,
         "creator": _organization(dataset, base),
         "publisher": _organization(dataset, base),
@@ -116,13 +126,15 @@ def dataset_jsonld(dataset: Dataset, base_url: str, *, catalog_title: str) -> di
         url = dcat.download_url(dataset.name, resource, base) if resource.is_upload \
             else resource.url
         download: dict[str, Any] = {"@type": "DataDownload", "contentUrl": url,
-                                    "name": resource.name}
+                                    "name": _in_languages(resource.name,
+                                                          resource.name_translated)}
         file_type = dcat.file_types().get((resource.format or "").upper())
         encoding = resource.media_type or (file_type["media_type"] if file_type else "")
         if encoding or resource.format:
             download["encodingFormat"] = encoding or resource.format
         if resource.description:
-            download["description"] = resource.description
+            download["description"] = _in_languages(resource.description,
+                                                    resource.description_translated)
         if resource.size is not None:
             download["contentSize"] = f"{resource.size} B"
         if resource.sha256:

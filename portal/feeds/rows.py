@@ -22,14 +22,17 @@ from portal.catalog.models import Dataset, Entity, Resource, Tag, Theme, dataset
 
 BATCH = 1000
 
-_ENTITY = ("id", "name", "title", "kind", "level", "website", "email")
-_THEME = ("id", "name", "title", "description", "eu_theme")
+_ENTITY = ("id", "name", "title", "kind", "level", "website", "email", "title_translated")
+_THEME = ("id", "name", "title", "description", "eu_theme", "title_translated",
+          "description_translated")
 _RESOURCE = ("id", "name", "description", "url", "url_type", "format", "media_type", "size",
-             "sha256", "license_id", "schema", "created", "modified", "hash", "last_modified")
+             "sha256", "license_id", "schema", "created", "modified", "hash", "last_modified",
+             "name_translated", "description_translated")
 _DATASET = ("id", "name", "title", "description", "license_id", "contact_name", "contact_email",
             "access_rights", "temporal_start", "temporal_end", "spatial", "frequency", "language",
             "landing_page", "version", "identifier", "issued", "modified", "extras",
-            "metadata_created", "metadata_modified")
+            "metadata_created", "metadata_modified", "title_translated",
+            "description_translated", "keywords_translated")
 
 
 @dataclass(slots=True, frozen=True)
@@ -41,6 +44,7 @@ class EntityRow:
     level: str
     website: str
     email: str
+    title_translated: dict[str, str]
 
 
 @dataclass(slots=True, frozen=True)
@@ -50,6 +54,8 @@ class ThemeRow:
     title: str
     description: str
     eu_theme: str
+    title_translated: dict[str, str]
+    description_translated: dict[str, str]
 
 
 @dataclass(slots=True)
@@ -69,6 +75,8 @@ class ResourceRow:
     modified: datetime | None
     hash: str
     last_modified: datetime | None
+    name_translated: dict[str, str]
+    description_translated: dict[str, str]
 
     @property
     def is_upload(self) -> bool:
@@ -98,6 +106,9 @@ class DatasetRow:
     extras: dict[str, Any]
     metadata_created: datetime
     metadata_modified: datetime
+    title_translated: dict[str, str]
+    description_translated: dict[str, str]
+    keywords_translated: dict[str, list[str]]
     entity: EntityRow
     keywords: list[str] = field(default_factory=list)
     themes: list[ThemeRow] = field(default_factory=list)
@@ -111,7 +122,8 @@ class DatasetRow:
 
 _D, _E, _R = Dataset.__table__.c, Entity.__table__.c, Resource.__table__.c
 _T, _TAG = Theme.__table__.c, Tag.__table__.c
-_JSON_COLUMNS = {"spatial", "language", "extras", "schema"}
+_JSON_COLUMNS = {"spatial", "language", "extras", "schema", "title_translated",
+                 "description_translated", "keywords_translated", "name_translated"}
 _DECODED: dict[str, Any] = {}  # shared between rows, which are only read
 
 
@@ -197,6 +209,8 @@ class RowLoader:
             dataset.spatial = _json(dataset.spatial) or []
             dataset.language = _json(dataset.language) or []
             dataset.extras = _json(dataset.extras) or {}
+            for name in ("title_translated", "description_translated", "keywords_translated"):
+                setattr(dataset, name, _json(getattr(dataset, name)) or {})
             datasets[row[0]] = dataset
         if not datasets:
             return datasets, last_seen
@@ -213,5 +227,7 @@ class RowLoader:
         for row in self.session.execute(_RESOURCES.where(_R.dataset_id.in_(ids))).all():
             resource = ResourceRow(*row[1:])
             resource.schema = _json(row[_SCHEMA])
+            resource.name_translated = _json(resource.name_translated) or {}
+            resource.description_translated = _json(resource.description_translated) or {}
             datasets[row[0]].resources.append(resource)
         return datasets, last_seen

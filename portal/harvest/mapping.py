@@ -16,6 +16,12 @@ from portal.catalog.codelists import codes
 from portal.catalog.licenses import find_license
 from portal.catalog.models import ACCESS_RIGHTS
 from portal.catalog.schemas import SLUG
+from portal.catalog.translations import (
+    DATASET_TRANSLATED,
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    RESOURCE_TRANSLATED,
+)
 from portal.errors import PortalError
 
 if TYPE_CHECKING:
@@ -196,7 +202,19 @@ def prepare_dataset(data: dict[str, Any], source: SourceSpec, item: RemoteItem, 
     })
     out["extras"] = extras
     out["resources"] = _resources(data.get("resources") or [], config, notes)
+    out.update(_translations(data, DATASET_TRANSLATED))
     return out, notes
+
+
+def _translations(data: dict[str, Any], columns: dict[str, str]) -> dict[str, Any]:
+    """The remote translations in the portal's languages (``{}`` when it has none, so a
+    translation the source dropped goes)."""
+    out = {}
+    for column in columns.values():
+        values = data.get(column) if isinstance(data.get(column), dict) else {}
+        out[column] = {lang: value for lang, value in values.items()
+                       if lang in LANGUAGES and lang != DEFAULT_LANGUAGE and value}
+    return out
 
 
 def _resources(resources: list[dict[str, Any]], config: dict[str, Any], notes: list[str]
@@ -224,5 +242,6 @@ def _resources(resources: list[dict[str, Any]], config: dict[str, Any], notes: l
             "media_type": _text(resource.get("media_type"), 200),
             "license_id": license_id,
             "schema": schema if isinstance(schema, dict | str) else None,
+            **_translations(resource, RESOURCE_TRANSLATED),
         })
     return prepared

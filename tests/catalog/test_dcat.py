@@ -71,7 +71,8 @@ def _expected_input(dataset) -> dict:
     for key in ("keywords", "themes", "language"):
         values[key] = sorted(values[key])
     values["resources"] = [  # in the dataset's order (schema:position)
-        {"name": r.name, "description": r.description,
+        {"name": r.name, "description": r.description, "name_translated": r.name_translated,
+         "description_translated": r.description_translated,
          "url": dcat.download_url(dataset.name, r, BASE) if r.is_upload else r.url,
          "format": r.format, "media_type": r.media_type, "license_id": r.license_id,
          "schema": dcat.schema_uri(r, dataset.name, BASE) or None, "size": r.size,

@@ -19,6 +19,11 @@ BOUNDARIES = {"departamentos": STANDARDS_DIR / "bolivia" / "departamentos.geojso
 LATITUDE = re.compile(r"^(lat|latitud|latitude|y)$", re.IGNORECASE)
 LONGITUDE = re.compile(r"^(lon|lng|long|longitud|longitude|x)$", re.IGNORECASE)
 GEOJSON_FORMATS = frozenset({"GEOJSON", "JSON-GEO"})
+#: A column of INE codes, by name: cod_dep, codigo_departamento, cod_mun, codigo_municipio,
+#: cod_ine, codigo_ine ...
+INE_CODES = re.compile(r"^(cod|codigo|código)[_ ]?(ine|dep|depto|departamento|mun|municipio)"
+                       r"([_ ]?ine)?$", re.IGNORECASE)
+YEARS = re.compile(r"^(a[ñn]o|year|gesti[oó]n)$", re.IGNORECASE)
 
 
 def default_view(resource, view_type: str) -> dict[str, Any] | None:
@@ -37,9 +42,27 @@ def coordinates(fields: list[dict[str, Any]]) -> tuple[str, str] | None:
     return (lat, lon) if lat and lon else None
 
 
+def ine_codes(fields: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """A choropleth's settings from a column of INE codes (found by name) and the first
+    numeric column that is neither the codes nor a year; ``None`` when there is none."""
+    code = next((field for field in fields if INE_CODES.match(field["id"])), None)
+    if code is None:
+        return None
+    value = next((field for field in fields if field is not code and field["id"] != "_id"
+                  and field.get("type") in ("numeric", "int")
+                  and not YEARS.match(field["id"])), None)
+    if value is None:
+        return None
+    level = "municipio" if re.search(r"mun", code["id"], re.IGNORECASE) else "departamento"
+    label = (value.get("info") or {}).get("label") or value["id"]
+    return {"title": f"{label} por departamento", "code_field": code["id"],
+            "value_field": value["id"], "level": level}
+
+
 def map_setup(resource, table) -> dict[str, Any] | None:
-    """How the map draws this resource: a GeoJSON file, points from a loaded table's
-    latitude/longitude columns, or areas from a saved map view; ``None`` for no map."""
+    """How the map draws this resource: a GeoJSON file; areas from a saved map view; points
+    from a loaded table's latitude/longitude columns (saved or found by name); areas from a
+    column of INE codes found by name; ``None`` for no map."""
     tiles = {"tile_url": current_app.config["PORTAL_MAP_TILE_URL"],
              "tile_attribution": current_app.config["PORTAL_MAP_TILE_ATTRIBUTION"]}
     if (resource.format or "").upper() in GEOJSON_FORMATS:
@@ -53,9 +76,10 @@ def map_setup(resource, table) -> dict[str, Any] | None:
     found = coordinates(table.fields)
     if saved and saved.get("lat_field"):
         found = (saved["lat_field"], saved["lon_field"])
-    if found is None:
-        return None
-    return {"kind": "points", "lat_field": found[0], "lon_field": found[1], **tiles}
+    if found is not None:
+        return {"kind": "points", "lat_field": found[0], "lon_field": found[1], **tiles}
+    areas = ine_codes(table.fields)
+    return {"kind": "areas", "view": areas, **tiles} if areas else None
 
 
 @bp.route("/mapas/bolivia/<level>.geojson")

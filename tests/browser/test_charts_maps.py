@@ -156,3 +156,29 @@ def test_explorer_chart_and_map_pass_axe(live_server, world, open_page, width):
                   for v in axe.run(page).response["violations"]
                   if v["impact"] in ("moderate", "serious", "critical")]
     assert violations == [], "\n".join(violations)
+
+
+def test_a_column_of_ine_codes_colours_the_departments_by_itself(app, live_server, open_page):
+    app.config["PORTAL_MAP_TILE_URL"] = "/static/img/favicon.svg?{z}/{x}/{y}"
+    with app.app_context():
+        factories.entity("ine", title="Instituto Nacional de Estadística")
+        dataset = factories.dataset("poblacion", title="Población")
+        resource = factories.resource(
+            dataset, filename="poblacion.csv", name="Población",
+            content=b"cod_dep,gestion,poblacion\n02,2024,3022566\n07,2024,3115386\n"
+                    b"070101,2024,10\n",
+            schema={"fields": [{"name": "cod_dep", "type": "string"},
+                               {"name": "gestion", "type": "integer"},
+                               {"name": "poblacion", "type": "integer", "title": "Población"}]})
+        assert datastore.ingest(resource.id, force=True).status == "active"
+        path = f"/dataset/poblacion/resource/{resource.id}"
+    page = open_page(390)
+    page.goto(live_server + path)
+    page.wait_for_selector("[data-map][data-kind=areas][data-map-state=drawn]")
+    assert page.locator(".map-box path.leaflet-interactive").count() == 9
+    assert page.locator("[data-map-table] caption").inner_text() == "Población por departamento"
+    rows = dict(row.split("\t") for row in
+                page.locator("[data-map-table] tbody tr").all_inner_texts())
+    # "02" is La Paz; a municipality code (070101) counts for its department, Santa Cruz.
+    assert rows["La Paz"] == "3.022.566" and rows["Santa Cruz"] == "3.115.396"
+    _fits(page, 390)

@@ -66,12 +66,33 @@
     }).join("&");
   }
 
+  /* The view in the page's address (#q=…&filters=…&sort=…&offset=…&limit=…), so that a
+   * reader can share or bookmark it. */
+  function fromHash(hash) {
+    var state = {q: "", filters: {}, sort: "", offset: 0, limit: 25};
+    var params = new URLSearchParams(hash.replace(/^#/, ""));
+    try { state.filters = JSON.parse(params.get("filters") || "{}") || {}; } catch (error) { state.filters = {}; }
+    if (typeof state.filters !== "object" || Array.isArray(state.filters)) { state.filters = {}; }
+    state.q = params.get("q") || "";
+    state.sort = params.get("sort") || "";
+    state.offset = Math.max(0, parseInt(params.get("offset"), 10) || 0);
+    var limit = parseInt(params.get("limit"), 10);
+    state.limit = PAGE_SIZES.indexOf(limit) === -1 ? 25 : limit;
+    return state;
+  }
+
+  function toHash(state) {
+    return query({q: state.q, sort: state.sort, offset: state.offset || "",
+                  limit: state.limit === 25 ? "" : state.limit,
+                  filters: Object.keys(state.filters).length ? JSON.stringify(state.filters) : ""});
+  }
+
   function Explorer(root) {
     this.root = root;
     this.resourceId = root.getAttribute("data-resource-id");
     this.api = root.getAttribute("data-api");
     this.dump = root.getAttribute("data-dump");
-    this.state = {q: "", filters: {}, sort: "", offset: 0, limit: 25};
+    this.state = fromHash(window.location.hash);
     this.fields = [];
     this.total = 0;
   }
@@ -113,6 +134,11 @@
     var self = this;
     return this.fetch({resource_id: this.resourceId, limit: 0}).then(function (result) {
       self.fields = result.fields.filter(function (field) { return field.id !== "_id"; });
+      var known = self.fields.map(function (field) { return field.id; });
+      Object.keys(self.state.filters).forEach(function (name) {
+        if (known.indexOf(name) === -1) { delete self.state.filters[name]; }
+      });
+      if (known.indexOf(self.state.sort.replace(/ desc$/, "")) === -1) { self.state.sort = ""; }
       self.build();
       return self.load();
     }).catch(function (error) {
@@ -131,6 +157,7 @@
 
     var search = el("input", {type: "search", id: "explorer-q", name: "q",
                               placeholder: "Buscar en todas las columnas"});
+    search.value = this.state.q;
     var size = el("select", {id: "explorer-limit"}, PAGE_SIZES.map(function (n) {
       var option = el("option", {value: String(n), text: String(n)});
       if (n === self.state.limit) { option.selected = true; }
@@ -204,6 +231,7 @@
       var input = el("input", {type: "text", id: id, list: list, "data-field": field.id,
                                "class": "explorer-filter", autocomplete: "off",
                                "aria-label": "Filtrar " + label(field) + " (igual a)"});
+      if (self.state.filters[field.id] !== undefined) { input.value = String(self.state.filters[field.id]); }
       var options = el("datalist", {id: list});
       input.addEventListener("focus", function () { self.suggest(field, options); },
                              {once: true});
@@ -245,6 +273,10 @@
     return this.fetch(this.params(true)).then(function (result) {
       self.total = result.total;
       self.render(result.records);
+      var hash = toHash(self.state);
+      if (hash || window.location.hash) {
+        window.history.replaceState(null, "", hash ? "#" + hash : window.location.pathname + window.location.search);
+      }
       self.root.removeAttribute("aria-busy");
       self.root.dispatchEvent(new CustomEvent("explorer:view", {detail: {
         fields: self.fields, params: self.params(false), api: self.api}}));

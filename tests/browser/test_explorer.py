@@ -124,3 +124,25 @@ def test_without_javascript_the_static_preview_stays(live_server, table, browser
         assert page.locator("[data-explorer-fallback] tbody tr").count() == 20
     finally:
         context.close()
+
+
+def test_the_view_is_in_the_address_to_share_it(live_server, table, open_page):
+    page = _open(open_page, live_server, table, 1280)
+    page.fill(".explorer-filter[data-field=departamento]", "Oruro")
+    page.press(".explorer-filter[data-field=departamento]", "Enter")
+    _status(page, "de 10 (filtradas)")
+    page.click(".explorer-sort[data-field=monto]")
+    page.wait_for_selector("th[aria-sort=ascending] .explorer-sort[data-field=monto]")
+    shared = page.url
+    assert "#" in shared and "sort=monto" in shared
+
+    reader = open_page(390)
+    reader.goto(shared)
+    _status(reader, "Filas 1–10 de 10 (filtradas)")
+    assert reader.locator(".explorer-filter[data-field=departamento]").input_value() == "Oruro"
+    assert reader.locator("th[aria-sort=ascending] .explorer-sort[data-field=monto]").count() == 1
+    assert set(_column(reader, 2)) == {"Oruro"}
+    # An address naming a column the table does not have opens the whole table.
+    reader.goto(live_server + table["path"] + '#filters={"nada":"x"}&sort=nada')
+    reader.reload()
+    _status(reader, "Filas 1–25 de 60.")

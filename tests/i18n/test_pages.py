@@ -13,9 +13,9 @@ PAGES = ["/", "/dataset", "/dataset?q=censo", "/dataset/censo-2024",
          "/licenses", "/schemas", "/observatorio", "/pige", "/pige/marco", "/api", "/spatial",
          "/user/login", "/no-such-page"]
 # What the English page says where the Spanish one says something else.
-ENGLISH = {"/": "What data are you looking for?", "/dataset": "1 dataset found",
-           "/dataset/censo-2024": "Data and resources", "/user/login": "Forgot your password?",
-           "/no-such-page": "Page not found"}
+ENGLISH = {"/": ["What data are you looking for?"], "/dataset": ["1 dataset found"],
+           "/dataset/censo-2024": ["Data and resources", ">Home</a>"],
+           "/user/login": ["Forgot your password?"], "/no-such-page": ["Page not found"]}
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
@@ -28,4 +28,4 @@ def test_the_main_pages_render_in_each_language(client, catalog, code):
         if page in ("/", "/dataset/censo-2024"):
             assert_valid_page(body, lang=code)
         if code == "en" and page in ENGLISH:
-            assert ENGLISH[page] in body, page
+            assert all(text in body for text in ENGLISH[page]), page

@@ -130,9 +130,19 @@
                                       text: "Guardar como vista predeterminada"});
       this.saveButton.addEventListener("click", function () { self.save(); });
       this.saveStatus = el("p", {role: "status", "class": "small"});
-      this.root.appendChild(el("div", {"class": "chart-save"}, [
-        el("label", {"for": "chart-title", text: "Título de la vista"}), this.title,
-        this.saveButton, this.saveStatus]));
+      var parts = [el("label", {"for": "chart-title", text: "Título de la vista"}), this.title,
+                   this.saveButton];
+      if (this.saved) {
+        var remove = el("button", {type: "button", "class": "button button-danger-link",
+                                   text: "Quitar la vista guardada"});
+        remove.addEventListener("click", function () {
+          self.post("resource_view_delete", {id: self.saved.id},
+                    "Quitada: el recurso ya no tiene gráfico predeterminado.");
+        });
+        parts.push(remove);
+      }
+      parts.push(this.saveStatus);
+      this.root.appendChild(el("div", {"class": "chart-save"}, parts));
     }
   };
 
@@ -197,21 +207,26 @@
   };
 
   Builder.prototype.save = function () {
+    this.post("resource_view_create", Object.assign({
+      resource_id: this.resourceId, view_type: "chart", default: true,
+      title: this.title.value.trim() || this.lastTitle || ""}, this.config()),
+              "Guardado: es la vista predeterminada de este recurso.");
+  };
+
+  /* A write action with the page's session and CSRF token; its outcome in the status line. */
+  Builder.prototype.post = function (action, body, done) {
     var self = this;
-    var body = Object.assign({resource_id: this.resourceId, view_type: "chart", default: true,
-                              title: this.title.value.trim() || this.lastTitle || ""},
-                             this.config());
-    window.fetch(this.api + "resource_view_create", {
+    window.fetch(this.api + action, {
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "X-CSRFToken": this.csrf},
       body: JSON.stringify(body)})
       .then(function (response) { return response.json(); })
       .then(function (answer) {
         if (answer.success) {
-          self.saveStatus.textContent = "Guardado: es la vista predeterminada de este recurso.";
+          self.saveStatus.textContent = done;
         } else {
           var error = answer.error || {};
-          self.saveStatus.textContent = "No se guardó: " + Object.keys(error)
+          self.saveStatus.textContent = "No se pudo: " + Object.keys(error)
             .filter(function (key) { return key !== "__type"; })
             .map(function (key) { return key + ": " + [].concat(error[key]).join(" "); }).join("; ");
         }

@@ -93,6 +93,16 @@ def test_editor_draws_a_bar_chart_and_saves_it_as_the_default_view(live_server, 
     assert reader.locator(".chart-save").count() == 0  # readers cannot save
     _fits(reader, width)
 
+    # The editor removes it: the next reader gets no chart until they draw one.
+    page.reload()
+    page.wait_for_selector("[data-chart-state=drawn]")
+    page.click("text=Quitar la vista guardada")
+    expect(page.locator(".chart-save [role=status]")).to_contain_text("Quitada")
+    with urllib.request.urlopen(f"{live_server}/api/3/action/resource_view_list?id="
+                                f"{world['table_id']}") as response:
+        assert [view["view_type"] for view in json.load(response)["result"]] == \
+            ["table_preview"]
+
 
 @pytest.mark.parametrize("width", (1280, 390))
 def test_points_from_latitude_and_longitude(live_server, world, open_page, width):

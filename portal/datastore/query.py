@@ -31,6 +31,8 @@ from typing import Any
 import duckdb
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError as MarshmallowError
+from marshmallow import fields as mfields
 
 from portal import bounded_json, csvsafe
 from portal.datastore.ingest import FULL_TEXT, ID, fold, quote
@@ -104,6 +106,11 @@ class Query:
         return sql, values
 
     def count(self, table: Table) -> tuple[str, list[Any]]:
+        if not self.distinct:  # no subquery: DuckDB then reads only the filtered columns
+            source = quote(table.relation) if table.relation else "read_parquet(?)"
+            where = f" WHERE {' AND '.join(self.where)}" if self.where else ""
+            return (f"SELECT count(*) FROM {source}{where}",
+                    [*([] if table.relation else [table.path]), *self.values])
         inner = Query(self.columns, self.where, self.values, [], self.distinct, None, 0)
         sql, values = inner.select(table)
         return f"SELECT count(*) FROM ({sql})", values
@@ -268,14 +275,10 @@ def flag(values: dict[str, Any], name: str, default: bool) -> bool:
     raw = values.get(name)
     if raw is None or raw == "":
         return default
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw).strip().lower()
-    if text in ("true", "1", "yes", "on"):
-        return True
-    if text in ("false", "0", "no", "off"):
-        return False
-    raise _refuse(name, _l("Debe ser verdadero o falso."))
+    try:
+        return mfields.Boolean().deserialize(raw)
+    except MarshmallowError:
+        raise _refuse(name, _l("Debe ser verdadero o falso.")) from None
 
 
 def parse(table: Table, values: dict[str, Any], *, max_limit: int | None = MAX_LIMIT,

@@ -146,3 +146,16 @@ def test_the_view_is_in_the_address_to_share_it(live_server, table, open_page):
     reader.goto(live_server + table["path"] + '#filters={"nada":"x"}&sort=nada')
     reader.reload()
     _status(reader, "Filas 1–25 de 60.")
+
+
+def test_a_filter_the_column_cannot_hold_is_explained(live_server, table, open_page):
+    page = _open(open_page, live_server, table, 390)
+    page.fill(".explorer-filter[data-field=monto]", "mucho")
+    page.press(".explorer-filter[data-field=monto]", "Enter")
+    status = page.locator(".explorer-status[data-error]")
+    expect(status).to_contain_text("monto")
+    # The rows shown stay the last good ones; clearing the filter recovers.
+    assert page.locator(".explorer-table tbody tr").count() == 25
+    page.fill(".explorer-filter[data-field=monto]", "")
+    page.press(".explorer-filter[data-field=monto]", "Enter")
+    _status(page, "Filas 1–25 de 60.")

@@ -20,6 +20,7 @@ from portal.auth import permissions
 from portal.catalog.codelists import label
 from portal.catalog.licenses import get_license
 from portal.catalog.markup import plain_excerpt, render_markdown
+from portal.catalog.translations import localized, text_language
 
 ACCESS_RIGHTS_LABELS = {
     "public": _l("Público"),
@@ -132,5 +133,9 @@ def init_app(app: Flask) -> None:
         filesize=_filesize,
         number=format_decimal,
         code_label=_code_label,
+        # Metadata in the interface language, else Spanish: ``dataset | localized("title")``,
+        # and the language of what is shown, for a ``lang`` attribute.
+        localized=lambda obj, field: localized(obj, field, i18n.language()),
+        text_lang=lambda obj, field: text_language(obj, field, i18n.language()),
     )
     app.context_processor(_template_context)

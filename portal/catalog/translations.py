@@ -42,6 +42,14 @@ def localized(obj: Any, field: str, lang: str | None) -> Any:
     return getattr(obj, field)
 
 
+def text_language(obj: Any, field: str, lang: str | None) -> str:
+    """The language of what ``localized`` gives."""
+    if lang and lang != DEFAULT_LANGUAGE and (getattr(obj, f"{field}_translated", None)
+                                               or {}).get(lang):
+        return lang
+    return DEFAULT_LANGUAGE
+
+
 def promote_spanish(data: dict[str, Any], columns: dict[str, str]) -> dict[str, Any]:
     """Input where a ``*_translated`` value in Spanish gives the main field when the input
     has none, and the ``*_translated`` maps hold only the other languages. A main field that

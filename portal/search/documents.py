@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.catalog.models import Dataset, dataset_theme
+from portal.series.services import series_names
 
 BATCH_SIZE = 500
 
@@ -23,11 +24,31 @@ def normalise_format(value: str) -> str:
     return value.strip().lstrip(".").upper()
 
 
+def _translations(dataset: Dataset, resources: list) -> dict[str, Any]:
+    """The translated texts: the English title on its own (it ranks like a title), the other
+    English texts, and the texts in Aymara, Quechua and Guaraní."""
+    english: list[str] = []
+    other: list[str] = []
+    texts = [dataset.description_translated, *(r.name_translated for r in resources)]
+    if dataset.entity is not None:
+        texts.append(dataset.entity.title_translated)
+    for values in (dataset.title_translated, *texts):
+        for lang, text in (values or {}).items():
+            (english if lang == "en" else other).append(text)
+    for lang, words in (dataset.keywords_translated or {}).items():
+        (english if lang == "en" else other).extend(words)
+    title_en = (dataset.title_translated or {}).get("en", "")
+    if title_en:
+        english.remove(title_en)
+    return {"title_en": title_en, "text_en": english, "text_other": other}
+
+
 def dataset_document(dataset: Dataset) -> dict[str, Any]:
     entity = dataset.entity
     resources = list(dataset.resources)
     formats = {normalise_format(r.format) for r in resources if r.format and r.format.strip()}
     return {
+        **_translations(dataset, resources),
         "id": dataset.id,
         "name": dataset.name,
         "title": dataset.title or "",
@@ -41,6 +62,7 @@ def dataset_document(dataset: Dataset) -> dict[str, Any]:
         "license_id": dataset.license_id or "",
         "res_format": sorted(formats),
         "res_name": [r.name for r in resources if r.name],
+        "series": series_names(dataset.id),
         "num_resources": len(resources),
         "private": bool(dataset.private),
         "metadata_created": dataset.metadata_created,

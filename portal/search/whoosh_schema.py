@@ -12,9 +12,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from whoosh import columns
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
 from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
+from whoosh.support.charset import accent_map
 
-from portal.search.analysis import SpanishAnalyzer, fold
+from portal.search.analysis import STOP_WORDS, SpanishAnalyzer, fold
 from portal.search.whoosh_codec import FastFrequency, FastPositions
 
 #: Text fields searched by default and their boosts: a title match ranks above a description match.
@@ -24,9 +32,14 @@ TEXT_FIELD_BOOSTS: dict[str, float] = {
     "entity": 3.0,
     "res_name": 2.0,
     "notes": 1.0,
+    # Translations (portal/catalog/translations.py): English analysed in English; Aymara,
+    # Quechua and Guaraní folded but not stemmed (no stemmer exists for them).
+    "title_en": 5.0,
+    "text_en": 1.5,
+    "text_other": 2.0,
 }
 #: Multi-valued exact fields (whoosh KEYWORD fields, comma-separated).
-MULTI_VALUED = ("groups", "tags", "res_format")
+MULTI_VALUED = ("groups", "tags", "res_format", "series")
 #: Single-valued exact fields.
 SINGLE_VALUED = ("organization", "entity_kind", "license_id", "name", "id", "entity_id", "private")
 SORT_COLUMNS = ("metadata_modified", "metadata_created", "title_sort", "name_sort", "id_sort")
@@ -41,6 +54,16 @@ def _text(stored: bool = False, stemming: bool = True, positions: bool = True) -
     return field
 
 
+def _english() -> TEXT:
+    """English text: folded and Porter-stemmed ("budgets" finds "budget"), so an English
+    query finds the English title. Every word of a query must match in some field unless
+    every field drops it: the Spanish stop words are dropped here too ("censo de la
+    población"), English ones are kept (the Spanish fields keep "of" and "the")."""
+    analyzer = (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+                | StopFilter(stoplist=STOP_WORDS, minsize=1) | StemFilter())
+    return TEXT(analyzer=analyzer, phrase=True)
+
+
 def build_schema() -> Schema:
     exact_list = {"commas": True, "lowercase": False, "scorable": False}
     return Schema(
@@ -51,6 +74,9 @@ def build_schema() -> Schema:
         keywords=_text(),
         entity=_text(),
         res_name=_text(),
+        title_en=_english(),
+        text_en=_english(),
+        text_other=_text(stemming=False),
         # Unstemmed words of titles, keywords and entity names: "did you mean" and suggestions.
         spell=_text(stemming=False, positions=False),
         organization=ID,
@@ -61,6 +87,7 @@ def build_schema() -> Schema:
         groups=KEYWORD(**exact_list),
         tags=KEYWORD(**exact_list),
         res_format=KEYWORD(**exact_list),
+        series=KEYWORD(**exact_list),
         metadata_modified=COLUMN(columns.NumericColumn("q", default=0)),
         metadata_created=COLUMN(columns.NumericColumn("q", default=0)),
         title_sort=COLUMN(columns.VarBytesColumn()),
@@ -98,7 +125,11 @@ def to_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
         "keywords": " . ".join(keywords),
         "entity": entity_words,
         "res_name": " . ".join(doc.get("res_name", ())),
-        "spell": f"{doc.get('title', '')} {' '.join(keywords)} {doc.get('entity_title', '')}",
+        "title_en": doc.get("title_en", ""),
+        "text_en": " . ".join(doc.get("text_en", ())),
+        "text_other": " . ".join(doc.get("text_other", ())),
+        "spell": f"{doc.get('title', '')} {' '.join(keywords)} {doc.get('entity_title', '')} "
+                 f"{doc.get('title_en', '')}",
         "organization": doc.get("organization", ""),
         "entity_id": doc.get("entity_id", ""),
         "entity_kind": doc.get("entity_kind", ""),
@@ -107,6 +138,7 @@ def to_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
         "groups": _exact_list(doc.get("groups", ())),
         "tags": _exact_list(keywords),
         "res_format": _exact_list(v.upper() for v in doc.get("res_format", ())),
+        "series": _exact_list(doc.get("series", ())),
         "metadata_modified": to_micros(doc.get("metadata_modified")),
         "metadata_created": to_micros(doc.get("metadata_created")),
         "title_sort": fold(doc.get("title", "")).strip().encode("utf-8"),

@@ -53,6 +53,12 @@ SUMMARIES = {
     "package_search": _l("Busca conjuntos de datos como package_search de CKAN: texto libre, "
                          "filtros, facetas, orden y paginación."),
     "package_show": _l("Devuelve un conjunto de datos, por id o nombre, con sus recursos."),
+    "series_create": _l("Crea una serie de conjuntos de datos (un conjunto de tipo «series»)."),
+    "series_mark": _l("Convierte un conjunto de datos existente en una serie."),
+    "series_member_add": _l("Añade un conjunto de datos a una serie."),
+    "series_member_remove": _l("Quita un conjunto de datos de una serie (el conjunto se "
+                               "conserva)."),
+    "series_show": _l("Devuelve una serie y sus conjuntos en orden, el primero y el último."),
     "package_update": _l("Reemplaza los metadatos de un conjunto de datos y lo devuelve."),
     "format_autocomplete": _l("Devuelve los formatos de recursos públicos que contienen el "
                               "texto buscado."),

@@ -26,7 +26,8 @@ from portal.auth import permissions
 from portal.catalog.models import Dataset, Entity, Resource, Tag, Theme, dataset_tag, dataset_theme
 
 #: Filters of the list, with CKAN's parameter names (``/dataset?organization=ine&tags=censo``).
-FILTER_FIELDS = ("organization", "groups", "tags", "res_format", "license_id", "entity_kind")
+FILTER_FIELDS = ("organization", "groups", "tags", "res_format", "license_id", "entity_kind",
+                 "series")
 FACET_TITLES = {
     "organization": _l("Entidades"),
     "groups": _l("Temas"),
@@ -34,6 +35,7 @@ FACET_TITLES = {
     "res_format": _l("Formatos"),
     "license_id": _l("Licencias"),
     "entity_kind": _l("Tipo de entidad"),
+    "series": _l("Serie"),
 }
 #: Sort options of the list (CKAN's ``sort`` values) and their labels; relevance is the default
 #: and, without words to rank by, gives the most recently modified first.
@@ -170,12 +172,18 @@ def _filtered(params: ListParams, actor) -> Select:
         query = query.where(Dataset.license_id == value)
     for value in filters.get("entity_kind", ()):
         query = query.where(Dataset.entity.has(Entity.kind == value))
+    if filters.get("series"):
+        from portal.series.services import in_series_clause
+
+        for value in filters["series"]:
+            query = query.where(in_series_clause(value))
     return query
 
 
 def _facets(ids) -> dict[str, list[FacetItem]]:
     from portal.catalog.codelists import label
     from portal.catalog.licenses import get_license
+    from portal.series.services import series_facet
 
     def counted(value_col, label_col, *joins, where=None):
         query = select(value_col, label_col, func.count(func.distinct(Dataset.id)))
@@ -211,6 +219,7 @@ def _facets(ids) -> dict[str, list[FacetItem]]:
             FacetItem(item.value, label("entity-kinds", item.value), item.count)
             for item in counted(Entity.kind, Entity.kind, (Entity, Entity.id == Dataset.entity_id))
         ],
+        "series": series_facet(ids, counted),
     }
 
 

@@ -7,7 +7,8 @@ deployment could implement it on another engine without touching the callers (AP
 Field names follow CKAN's search index, so ``package_search`` maps onto a query without renaming:
 
 * facet and filter fields (exact values): ``organization`` (entity name), ``groups`` (theme names),
-  ``tags``, ``res_format``, ``license_id``, ``entity_kind``, plus ``name``, ``id``, ``entity_id``
+  ``tags``, ``res_format``, ``license_id``, ``entity_kind``, ``series`` (names of the public
+  series a public dataset is in), plus ``name``, ``id``, ``entity_id``
   and ``private`` ("1" or "0") for filters;
 * range fields: ``metadata_modified``, ``metadata_created`` (naive UTC datetimes),
   ``num_resources``, ``num_tags`` (numbers);
@@ -38,6 +39,7 @@ FACET_FIELDS: tuple[str, ...] = (
     "res_format",
     "license_id",
     "entity_kind",
+    "series",
 )
 FILTER_FIELDS: tuple[str, ...] = (*FACET_FIELDS, "name", "id", "entity_id", "private")
 #: Range fields and the kind of their values.

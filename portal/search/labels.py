@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portal import db
 from portal.catalog.codelists import label
 from portal.catalog.licenses import get_license
-from portal.catalog.models import Entity, Theme
+from portal.catalog.models import Dataset, Entity, Theme
 
 
 def facet_labels(field: str, values: Iterable[str]) -> dict[str, str]:
@@ -19,8 +19,8 @@ def facet_labels(field: str, values: Iterable[str]) -> dict[str, str]:
     values = list(values)
     if not values:
         return {}
-    if field in ("organization", "groups"):
-        model = Entity if field == "organization" else Theme
+    if field in ("organization", "groups", "series"):
+        model = {"organization": Entity, "groups": Theme, "series": Dataset}[field]
         titles = dict(db.session.execute(
             select(model.name, model.title).where(model.name.in_(values))).all())
         return {value: titles.get(value) or value for value in values}

@@ -35,6 +35,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "res_format": ("res_format", "format", "formato"),
     "license_id": ("license_id", "license", "licencia"),
     "entity_kind": ("entity_kind", "tipo_entidad"),
+    "series": ("series", "serie"),
     "name": ("name", "nombre"),
 }
 KNOWN_FIELDS = frozenset(alias for aliases in FIELD_ALIASES.values() for alias in aliases)
@@ -44,6 +45,7 @@ _EXACT_CASE = {
     "res_format": str.upper,
     "license_id": str.lower,
     "entity_kind": str.lower,
+    "series": str.lower,
     "name": str.lower,
 }
 _FIELD_RE = re.compile(r"(?<![\w\-.])([^\W\d][\w]*):(?=[^\s:])")

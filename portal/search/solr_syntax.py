@@ -39,6 +39,7 @@ FIELD_NAMES: dict[str, str] = {
     "license_id": "license_id",
     "license": "license_id",
     "entity_kind": "entity_kind",
+    "series": "series",
     "name": "name",
     "id": "id",
     "owner_org": "entity_id",

@@ -25,7 +25,7 @@ SERIES = {"type": "object", "description": "A series and its members in order.",
     "url": {"type": "string", "description": "The series page."}}}
 
 
-class MemberParams(Params):
+class SeriesMemberParams(Params):
     id = String(required=True, metadata={"description": "The series (id or name)."})
     dataset = String(required=True, metadata={"description": "The member (id or name)."})
 
@@ -47,7 +47,8 @@ def series_mark(values, actor):
     return services.mark_series(catalog.get_dataset(values["id"]), actor)
 
 
-@action("series_member_add", params=MemberParams, result=SERIES, write=True, tag="datasets")
+@action("series_member_add", params=SeriesMemberParams, result=SERIES, write=True,
+        tag="datasets")
 def series_member_add(values, actor):
     """Add a dataset to a series (dcat:inSeries). The caller must publish in the entities of
     both. Return the series and its members in order."""
@@ -56,7 +57,7 @@ def series_member_add(values, actor):
     return _series_dict(series, actor)
 
 
-@action("series_member_remove", params=MemberParams, result=SERIES, write=True,
+@action("series_member_remove", params=SeriesMemberParams, result=SERIES, write=True,
         tag="datasets")
 def series_member_remove(values, actor):
     """Take a dataset out of a series (the dataset itself is kept). Return the series and its

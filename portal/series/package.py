@@ -24,8 +24,7 @@ def package_type(dataset) -> str:
 
 
 def in_series(dataset) -> list[str]:
-    links = services.links()
-    return [links.series[series_id].name for series_id in links.in_series.get(dataset.id, ())]
+    return services.series_names(dataset.id)
 
 
 def series_navigation(dataset) -> list[dict[str, Any]]:

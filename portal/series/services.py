@@ -23,6 +23,7 @@ from typing import Any
 from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.orm import aliased
 
 from portal import db, signals
 from portal.auth import permissions
@@ -187,12 +188,38 @@ def _load_links() -> Links:
     return found
 
 
+def series_names(dataset_id: str) -> list[str]:
+    """The names of the public series a public dataset is in (the search facet "Serie")."""
+    found = links()
+    return [found.series[series_id].name for series_id in found.in_series.get(dataset_id, ())]
+
+
+def in_series_clause(series_name: str):
+    """A condition on ``Dataset``: it is a member of the series named ``series_name``."""
+    series = aliased(Dataset)
+    return Dataset.id.in_(
+        select(SeriesMember.dataset_id).join(series, series.id == SeriesMember.series_id)
+        .where(series.name == series_name))
+
+
+def series_facet(ids, counted) -> list:
+    """The facet "Serie" of the catalog's database listing (``listing._facets``'s ``counted``)."""
+    series = aliased(Dataset)
+    return counted(series.name, series.title,
+                   (SeriesMember, SeriesMember.dataset_id == Dataset.id),
+                   (series, series.id == SeriesMember.series_id))
+
+
 def links() -> Links:
     """The public series links, loaded once per application context (a request, a job)."""
     found = g.get("series_links")
     if found is None:
         found = g.series_links = _load_links()
     return found
+
+
+def forget_links(_sender=None, **_kwargs) -> None:
+    g.pop("series_links", None)
 
 
 def _forget() -> None:

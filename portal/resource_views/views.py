@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, send_file
+from flask_babel import lazy_gettext as _l
 
 from portal.resource_views import services
 from portal.standards import STANDARDS_DIR
@@ -55,7 +56,8 @@ def ine_codes(fields: list[dict[str, Any]]) -> dict[str, Any] | None:
         return None
     level = "municipio" if re.search(r"mun", code["id"], re.IGNORECASE) else "departamento"
     label = (value.get("info") or {}).get("label") or value["id"]
-    return {"title": f"{label} por departamento", "code_field": code["id"],
+    return {"title": str(_l("{label} por departamento")).format(label=label),
+            "code_field": code["id"],
             "value_field": value["id"], "level": level}
 
 

@@ -14,8 +14,9 @@
 (function () {
   "use strict";
 
+  var t = window.PortalMessages.t;
   var MAX_ROWS = 5000;
-  var TYPES = [["bar", "Barras"], ["line", "Líneas"], ["pie", "Circular"]];
+  var TYPES = [["bar", t("Barras")], ["line", t("Líneas")], ["pie", t("Circular")]];
   var COLOURS = ["#00573f", "#d52b1e", "#f4c300", "#2b6cb0", "#7b3fa0", "#c05621", "#2c7a7b",
                  "#97266d", "#4a5568", "#744210"];
   var numberFormat = new Intl.NumberFormat("es-BO", {maximumFractionDigits: 2});
@@ -27,7 +28,7 @@
   function draw(container, spec) {
     container.textContent = "";
     var format = spec.format || function (value) { return numberFormat.format(value); };
-    var canvas = el("canvas", {role: "img", "aria-label": spec.title + ". Los datos están en la tabla."});
+    var canvas = el("canvas", {role: "img", "aria-label": t("{title}. Los datos están en la tabla.", {title: spec.title})});
     var table = el("table", {"class": "data-table chart-table"}, [
       el("caption", {text: spec.title}),
       el("thead", {}, [el("tr", {}, [el("th", {scope: "col", text: spec.category || ""})]
@@ -44,7 +45,7 @@
     var figure = el("figure", {"class": "chart-figure", "data-chart-type": spec.type}, [
       el("div", {"class": "chart-canvas"}, [canvas]),
       el("div", {"class": "table-scroll", tabindex: "0", role: "region",
-                 "aria-label": "Datos del gráfico"}, [table]),
+                 "aria-label": t("Datos del gráfico")}, [table]),
       el("figcaption", {"class": "small muted", text: spec.note || ""}),
     ]);
     container.appendChild(figure);
@@ -101,17 +102,17 @@
       return el("option", {value: pair[0], text: pair[1]});
     }));
     this.x = el("select", {id: "chart-x"}, this.fields.map(option));
-    this.y = el("fieldset", {"class": "chart-y"}, [el("legend", {text: "Valores"})].concat(
+    this.y = el("fieldset", {"class": "chart-y"}, [el("legend", {text: t("Valores")})].concat(
       numeric.map(function (field, index) {
         var id = "chart-y-" + index;
         var box = el("input", {type: "checkbox", id: id, value: field.id});
         if (index === 0) { box.checked = true; }
         return el("label", {"for": id}, [box, " " + ((field.info && field.info.label) || field.id)]);
       })));
-    var drawButton = el("button", {type: "submit", "class": "button", text: "Dibujar"});
-    var form = el("form", {"class": "chart-builder", "aria-label": "Gráfico"}, [
-      el("div", {}, [el("label", {"for": "chart-type", text: "Tipo"}), this.type]),
-      el("div", {}, [el("label", {"for": "chart-x", text: "Categorías"}), this.x]),
+    var drawButton = el("button", {type: "submit", "class": "button", text: t("Dibujar")});
+    var form = el("form", {"class": "chart-builder", "aria-label": t("Gráfico")}, [
+      el("div", {}, [el("label", {"for": "chart-type", text: t("Tipo")}), this.type]),
+      el("div", {}, [el("label", {"for": "chart-x", text: t("Categorías")}), this.x]),
       this.y, drawButton]);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -121,23 +122,23 @@
     this.root.appendChild(form);
     if (!numeric.length) {
       form.hidden = true;
-      this.root.appendChild(el("p", {"class": "muted", text: "Esta tabla no tiene columnas numéricas para graficar."}));
+      this.root.appendChild(el("p", {"class": "muted", text: t("Esta tabla no tiene columnas numéricas para graficar.")}));
     }
     this.root.appendChild(this.output);
     if (this.csrf) {
       this.title = el("input", {type: "text", id: "chart-title", maxlength: "200"});
       this.saveButton = el("button", {type: "button", "class": "button button-secondary",
-                                      text: "Guardar como vista predeterminada"});
+                                      text: t("Guardar como vista predeterminada")});
       this.saveButton.addEventListener("click", function () { self.save(); });
       this.saveStatus = el("p", {role: "status", "class": "small"});
-      var parts = [el("label", {"for": "chart-title", text: "Título de la vista"}), this.title,
+      var parts = [el("label", {"for": "chart-title", text: t("Título de la vista")}), this.title,
                    this.saveButton];
       if (this.saved) {
         var remove = el("button", {type: "button", "class": "button button-danger-link",
-                                   text: "Quitar la vista guardada"});
+                                   text: t("Quitar la vista guardada")});
         remove.addEventListener("click", function () {
           self.post("resource_view_delete", {id: self.saved.id},
-                    "Quitada: el recurso ya no tiene gráfico predeterminado.");
+                    t("Quitada: el recurso ya no tiene gráfico predeterminado."));
         });
         parts.push(remove);
       }
@@ -170,7 +171,7 @@
     var self = this;
     var config = this.config();
     if (!config.y_fields.length) {
-      this.output.textContent = "Elija al menos una columna de valores.";
+      this.output.textContent = t("Elija al menos una columna de valores.");
       return Promise.resolve();
     }
     if (config.chart_type === "pie") { config.y_fields = config.y_fields.slice(0, 1); }
@@ -184,12 +185,13 @@
         var labels = [];
         var sums = {};
         body.result.records.forEach(function (record) {
-          var key = record[config.x_field] === null ? "(vacío)" : String(record[config.x_field]);
+          var key = record[config.x_field] === null ? t("(vacío)") : String(record[config.x_field]);
           if (!(key in sums)) { labels.push(key); sums[key] = config.y_fields.map(function () { return 0; }); }
           config.y_fields.forEach(function (name, index) { sums[key][index] += record[name] || 0; });
         });
         var names = config.y_fields.map(function (name) { return self.label(name); });
-        self.lastTitle = title || names.join(", ") + " por " + self.label(config.x_field);
+        self.lastTitle = title || t("{values} por {category}", {values: names.join(", "),
+                                                                category: self.label(config.x_field)});
         if (self.title && !self.title.value) { self.title.value = self.lastTitle; }
         draw(self.output, {
           type: config.chart_type, title: self.lastTitle, category: self.label(config.x_field),
@@ -197,20 +199,20 @@
           series: config.y_fields.map(function (name, index) {
             return {label: names[index], values: labels.map(function (key) { return sums[key][index]; })};
           }),
-          note: "Suma por categoría de " + numberFormat.format(body.result.records.length) +
-            " filas de la vista actual" + (body.result.total > MAX_ROWS ?
-              " (las primeras " + numberFormat.format(MAX_ROWS) + ")." : "."),
+          note: t("Suma por categoría de {rows} filas de la vista actual.", {
+            rows: numberFormat.format(body.result.records.length)}) + (body.result.total > MAX_ROWS ?
+              " " + t("(las primeras {max})", {max: numberFormat.format(MAX_ROWS)}) : ""),
         });
         self.root.setAttribute("data-chart-state", "drawn");
       })
-      .catch(function (error) { self.output.textContent = "No se pudo dibujar: " + error.message; });
+      .catch(function (error) { self.output.textContent = t("No se pudo dibujar: {error}", {error: error.message}); });
   };
 
   Builder.prototype.save = function () {
     this.post("resource_view_create", Object.assign({
       resource_id: this.resourceId, view_type: "chart", default: true,
       title: this.title.value.trim() || this.lastTitle || ""}, this.config()),
-              "Guardado: es la vista predeterminada de este recurso.");
+              t("Guardado: es la vista predeterminada de este recurso."));
   };
 
   /* A write action with the page's session and CSRF token; its outcome in the status line. */
@@ -226,9 +228,9 @@
           self.saveStatus.textContent = done;
         } else {
           var error = answer.error || {};
-          self.saveStatus.textContent = "No se pudo: " + Object.keys(error)
+          self.saveStatus.textContent = t("No se pudo: {error}", {error: Object.keys(error)
             .filter(function (key) { return key !== "__type"; })
-            .map(function (key) { return key + ": " + [].concat(error[key]).join(" "); }).join("; ");
+            .map(function (key) { return key + ": " + [].concat(error[key]).join(" "); }).join("; ")});
         }
       });
   };

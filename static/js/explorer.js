@@ -11,6 +11,7 @@
 (function () {
   "use strict";
 
+  var t = window.PortalMessages.t;
   var LOCALE = "es-BO";
   var PAGE_SIZES = [10, 25, 50, 100];
   var numberFormat = new Intl.NumberFormat(LOCALE, {maximumFractionDigits: 6});
@@ -48,7 +49,7 @@
       case "numeric":
         return isYear(field) ? yearFormat.format(value) : numberFormat.format(value);
       case "bool":
-        return value ? "Sí" : "No";
+        return value ? t("Sí") : t("No");
       case "date":
         return dateFormat.format(new Date(value + "T00:00:00Z"));
       case "timestamp":
@@ -144,7 +145,7 @@
     }).catch(function (error) {
       self.root.setAttribute("data-explorer-state", "error");
       self.root.insertBefore(el("p", {"class": "warning-box", role: "alert",
-                                      text: "No se pudo abrir el explorador: " + error.message}),
+                                      text: t("No se pudo abrir el explorador: {error}", {error: error.message})}),
                              self.root.firstChild);
     });
   };
@@ -153,10 +154,10 @@
     var self = this;
     var fallback = this.root.querySelector("[data-explorer-fallback]");
     if (fallback) { fallback.hidden = true; }
-    var title = this.root.getAttribute("data-title") || "Datos";
+    var title = this.root.getAttribute("data-title") || t("Datos");
 
     var search = el("input", {type: "search", id: "explorer-q", name: "q",
-                              placeholder: "Buscar en todas las columnas"});
+                              placeholder: t("Buscar en todas las columnas")});
     search.value = this.state.q;
     var size = el("select", {id: "explorer-limit"}, PAGE_SIZES.map(function (n) {
       var option = el("option", {value: String(n), text: String(n)});
@@ -164,9 +165,9 @@
       return option;
     }));
     var form = el("form", {"class": "explorer-toolbar", role: "search"}, [
-      el("label", {"for": "explorer-q", text: "Buscar"}), search,
-      el("button", {type: "submit", "class": "button", text: "Buscar"}),
-      el("label", {"for": "explorer-limit", text: "Filas por página"}), size,
+      el("label", {"for": "explorer-q", text: t("Buscar")}), search,
+      el("button", {type: "submit", "class": "button", text: t("Buscar")}),
+      el("label", {"for": "explorer-limit", text: t("Filas por página")}), size,
     ]);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -186,22 +187,22 @@
     this.table = el("table", {"class": "data-table explorer-table"},
                     [this.caption, this.head, this.body]);
     this.status = el("p", {"class": "explorer-status", role: "status", "aria-live": "polite"});
-    this.pager = el("nav", {"class": "explorer-pager", "aria-label": "Páginas de la tabla"});
+    this.pager = el("nav", {"class": "explorer-pager", "aria-label": t("Páginas de la tabla")});
     this.exports = el("p", {"class": "explorer-exports"});
     this.apiCall = el("code", {"class": "break", id: "explorer-api-url"});
     var copy = el("button", {type: "button", "class": "button button-secondary",
-                             text: "Copiar"});
+                             text: t("Copiar")});
     copy.addEventListener("click", function () { self.copyUrl(copy); });
 
     var box = el("div", {"class": "explorer"}, [
       form, this.status,
       el("div", {"class": "table-scroll", tabindex: "0", role: "region",
-                 "aria-label": "Tabla: " + title}, [this.table]),
+                 "aria-label": t("Tabla: {title}", {title: title})}, [this.table]),
       this.pager, this.exports,
       el("details", {"class": "explorer-api"}, [
-        el("summary", {text: "Llamada a la API de esta vista"}),
+        el("summary", {text: t("Llamada a la API de esta vista")}),
         el("p", {"class": "small muted",
-                 text: "La misma consulta con datastore_search (API compatible con CKAN):"}),
+                 text: t("La misma consulta con datastore_search (API compatible con CKAN):")}),
         el("p", {}, [this.apiCall]), copy,
       ]),
     ]);
@@ -230,7 +231,7 @@
       var list = "explorer-values-" + index;
       var input = el("input", {type: "text", id: id, list: list, "data-field": field.id,
                                "class": "explorer-filter", autocomplete: "off",
-                               "aria-label": "Filtrar " + label(field) + " (igual a)"});
+                               "aria-label": t("Filtrar {column} (igual a)", {column: label(field)})});
       if (self.state.filters[field.id] !== undefined) { input.value = String(self.state.filters[field.id]); }
       var options = el("datalist", {id: list});
       input.addEventListener("focus", function () { self.suggest(field, options); },
@@ -301,7 +302,7 @@
     });
     if (!records.length) {
       this.body.appendChild(el("tr", {}, [el("td", {colspan: String(this.fields.length),
-                                                    text: "Ninguna fila coincide."})]));
+                                                    text: t("Ninguna fila coincide.")})]));
     }
     Object.keys(this.sortButtons).forEach(function (name) {
       var th = self.sortButtons[name].parentNode;
@@ -311,13 +312,14 @@
     });
     var first = records.length ? state.offset + 1 : 0;
     var last = state.offset + records.length;
-    var summary = "Filas " + numberFormat.format(first) + "–" + numberFormat.format(last) +
-      " de " + numberFormat.format(this.total);
+    var summary = t("Filas {first}–{last} de {total}", {
+      first: numberFormat.format(first), last: numberFormat.format(last),
+      total: numberFormat.format(this.total)});
     this.status.removeAttribute("data-error");
     this.status.textContent = summary + (state.q || Object.keys(state.filters).length ?
-                                         " (filtradas)" : "") + ".";
-    this.caption.textContent = (this.root.getAttribute("data-title") || "Datos") + ". " +
-      summary + ". Use los botones de los encabezados para ordenar.";
+                                         " " + t("(filtradas)") : "") + ".";
+    this.caption.textContent = t("{title}. {summary}. Use los botones de los encabezados para ordenar.", {
+      title: this.root.getAttribute("data-title") || t("Datos"), summary: summary});
     this.renderPager();
     this.renderExports();
     this.apiCall.textContent = this.searchUrl();
@@ -338,10 +340,11 @@
       return button;
     }
     this.pager.textContent = "";
-    [go("« Primera", 1, page === 1), go("‹ Anterior", page - 1, page === 1),
+    [go(t("« Primera"), 1, page === 1), go(t("‹ Anterior"), page - 1, page === 1),
      el("span", {"data-page-label": "", tabindex: "-1",
-                 text: "Página " + numberFormat.format(page) + " de " + numberFormat.format(pages)}),
-     go("Siguiente ›", page + 1, page >= pages), go("Última »", pages, page >= pages)]
+                 text: t("Página {page} de {pages}", {page: numberFormat.format(page),
+                                                       pages: numberFormat.format(pages)})}),
+     go(t("Siguiente ›"), page + 1, page >= pages), go(t("Última »"), pages, page >= pages)]
       .forEach(function (node) { self.pager.appendChild(node); });
   };
 
@@ -350,8 +353,8 @@
     var params = this.params(false);
     delete params.resource_id;
     var self = this;
-    this.exports.textContent = "Descargar esta vista (" + numberFormat.format(this.total) +
-      " filas): ";
+    this.exports.textContent = t("Descargar esta vista ({total} filas):", {
+      total: numberFormat.format(this.total)}) + " ";
     [["csv", "CSV"], ["json", "JSON"], ["xlsx", "XLSX"]].forEach(function (pair, index) {
       if (index) { self.exports.appendChild(document.createTextNode(" · ")); }
       var link = el("a", {href: base + query(Object.assign({format: pair[0]}, params)),
@@ -362,7 +365,7 @@
 
   Explorer.prototype.copyUrl = function (button) {
     var text = this.apiCall.textContent;
-    var done = function () { button.textContent = "Copiado"; };
+    var done = function () { button.textContent = t("Copiado"); };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done, function () { selectText(button); });
     } else {
@@ -374,7 +377,7 @@
       var selection = window.getSelection();
       selection.removeAllRanges();
       selection.addRange(range);
-      button.textContent = "Seleccionado: Ctrl+C para copiar";
+      button.textContent = t("Seleccionado: Ctrl+C para copiar");
     }
   };
 

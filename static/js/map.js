@@ -11,6 +11,7 @@
 (function () {
   "use strict";
 
+  var t = window.PortalMessages.t;
   var MAX_POINTS = 5000;
   var BOLIVIA = [[-22.9, -69.7], [-9.7, -57.4]];
   var SCALE = ["#eaf4ef", "#b7dcc8", "#7fbf9f", "#3f9a73", "#00573f"];
@@ -52,7 +53,7 @@
   };
 
   MapView.prototype.fail = function (error) {
-    this.note.textContent = "No se pudo dibujar el mapa: " + error.message;
+    this.note.textContent = t("No se pudo dibujar el mapa: {error}", {error: error.message});
     this.root.setAttribute("data-map-state", "error");
   };
 
@@ -72,7 +73,7 @@
         }
       }});
       var count = (data.features || [data]).length;
-      self.show(layer, numberFormat.format(count) + " elementos del archivo GeoJSON.");
+      self.show(layer, t("{n} elementos del archivo GeoJSON.", {n: numberFormat.format(count)}));
     }).catch(function (error) { self.fail(error); });
   };
 
@@ -90,13 +91,12 @@
         if (typeof y !== "number" || typeof x !== "number" || Math.abs(y) > 90 || Math.abs(x) > 180) { return; }
         var marker = window.L.circleMarker([y, x], {radius: 5, color: "#00573f", weight: 1,
                                                     fillOpacity: 0.7});
-        marker.bindTooltip("Fila " + record._id);
+        marker.bindTooltip(t("Fila {n}", {n: record._id}));
         markers.push(marker);
       });
-      self.show(window.L.featureGroup(markers), numberFormat.format(markers.length) +
-                " puntos de la vista actual de la tabla" +
-                (body.result.total > MAX_POINTS ? " (las primeras " +
-                 numberFormat.format(MAX_POINTS) + " filas)." : "."));
+      self.show(window.L.featureGroup(markers), t("{n} puntos de la vista actual de la tabla.", {
+        n: numberFormat.format(markers.length)}) + (body.result.total > MAX_POINTS ?
+          " " + t("(las primeras {max})", {max: numberFormat.format(MAX_POINTS)}) : ""));
     }).catch(function (error) { self.fail(error); });
   };
 
@@ -128,7 +128,7 @@
         onEachFeature: function (feature, item) {
           var value = sums[feature.properties.codigo_ine];
           item.bindTooltip(feature.properties.nombre + ": " +
-                           (value === undefined ? "sin datos" : numberFormat.format(value)));
+                           (value === undefined ? t("sin datos") : numberFormat.format(value)));
         },
       });
       self.show(layer, view.title || "");
@@ -144,7 +144,7 @@
     var table = make("table", undefined, {"class": "data-table"});
     table.appendChild(make("caption", view.title || ""));
     var head = table.appendChild(make("thead")).appendChild(make("tr"));
-    head.appendChild(make("th", "Departamento", {scope: "col"}));
+    head.appendChild(make("th", t("Departamento"), {scope: "col"}));
     head.appendChild(make("th", view.value_field, {scope: "col"}));
     var body = table.appendChild(make("tbody"));
     boundaries.features.forEach(function (feature) {

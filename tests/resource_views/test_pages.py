@@ -30,3 +30,25 @@ def test_an_http_tile_server_is_allowed_for_images_only(make_app):
 
 def test_an_https_tile_server_needs_no_change(client):
     assert client.get("/").headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+
+
+def test_every_text_of_the_scripts_is_sent_translatable_by_the_page(client, app):
+    """The explorer, chart and map scripts show only texts that the page sends translated
+    (static/js/messages.js): a text added to a script but not to the template fails here."""
+    import json
+    import re
+    from pathlib import Path
+
+    from flask import render_template_string
+
+    scripts = Path(app.static_folder)
+    used = {match for name in ("explorer", "charts", "map")
+            for match in re.findall(r'\bt\("((?:[^"\\]|\\.)*)"',
+                                    (scripts / "js" / f"{name}.js").read_text())}
+    with app.test_request_context():
+        rendered = render_template_string(
+            '{% import "resource_views/_explorer.html" as views with context %}'
+            '{{ views.messages() }}')
+    sent = json.loads(re.search(r'<script type="application/json" id="view-messages">(.*)'
+                                r"</script>", rendered, re.DOTALL).group(1))
+    assert used and used <= set(sent), sorted(used - set(sent))

@@ -91,6 +91,7 @@ class Revision:
 def _dataset_revision_statement():
     """Built once: building a statement costs more than running it."""
     from portal.catalog.models import Dataset, Entity, Resource, Theme, dataset_theme
+    from portal.datastore.models import DatastoreTable
     from portal.linkcheck.models import LinkCheck
     from portal.quality.models import QualityScore
     from portal.validation.models import ValidationReport
@@ -109,11 +110,16 @@ def _dataset_revision_statement():
     # The quality score (its DQV measurements are in the dataset's documents), rescored after
     # the change's commit and each night.
     score = select(func.max(QualityScore.computed)).where(QualityScore.dataset_id == Dataset.id)
+    # The DataStore's loads (the resource page's section, ``datastore_active``), after the job.
+    stores = select(func.count(), func.max(DatastoreTable.finished)).join(
+        Resource, Resource.id == DatastoreTable.resource_id).where(
+        Resource.dataset_id == Dataset.id)
     ref = bindparam("ref")
     return select(Dataset.id, Dataset.name, Dataset.metadata_modified, Entity.modified,
                   *(column.scalar_subquery() for column in _columns(themes)),
                   *(column.scalar_subquery() for column in _columns(reports)),
                   *(column.scalar_subquery() for column in _columns(links)),
+                  *(column.scalar_subquery() for column in _columns(stores)),
                   score.scalar_subquery(), func.current_date()) \
         .join(Entity, Entity.id == Dataset.entity_id) \
         .where(or_(Dataset.name == ref, Dataset.id == ref), Dataset.state == "active",

@@ -141,7 +141,8 @@ class ResourceOut(_Out):
         "nullable": True, "description": "When the data last changed: declared, or the time "
                                          "of the upload."})
     metadata_modified = fields.DateTime(attribute="modified", dump_only=True)
-    datastore_active = _const(False, "boolean")
+    datastore_active = _computed("get_datastore_active", "boolean", "Whether the resource's "
+                                 "rows are loaded: datastore_search answers for it.")
     archiver = _computed("get_archiver", {"type": "object", "nullable": True},
                          "The last link check (ckanext-archiver's keys); null for an upload or "
                          "a link not checked yet.")
@@ -149,6 +150,11 @@ class ResourceOut(_Out):
 
     def get_archiver(self, resource):
         return linkcheck_api.resource_archiver(resource)
+
+    def get_datastore_active(self, resource) -> bool:
+        from portal.datastore.services import is_active
+
+        return is_active(resource)
 
     def get_qa(self, resource):
         return linkcheck_api.resource_qa(resource)

@@ -105,7 +105,7 @@ def search_view(resource_id: Any, values: dict[str, Any], actor) -> dict[str, An
         "records": query.records(rows, checked.columns, records_format),
         "limit": checked.limit, "offset": checked.offset,
         "sort": ", ".join(f"{name} {way.lower()}" for name, way in checked.order),
-        "filters": query._json_value("filters", values.get("filters") or {}, (dict,)),
+        "filters": query.json_param("filters", values.get("filters") or {}, (dict,)),
         "q": values.get("q") or "",
         "distinct": checked.distinct,
         "records_format": records_format,

@@ -128,7 +128,7 @@ def _refuse(name: str, message: Any) -> ValidationError:
     return ValidationError({name: [str(message)]})
 
 
-def _json_value(name: str, value: Any, kinds: tuple[type, ...]) -> Any:
+def json_param(name: str, value: Any, kinds: tuple[type, ...]) -> Any:
     """A parameter that is JSON in a GET request (an object, or a string for ``q``)."""
     if isinstance(value, str) and value.strip()[:1] in ("{", "["):
         try:
@@ -153,7 +153,7 @@ def names_of(value: Any) -> list[str]:
     if isinstance(value, str):
         text = value.strip()
         if text.startswith("["):
-            value = _json_value("fields", text, (list,))
+            value = json_param("fields", text, (list,))
         else:
             return [part.strip() for part in text.split(",") if part.strip()]
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
@@ -190,7 +190,7 @@ def typed(kind: str, value: Any) -> Any:
 
 
 def _filters(table: Table, raw: Any, query: Query) -> None:
-    filters = _json_value("filters", raw, (dict,))
+    filters = json_param("filters", raw, (dict,))
     for name, wanted in filters.items():
         column = _known(table, name, "filters")
         kind = table.types[column]
@@ -220,7 +220,7 @@ def _words(text: str) -> list[str]:
 
 
 def _full_text(table: Table, raw: Any, query: Query) -> None:
-    q = _json_value("q", raw, (str, dict))
+    q = json_param("q", raw, (str, dict))
     if isinstance(q, str):
         for word in _words(q):
             query.where.append(f"contains({quote(FULL_TEXT)}, ?)")

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -236,8 +236,17 @@ def _why_not(resource: Resource, state: DatastoreTable | None):
     return _l("Los datos del recurso todavía no se cargaron; inténtelo en unos minutos.")
 
 
-def resources_to_ingest(resources) -> list[str]:
-    return [resource.id for resource in resources if wants_ingest(resource)]
+def is_active(resource: Resource) -> bool:
+    """Whether the resource has loaded rows (CKAN's ``datastore_active``); the rows of a
+    dataset's resources are read once per request."""
+    cache = g.setdefault("_datastore_active", {})
+    if resource.id not in cache:
+        ids = [item.id for item in resource.dataset.resources] if resource.dataset else []
+        ids = list(dict.fromkeys([*ids, resource.id]))
+        loaded = set(db.session.scalars(select(DatastoreTable.resource_id).where(
+            DatastoreTable.resource_id.in_(ids), DatastoreTable.data_key.is_not(None))))
+        cache.update({resource_id: resource_id in loaded for resource_id in ids})
+    return cache[resource.id]
 
 
 def status_dict(state: DatastoreTable | None) -> dict[str, Any]:

@@ -162,3 +162,29 @@ def test_no_free_sql(client, loaded):
     assert response.status_code == 400 and body["success"] is False
     assert "datastore_search_sql" in body["error"]["message"]
 
+
+
+def test_datastore_active_follows_the_load(app, world, client, loaded):
+    from portal.catalog import services as catalog
+    from tests import factories
+
+    with app.app_context():
+        link = factories.resource(catalog.get_dataset(world.public), name="PDF",
+                                  url="https://example.org/informe.pdf", format="PDF").id
+    shown = client.get("/api/3/action/package_show", query_string={"id": world.public})
+    flags = {r["id"]: r["datastore_active"] for r in shown.get_json()["result"]["resources"]}
+    assert flags == {loaded: True, link: False}
+    one = client.get("/api/3/action/resource_show", query_string={"id": loaded})
+    assert one.get_json()["result"]["datastore_active"] is True
+
+
+def test_a_load_changes_the_dataset_revision(app, world, runner, loaded):
+    """Pages and package_show are cached by the dataset's revision: a load (nothing else
+    changed) must change it, or the page would keep showing the previous state."""
+    from portal import caching
+
+    with app.app_context():
+        before = caching.dataset_revision(world.public)
+    assert runner.invoke(args=["datastore", "ingest", "--force", loaded]).exit_code == 0
+    with app.app_context():
+        assert caching.dataset_revision(world.public) != before

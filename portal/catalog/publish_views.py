@@ -16,8 +16,8 @@ from werkzeug.datastructures import MultiDict
 
 from portal import bounded_json
 from portal.auth import permissions
-from portal.catalog import services
-from portal.catalog.codelists import codes
+from portal.catalog import services, translations
+from portal.catalog.codelists import codes, label
 from portal.catalog.dataset_views import bp, dataset_resource, readable_dataset
 from portal.catalog.licenses import licenses
 from portal.catalog.models import Dataset, Entity
@@ -56,6 +56,7 @@ def dataset_form_input(form: MultiDict) -> dict[str, Any]:
     for name in DATASET_LIST_FIELDS:
         data[name] = [value for value in form.getlist(name) if value]
     data["private"] = form.get("private") == "1"
+    data.update(translations.form_input(form, translations.DATASET_TRANSLATED))
     return data
 
 
@@ -86,7 +87,14 @@ def _dataset_form_context(values: dict[str, Any], errors: dict[str, list[str]],
         "spatial": _code_options("spatial"),
         "language": _code_options("languages"),
     }
-    return {"values": values, "errors": errors, "dataset": dataset, "options": options}
+    values = {**values, **translations.form_values(values, translations.DATASET_TRANSLATED)}
+    return {"values": values, "errors": errors, "dataset": dataset, "options": options,
+            "translation_languages": translation_languages()}
+
+
+def translation_languages() -> list[tuple[str, str]]:
+    """(code, label) of the languages a form offers translations in (not Spanish)."""
+    return [(code, label("languages", code)) for code in translations.LANGUAGES[1:]]
 
 
 def _render_dataset_form(values, errors=None, dataset=None, status=200):

@@ -23,6 +23,7 @@ from marshmallow import (
 )
 
 from portal.catalog.codelists import codes
+from portal.catalog.messages import localise
 from portal.catalog.models import ACCESS_RIGHTS, DATASET_STATES, ENTITY_KINDS, ENTITY_LEVELS
 from portal.catalog.translations import (
     DATASET_TRANSLATED,
@@ -89,13 +90,26 @@ class Translations(fields.Dict):
                 raise ValidationError(_l(
                     "Idioma no admitido: {codes}. Use uno de: {languages}.").format(
                     codes=", ".join(unknown), languages=", ".join(LANGUAGES)))
-        loaded = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            loaded = super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError as exc:  # {lang: {"value": [...]}}: say "en: ..." instead
+            raise ValidationError(_problems(exc.messages)) from None
         if self.keywords:
             loaded = {lang: list(dict.fromkeys(k.strip().lower() for k in words))
                       for lang, words in loaded.items()}
         elif loaded:
             loaded = {lang: text.strip() for lang, text in loaded.items()}
         return stored(loaded)
+
+
+def _problems(messages: dict) -> list[str]:
+    found = []
+    for lang, problem in messages.items():
+        problem = problem.get("value", problem) if isinstance(problem, dict) else problem
+        if isinstance(problem, dict):  # a keyword list: {index: [...]}
+            problem = [m for sub in problem.values() for m in sub]
+        found.extend(f"{lang}: {localise(m)}" for m in problem)
+    return found
 
 
 def _translations(max_length: int | None = None, **kwargs) -> Translations:

@@ -69,6 +69,23 @@ def promote_spanish(data: dict[str, Any], columns: dict[str, str]) -> dict[str, 
     return data
 
 
+def form_input(form: Any, columns: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The translations a form sent (its ``<column>.<lang>`` boxes); an empty box removes
+    the translation."""
+    return {column: {lang: form.get(f"{column}.{lang}", "").strip()
+                     for lang in LANGUAGES[1:] if form.get(f"{column}.{lang}", "").strip()}
+            for column in columns.values()}
+
+
+def form_values(values: dict[str, Any], columns: dict[str, str]) -> dict[str, str]:
+    """The ``<column>.<lang>`` boxes of a form for these values (keywords comma-separated)."""
+    boxes = {}
+    for column in columns.values():
+        for lang, value in (values.get(column) or {}).items():
+            boxes[f"{column}.{lang}"] = ", ".join(value) if isinstance(value, list) else value
+    return boxes
+
+
 def stored(values: dict[str, Any]) -> dict[str, Any]:
     """Translations as stored: known languages only (validated before), empty values dropped."""
     return {lang: values[lang] for lang in LANGUAGES if values.get(lang)}

@@ -192,3 +192,22 @@ def test_a_column_of_ine_codes_colours_the_departments_by_itself(app, live_serve
     # "02" is La Paz; a municipality code (070101) counts for its department, Santa Cruz.
     assert rows["La Paz"] == "3.022.566" and rows["Santa Cruz"] == "3.115.396"
     _fits(page, 390)
+
+
+@pytest.mark.parametrize(("kind", "values", "header"), [
+    ("pie", ["casos", "lat"], ["Departamento", "Casos"]),  # a pie shows one column of values
+    ("line", ["casos", "lat"], ["Departamento", "Casos", "lat"]),
+])
+def test_pie_and_line_charts(live_server, world, open_page, kind, values, header):
+    page = open_page(390)
+    page.goto(live_server + world["table"])
+    page.wait_for_selector("[data-chart-builder] form")
+    page.select_option("#chart-type", kind)
+    page.select_option("#chart-x", "departamento")
+    for name in values:
+        page.check(f"[data-chart-builder] input[value={name}]")
+    page.click("[data-chart-builder] button[type=submit]")
+    page.wait_for_selector(f"figure[data-chart-type={kind}] canvas")
+    assert page.locator(".chart-table thead th").all_inner_texts() == header
+    assert page.locator(".chart-table tbody tr").count() == 3
+    _fits(page, 390)

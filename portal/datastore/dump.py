@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from portal.datastore import query, services
 from portal.errors import NotAuthorized, NotFound, PortalError, ValidationError
@@ -40,7 +39,10 @@ def dump(resource_id: str):
         if fmt not in FORMATS:
             raise ValidationError({"format": [_("Debe ser uno de: %(choices)s.",
                                                 choices=", ".join(FORMATS))]})
-        resource, _state, table = services.readable(resource_id, current_user)
+        from portal.api.views import actor_of_request  # the API's: token, else the session
+
+        actor, _by_token = actor_of_request()
+        resource, _state, table = services.readable(resource_id, actor)
         checked = query.parse(table, values, max_limit=None, default_limit=None)
         bom = query.flag(values, "bom", False)
     except PortalError as exc:

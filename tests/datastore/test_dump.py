@@ -63,3 +63,8 @@ def test_errors_as_the_api(app, world, client):
     assert client.get("/datastore/dump/no-existe").status_code == 404
     hidden = add_table(app, world.private)
     assert client.get(f"/datastore/dump/{hidden}").status_code == 403
+    member = client.get(f"/datastore/dump/{hidden}",
+                        headers={"Authorization": world.tokens["miembro"]})
+    assert member.status_code == 200 and member.get_data().count(b"\n") == 6
+    assert client.get(f"/datastore/dump/{hidden}",
+                      headers={"Authorization": "dab_inventado"}).status_code == 403

@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.harvest.base import Harvester, ListingError, RemoteItem
 from portal.outbound import FetchError
+from portal.series.harvest import KEY as SERIES_LINKS
 from portal.validation.schemas_registry import reference_problem
 
 LIGHT_FIELDS = "id,name,title,metadata_modified"
@@ -144,6 +145,8 @@ class CkanHarvester(Harvester):
     # -- mapping -----------------------------------------------------------------------------
 
     def to_dataset(self, item: RemoteItem) -> dict[str, Any]:
+        item.extra[SERIES_LINKS] = {"type": item.payload.get("type"),
+                                    "in_series": item.payload.get("in_series") or []}
         return package_to_dataset(item.payload)
 
 

@@ -28,6 +28,8 @@ from portal.catalog.dcat import dataset_from_rdf, find_datasets, publisher_extra
 from portal.harvest.base import Harvester, RemoteItem
 from portal.harvest.rdf import SAFE_XML, parse_rdf
 from portal.outbound import FetchError
+from portal.series import dcat as series_dcat
+from portal.series.harvest import KEY as SERIES_LINKS
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 ACCEPT = ("text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8, "
@@ -79,13 +81,14 @@ class DcatHarvester(Harvester):
             fetched = self.fetcher.get(url, accept=ACCEPT)
             graph = parse_rdf(fetched.content, media_type=forced or fetched.media_type,
                               url=fetched.url, fetch_json=self.get_json)
-            for node in find_datasets(graph):
+            for node in series_dcat.with_series(graph, find_datasets(graph)):
                 yield self._item(graph, node, fetched.url)
             url = next_page(graph, fetched.url)
 
     def _item(self, graph: Graph, node: Any, page: str) -> RemoteItem:
         try:
             data = dataset_from_rdf(graph, node)
+            data[SERIES_LINKS] = series_dcat.series_links(graph, node)
         except Exception as exc:  # one odd node fails alone, in to_dataset
             data = {"_error": f"{type(exc).__name__}: {exc}"}
         uri = str(node) if isinstance(node, URIRef) else ""
@@ -101,6 +104,7 @@ class DcatHarvester(Harvester):
             raise ValueError(str(_l("No se pudo leer el conjunto DCAT: {error}")).format(
                 error=item.payload["_error"]))
         data = dict(item.payload)
+        item.extra[SERIES_LINKS] = data.pop(SERIES_LINKS, None)
         extras = dict(data.get("extras") or {})
         extras.pop("uri", None)  # the remote address: the provenance's harvest_remote_url
         publisher = extras.pop("publisher", None)

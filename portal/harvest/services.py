@@ -49,6 +49,8 @@ from portal.harvest.models import (
     HarvestSource,
 )
 from portal.outbound import Fetcher, FetchPolicy
+from portal.series.harvest import KEY as SERIES_LINKS
+from portal.series.harvest import SeriesLinker
 
 SOURCE_FIELDS = ("name", "title", "type", "url", "config", "schedule", "active")
 FLUSH_EVERY = 200
@@ -327,6 +329,7 @@ class DatabaseWriter:
         self.previous = _previous(source)
         self.known_themes = set(db.session.scalars(select(Theme.name)))
         self.owner_of = {p.dataset_id: rid for rid, p in self.previous.items() if p.live}
+        self.series = SeriesLinker(self.previous)
         self._items: list[dict[str, Any]] = []
         self._counts = dict.fromkeys(("added", "updated", "unchanged", "deleted", "failed",
                                       "skipped"), 0)
@@ -351,6 +354,7 @@ class DatabaseWriter:
                 catalog.update_dataset(dataset, data, SYSTEM)
                 status = "updated"
             self._sync_resources(dataset, resources)
+            self.series.written(item, dataset, item.extra.get(SERIES_LINKS))
             self._remember(item, dataset.id, content_hash, status)
         self.owner_of[dataset.id] = item.remote_id
         return status, dataset.id

@@ -52,11 +52,19 @@ def register() -> None:
 # --- harvest ---------------------------------------------------------------------------------
 
 
-def is_series_node(graph: Graph, node: Node) -> bool:
-    return (node, RDF.type, DCAT.DatasetSeries) in graph
+def with_series(graph: Graph, nodes: list[Node]) -> list[Node]:
+    """``nodes`` (the source's datasets) and the series it describes (with a title), once each:
+    ckanext-dcat and others type a series ``dcat:DatasetSeries`` only."""
+    found = dict.fromkeys(nodes)
+    for node in graph.subjects(RDF.type, DCAT.DatasetSeries):
+        if (node, DCT.title, None) in graph:
+            found.setdefault(node)
+    return list(found)
 
 
-def series_of(graph: Graph, node: Node) -> list[str]:
-    """The IRIs of the series a source's dataset says it is in (``dcat:inSeries``), and of
-    those that say it is theirs (``dcat:first``/``dcat:last`` only name the ends: not read)."""
-    return sorted({str(series) for series in graph.objects(node, DCAT.inSeries)})
+def series_links(graph: Graph, node: Node) -> dict[str, object]:
+    """What a source says of a node: a series, or a dataset and the IRIs of its series."""
+    if (node, RDF.type, DCAT.DatasetSeries) in graph:
+        return {"type": services.SERIES_TYPE, "in_series": []}
+    return {"type": services.DATASET_TYPE,
+            "in_series": sorted({str(series) for series in graph.objects(node, DCAT.inSeries)})}

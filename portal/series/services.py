@@ -115,6 +115,25 @@ def remove_member(series: Dataset, member: Dataset, actor) -> None:
         _touch([series.id, *others])
 
 
+def set_series_of(member: Dataset, series_ids: list[str], actor) -> None:
+    """Make ``member``'s series exactly those of ``series_ids`` that are series (harvest: as
+    the source says)."""
+    with unit_of_work() as session:
+        if session.get(DatasetSeries, member.id) is not None:
+            return  # a series is in no series
+        current = set(session.scalars(select(SeriesMember.series_id)
+                                      .where(SeriesMember.dataset_id == member.id)))
+        wanted = set(session.scalars(select(DatasetSeries.dataset_id)
+                                     .where(DatasetSeries.dataset_id.in_(series_ids))))
+        wanted.discard(member.id)
+        if current == wanted:
+            return
+        for series_id in current - wanted:
+            remove_member(session.get(Dataset, series_id), member, actor)
+        for series_id in wanted - current:
+            add_member(session.get(Dataset, series_id), member, actor)
+
+
 def _touch(dataset_ids: list[str]) -> None:
     """Membership changed what these datasets publish: bump their ``metadata_modified`` and
     announce them after the commit."""

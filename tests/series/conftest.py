@@ -10,6 +10,8 @@ import pytest
 from portal.auth import tokens
 from portal.auth.permissions import SYSTEM
 from portal.auth.services import get_user
+from portal.catalog import services as catalog
+from portal.errors import NotFound
 from portal.series import services
 from tests import factories
 
@@ -21,7 +23,10 @@ YEARS = {2024: b"partida,monto\nsalud,100\neducacion,50\n",
 
 
 def build_series() -> SimpleNamespace:
-    factories.entity("mefp", title="Ministerio de Economía", kind="ministerio")
+    try:
+        catalog.get_entity("mefp")
+    except NotFound:
+        factories.entity("mefp", title="Ministerio de Economía", kind="ministerio")
     series = factories.dataset("ejecucion-presupuestaria", "mefp",
                                title="Ejecución presupuestaria",
                                description="La ejecución del presupuesto, año por año.")
@@ -46,7 +51,7 @@ def world(app):
     with app.app_context():
         found = build_series()
         factories.user("editora", member_of="mefp", role="editor")
-        factories.entity("ine", title="Instituto Nacional de Estadística")
+        factories.entity("ine", title="Instituto Nacional de Estadística")  # not the series'
         factories.user("ajeno", member_of="ine", role="editor")
         found.tokens = {name: tokens.create_token(get_user(name), SYSTEM, name="t")[1]
                         for name in ("editora", "ajeno")}

@@ -59,6 +59,12 @@ SUMMARIES = {
     "series_member_remove": _l("Quita un conjunto de datos de una serie (el conjunto se "
                                "conserva)."),
     "series_show": _l("Devuelve una serie y sus conjuntos en orden, el primero y el último."),
+    "dataset_version_create": _l("Guarda lo que un conjunto contiene ahora (metadatos, recursos "
+                                 "y archivos) como una versión con dirección estable."),
+    "dataset_version_list": _l("Devuelve las versiones de un conjunto de datos."),
+    "dataset_version_show": _l("Devuelve una versión de un conjunto tal como era."),
+    "dataset_version_diff": _l("Devuelve las filas añadidas, eliminadas y cambiadas de una tabla "
+                               "entre dos versiones."),
     "package_update": _l("Reemplaza los metadatos de un conjunto de datos y lo devuelve."),
     "format_autocomplete": _l("Devuelve los formatos de recursos públicos que contienen el "
                               "texto buscado."),

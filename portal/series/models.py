@@ -1,4 +1,4 @@
-"""Dataset series (DCAT-AP 3 ``dcat:DatasetSeries``).
+"""Dataset series (DCAT-AP 3 ``dcat:DatasetSeries``) and dataset versions (``dcat:hasVersion``).
 
 A series is a dataset (its title, description, publisher, themes... are a dataset's) marked by a
 row of ``dataset_series``; CKAN calls it a dataset of ``type`` "series". Its members are ordinary
@@ -9,11 +9,12 @@ Members are ordered by their temporal coverage, not by a stored position (docs/s
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import Base, utcnow
+from portal.db import Base, new_id, utcnow
 
 
 class DatasetSeries(Base):
@@ -38,3 +39,22 @@ class SeriesMember(Base):
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+
+
+class DatasetVersion(Base):
+    """A version of a dataset (``dcat:hasVersion``): what the dataset held when it was made, its
+    metadata and its resources, each uploaded file copied under its own storage key so the
+    version keeps showing and serving it after the dataset changes."""
+
+    __tablename__ = "dataset_version"
+    __table_args__ = (UniqueConstraint("dataset_id", "version",
+                                       name="uq_dataset_version_dataset_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    dataset_id: Mapped[str] = mapped_column(
+        ForeignKey("dataset.id", ondelete="CASCADE"), index=True)
+    version: Mapped[str] = mapped_column(String(50))  # dcat:version, in the stable URL
+    notes: Mapped[str] = mapped_column(Text, default="")  # adms:versionNotes
+    #: ``catalog.dataset_snapshot`` as JSON, each upload's ``storage_key`` the copy's.
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,14 +1,17 @@
-"""The series page: ``/serie/<name>``, the members in order and one chart across them."""
+"""The series page (``/serie/<name>``: the members in order and one chart across them) and a
+dataset version's page (``/dataset/<name>/version/<version>``) with its files and row diff."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.errors import NotAuthorized, NotFound
+from portal.catalog import services as catalog
+from portal.errors import NotAuthorized, NotFound, ValidationError
 from portal.quality.charts import line_chart
-from portal.series import chart, services
+from portal.series import chart, services, versions
+from portal.storage import storage
 
 bp = Blueprint("series", __name__)
 
@@ -41,3 +44,46 @@ def series_read(name: str):
               column=column))
     return render_template("series/read.html", series=series, members=members,
                            table=table, figure=figure, member_label=member_label)
+
+
+def _readable(name: str):
+    try:
+        return catalog.read_dataset(name, current_user)
+    except (NotFound, NotAuthorized):
+        abort(404)
+
+
+@bp.route("/dataset/<name>/version/<version>")
+def version_read(name: str, version: str):
+    dataset = _readable(name)
+    try:
+        found = versions.get_version(dataset, version)
+    except NotFound:
+        abort(404)
+    diff = None
+    compare, resource_id = request.args.get("comparar", ""), request.args.get("recurso", "")
+    error = ""
+    if compare and resource_id:
+        try:
+            diff = versions.diff_versions(dataset, resource_id, compare, found.version,
+                                          key=request.args.get("clave", ""))
+        except (NotFound, ValidationError) as exc:
+            error = exc.message if isinstance(exc, NotFound) else " ".join(
+                message for messages in exc.fields.values() for message in messages)
+    return render_template("series/version.html", dataset=dataset, version=found,
+                           metadata=found.snapshot, others=versions.versions_of(dataset),
+                           diff=diff, diff_error=error, compare=compare,
+                           resource_id=resource_id)
+
+
+@bp.route("/dataset/<name>/version/<version>/resource/<resource_id>/download")
+def version_download(name: str, version: str, resource_id: str):
+    dataset = _readable(name)
+    try:
+        item = versions.version_resource(versions.get_version(dataset, version), resource_id)
+    except NotFound:
+        abort(404)
+    if not item.get("storage_key"):
+        abort(404)
+    return storage().send(item["storage_key"], filename=item.get("url") or "datos",
+                          media_type=item.get("media_type") or "application/octet-stream")

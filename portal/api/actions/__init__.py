@@ -8,7 +8,8 @@ import importlib
 MODULES = ("site", "datasets", "search", "resources", "organizations", "groups", "users",
            "activity", "portal.pige.api", "portal.harvest.api", "portal.validation.api",
            "portal.quality.api", "portal.resource_views.api",
-           "portal.datastore.api", "portal.series.api")
+           "portal.datastore.api", "portal.series.api",
+           "portal.series.version_api")
 
 
 def load() -> None:

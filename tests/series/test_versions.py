@@ -1,0 +1,111 @@
+"""Dataset versions: made through the API, citable at a stable URL that keeps serving the
+files they held after the dataset changes, and the row difference between two versions of a
+real CSV file (by the Table Schema's primaryKey or a chosen key)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from portal.auth.permissions import SYSTEM
+from portal.catalog import services as catalog
+from tests.api.conftest import Api, failed, ok
+from tests.series.conftest import YEARS
+
+NEW_2024 = b"partida,monto\nsalud,110\nvivienda,30\n"
+
+
+@pytest.fixture
+def versioned(app, client, world):
+    """ejecucion-2024 as version 1.0, then its file replaced (salud changed, educacion gone,
+    vivienda new) and kept as version 2.0."""
+    api = Api(client)
+    token = world.tokens["editora"]
+    ok(api("dataset_version_create", {"id": "ejecucion-2024", "version": "1.0",
+                                      "notes": "Primera publicación."}, token=token))
+    with app.app_context():
+        resource = catalog.get_dataset("ejecucion-2024").resources[0]
+        catalog.update_resource(resource, {}, SYSTEM, partial=True,
+                                upload=io.BytesIO(NEW_2024), filename="ejecucion-2024.csv")
+        world.resource_id = resource.id
+    ok(api("dataset_version_create", {"id": "ejecucion-2024", "version": "2.0",
+                                      "notes": "Corrección de salud."}, token=token))
+    return world
+
+
+def test_versions_are_listed_and_keep_their_files(client, versioned):
+    api = Api(client)
+    listed = ok(api("dataset_version_list", {"id": "ejecucion-2024"}, method="GET"))
+    assert [v["version"] for v in listed] == ["1.0", "2.0"]
+    first = listed[0]
+    assert first["notes"] == "Primera publicación."
+    assert first["url"].endswith("/dataset/ejecucion-2024/version/1.0")
+    assert first["metadata"]["title"] == "Ejecución 2024"
+    [resource] = first["resources"]
+    assert "storage_key" not in resource
+    assert _download(client, resource["download_url"]) == YEARS[2024]
+    assert _download(client, listed[1]["resources"][0]["download_url"]) == NEW_2024
+    shown = ok(api("dataset_version_show", {"id": "ejecucion-2024", "version": "1.0"},
+                   method="GET"))
+    assert shown == first
+
+
+def _download(client, url: str) -> bytes:
+    with client.get(url) as response:  # a file response: close it
+        assert response.status_code == 200
+        return response.data
+
+
+def test_diff_by_primary_key(client, versioned):
+    diff = ok(Api(client)("dataset_version_diff", {
+        "id": "ejecucion-2024", "resource_id": versioned.resource_id, "from": "1.0",
+        "to": "2.0"}, method="GET"))
+    assert diff["key"] == ["partida"]
+    assert diff["counts"] == {"added": 1, "removed": 1, "changed": 1}
+    assert diff["added"] == [{"partida": "vivienda", "monto": "30"}]
+    assert diff["removed"] == [{"partida": "educacion", "monto": "50"}]
+    assert diff["changed"] == [{"key": {"partida": "salud"}, "changes": {"monto": ["100", "110"]}}]
+
+
+def test_diff_by_a_chosen_key_and_its_errors(app, client, versioned):
+    api = Api(client)
+    params = {"id": "ejecucion-2024", "resource_id": versioned.resource_id, "from": "1.0",
+              "to": "2.0"}
+    # Keyed by the amount, every row is a different one.
+    diff = ok(api("dataset_version_diff", {**params, "key": "monto"}, method="GET"))
+    assert diff["counts"] == {"added": 2, "removed": 2, "changed": 0}
+    error = failed(api("dataset_version_diff", {**params, "key": "codigo"}, method="GET"),
+                   409, "Validation Error")
+    assert "codigo" in error["key"][0]
+    failed(api("dataset_version_diff", {**params, "from": "9.9"}, method="GET"),
+           404, "Not Found Error")
+
+
+def test_version_page_shows_the_old_state_and_the_diff(client, versioned):
+    page = client.get("/dataset/ejecucion-2024/version/1.0")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Primera publicación." in html and "Ejecución 2024" in html
+    page = client.get(f"/dataset/ejecucion-2024/version/2.0?comparar=1.0"
+                      f"&recurso={versioned.resource_id}")
+    html = page.get_data(as_text=True)
+    assert "Filas añadidas: 1; eliminadas: 1; cambiadas: 1." in html
+    assert "<td>vivienda</td>" in html and "<td>110</td>" in html
+    assert client.get("/dataset/ejecucion-2024/version/3.0").status_code == 404
+    # A private dataset's versions are as hidden as the dataset.
+    assert client.get("/dataset/ejecucion-2026/version/1.0").status_code == 404
+
+
+def test_version_rules(client, versioned):
+    api = Api(client)
+    token = versioned.tokens["editora"]
+    error = failed(api("dataset_version_create", {"id": "ejecucion-2024", "version": "1.0"},
+                       token=token), 409, "Validation Error")
+    assert "1.0" in error["version"][0]
+    failed(api("dataset_version_create", {"id": "ejecucion-2024", "version": "uno dos"},
+               token=token), 409, "Validation Error")
+    failed(api("dataset_version_create", {"id": "ejecucion-2024", "version": "3.0"},
+               token=versioned.tokens["ajeno"]), 403, "Authorization Error")
+    listed = ok(api("dataset_version_list", {"id": "ejecucion-2024"}, method="GET"))
+    assert [v["version"] for v in listed] == ["1.0", "2.0"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
+from sqlalchemy import event, select
 
 from portal import db, jobs, signals
 
@@ -52,6 +53,22 @@ def _follow(resource_ids: list[str]) -> None:
         log.exception("could not queue the datastore ingest of %s", resource_ids)
 
 
+def forget_files(_mapper, connection, resource) -> None:
+    """A resource is being deleted (its DataStore row goes with it, ``ON DELETE CASCADE``):
+    its Parquet file is deleted once the deletion commits."""
+    from portal.datastore.models import DatastoreTable
+    from portal.datastore.services import delete_quietly
+
+    key = connection.execute(select(DatastoreTable.data_key).where(
+        DatastoreTable.resource_id == resource.id)).scalar()
+    if key:
+        db.on_commit(lambda: delete_quietly(key))
+
+
 def connect() -> None:
     signals.resource_validated.connect(on_resource_validated)
     signals.dataset_changed.connect(on_dataset_changed)
+    from portal.catalog.models import Resource
+
+    if not event.contains(Resource, "before_delete", forget_files):
+        event.listen(Resource, "before_delete", forget_files)

@@ -131,7 +131,7 @@ def ingest(resource_id: str, *, force: bool = False) -> DatastoreTable | None:
         _finish(state.id, status="active", message="", data_key=key, fields=loaded.fields,
                 row_count=loaded.row_count, ingested=utcnow())
         if previous and previous != key:
-            _delete_quietly(previous)
+            delete_quietly(previous)
     db.session.expire_all()
     return get_state(resource_id)
 
@@ -144,7 +144,7 @@ def _finish(state_id: str, **values: Any) -> None:
                         .execution_options(synchronize_session=False))
 
 
-def _delete_quietly(key: str) -> None:
+def delete_quietly(key: str) -> None:
     try:
         storage().delete(key)
     except Exception:  # an orphan file costs space, not correctness

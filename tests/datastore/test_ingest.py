@@ -202,3 +202,12 @@ def _resource_url(app, resource_id):
         resource = catalog.get_resource(resource_id)
         return url_for("dataset.resource_read", name=resource.dataset.name,
                        resource_id=resource_id)
+
+
+def test_deleting_the_resource_deletes_its_data_file(app, world, system):
+    resource_id = add_table(app, world.public)
+    key = state(app, resource_id).data_key
+    with app.app_context():
+        assert storage().exists(key)
+        catalog.delete_resource(catalog.get_resource(resource_id), system)
+        assert not storage().exists(key)

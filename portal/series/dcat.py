@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
-from rdflib import RDF, Graph
+from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
 from portal.catalog import dcat
-from portal.rdf import DCAT, DCT, Lit, Triple
-from portal.series import services
+from portal.rdf import ADMS, DCAT, DCT, Lit, Triple
+from portal.series import services, versions
 
 
 def series_statements(dataset: Any, base_url: str) -> Iterator[Triple]:
@@ -44,9 +45,35 @@ def series_statements(dataset: Any, base_url: str) -> Iterator[Triple]:
             yield node, DCAT["next"], dcat.dataset_uri(item["next"].name, base_url)
 
 
+def version_uri(name: str, version: str, base_url: str) -> URIRef:
+    return URIRef(f"{dcat.dataset_uri(name, base_url)}/version/{quote(version)}")
+
+
+def version_statements(dataset: Any, base_url: str) -> Iterator[Triple]:
+    """A dataset's versions: ``dcat:hasVersion`` (DCAT 3) and ``dct:hasVersion`` (DCAT-AP 3)
+    to each, described as a dataset that ``dcat:isVersionOf`` it, with ``dcat:version``,
+    ``adms:versionNotes`` and when it was made (``dct:issued``)."""
+    node = dcat.dataset_uri(dataset.name, base_url)
+    for version in versions.catalog_versions().get(dataset.id, ()):
+        target = version_uri(dataset.name, version.version, base_url)
+        yield node, DCAT.hasVersion, target
+        yield node, DCT.hasVersion, target
+        yield target, RDF.type, DCAT.Dataset
+        title = version.title or dataset.title
+        yield target, DCT.title, Lit(title, None, dcat.LANG)
+        yield target, DCT.description, Lit(version.description or title, None, dcat.LANG)
+        yield target, DCAT.isVersionOf, node
+        yield target, DCT.isVersionOf, node
+        yield target, DCAT.version, Lit(version.version)
+        if version.notes:
+            yield target, ADMS.versionNotes, Lit(version.notes, None, dcat.LANG)
+        yield target, DCT.issued, dcat._date_literal(version.created)
+
+
 def register() -> None:
-    if series_statements not in dcat.DATASET_STATEMENTS:
-        dcat.DATASET_STATEMENTS.append(series_statements)
+    for statements in (series_statements, version_statements):
+        if statements not in dcat.DATASET_STATEMENTS:
+            dcat.DATASET_STATEMENTS.append(statements)
 
 
 # --- harvest ---------------------------------------------------------------------------------
@@ -54,8 +81,11 @@ def register() -> None:
 
 def with_series(graph: Graph, nodes: list[Node]) -> list[Node]:
     """``nodes`` (the source's datasets) and the series it describes (with a title), once each:
-    ckanext-dcat and others type a series ``dcat:DatasetSeries`` only."""
-    found = dict.fromkeys(nodes)
+    ckanext-dcat and others type a series ``dcat:DatasetSeries`` only. A version of a dataset
+    of the graph (``dcat:isVersionOf``) is that dataset's, not one more dataset."""
+    found = {node: None for node in nodes
+             if not any(original in graph.subjects(RDF.type, DCAT.Dataset)
+                        for original in graph.objects(node, DCAT.isVersionOf))}
     for node in graph.subjects(RDF.type, DCAT.DatasetSeries):
         if (node, DCT.title, None) in graph:
             found.setdefault(node)

@@ -78,7 +78,7 @@ def mark_series(dataset: Dataset, actor) -> Dataset:
             raise ValidationError({"id": [str(_l(
                 "Un conjunto de datos que pertenece a una serie no puede ser una serie."))]})
         session.add(DatasetSeries(dataset_id=dataset.id))
-        _touch([dataset.id])
+        touch([dataset.id])
     return dataset
 
 
@@ -100,7 +100,7 @@ def add_member(series: Dataset, member: Dataset, actor) -> None:
             return
         session.add(SeriesMember(series_id=series.id, dataset_id=member.id))
         session.flush()
-        _touch([series.id, *member_ids(series.id)])
+        touch([series.id, *member_ids(series.id)])
 
 
 def remove_member(series: Dataset, member: Dataset, actor) -> None:
@@ -112,7 +112,7 @@ def remove_member(series: Dataset, member: Dataset, actor) -> None:
                 member=member.name, series=series.name))
         others = member_ids(series.id)
         session.delete(found)
-        _touch([series.id, *others])
+        touch([series.id, *others])
 
 
 def set_series_of(member: Dataset, series_ids: list[str], actor) -> None:
@@ -134,7 +134,7 @@ def set_series_of(member: Dataset, series_ids: list[str], actor) -> None:
             add_member(session.get(Dataset, series_id), member, actor)
 
 
-def _touch(dataset_ids: list[str]) -> None:
+def touch(dataset_ids: list[str]) -> None:
     """Membership changed what these datasets publish: bump their ``metadata_modified`` and
     announce them after the commit."""
     db.session.execute(update(Dataset).where(Dataset.id.in_(dataset_ids))

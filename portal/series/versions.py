@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -23,6 +26,7 @@ from portal.catalog import services as catalog
 from portal.catalog.models import Dataset
 from portal.db import new_id, on_rollback, unit_of_work, utcnow
 from portal.errors import NotFound, ValidationError
+from portal.series import services
 from portal.series.diff import DEFAULT_LIMIT, TableDiff, diff_tables
 from portal.series.models import DatasetVersion
 from portal.storage import storage
@@ -96,7 +100,37 @@ def create_version(dataset: Dataset, label: str, notes: str, actor) -> DatasetVe
         version = DatasetVersion(id=version_id, dataset_id=dataset.id, version=label, notes=notes,
                                  snapshot=snapshot, created=utcnow())
         session.add(version)
+        session.flush()
+        g.pop("dataset_versions", None)
+        services.touch([dataset.id])  # the feeds' caches follow its new dcat:hasVersion
     return version
+
+
+@dataclass(frozen=True)
+class VersionRef:
+    version: str
+    notes: str
+    created: datetime
+    title: str
+    description: str
+
+
+def catalog_versions() -> dict[str, list[VersionRef]]:
+    """Dataset id -> its versions (oldest first), from one query, once per application context
+    (the DCAT statements of a whole catalog)."""
+    found = g.get("dataset_versions")
+    if found is None:
+        found = {}
+        rows = db.session.execute(select(
+            DatasetVersion.dataset_id, DatasetVersion.version, DatasetVersion.notes,
+            DatasetVersion.created, DatasetVersion.snapshot,
+        ).order_by(DatasetVersion.created, DatasetVersion.version))
+        for row in rows:
+            found.setdefault(row.dataset_id, []).append(VersionRef(
+                row.version, row.notes, row.created, str(row.snapshot.get("title") or ""),
+                str(row.snapshot.get("description") or "")))
+        g.dataset_versions = found
+    return found
 
 
 def table_key(resource: dict[str, Any], chosen: str = "") -> list[str]:

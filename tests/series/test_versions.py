@@ -109,3 +109,29 @@ def test_version_rules(client, versioned):
                token=versioned.tokens["ajeno"]), 403, "Authorization Error")
     listed = ok(api("dataset_version_list", {"id": "ejecucion-2024"}, method="GET"))
     assert [v["version"] for v in listed] == ["1.0", "2.0"]
+
+
+@pytest.mark.parametrize("ext", ["ttl", "rdf", "jsonld"])
+def test_versions_in_dcat_conform_and_are_not_harvested_as_datasets(client, versioned, ext):
+    from rdflib import URIRef
+
+    from harvesters.dcat import series_dcat
+    from portal.catalog import dcat
+    from portal.rdf import ADMS, DCAT, DCT, parse_graph
+    from tests.feeds.shacl import SHAPES_3_0_1, validate
+
+    formats = {"ttl": "turtle", "rdf": "xml", "jsonld": "json-ld"}
+    for path in ("/catalog", "/dataset/ejecucion-2024"):
+        response = client.get(f"{path}.{ext}")
+        assert response.status_code == 200
+        graph = parse_graph(response.data, formats[ext])
+        node = URIRef("http://127.0.0.1:5000/dataset/ejecucion-2024")
+        first = URIRef(f"{node}/version/1.0")
+        assert set(graph.objects(node, DCAT.hasVersion)) == {first, URIRef(f"{node}/version/2.0")}
+        assert (node, DCT.hasVersion, first) in graph
+        assert graph.value(first, DCAT.isVersionOf) == node
+        assert str(graph.value(first, DCAT.version)) == "1.0"
+        assert str(graph.value(first, ADMS.versionNotes)) == "Primera publicación."
+        assert validate(graph, SHAPES_3_0_1).violations == []
+        found = series_dcat.with_series(graph, dcat.find_datasets(graph))
+        assert first not in found and node in found

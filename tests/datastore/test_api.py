@@ -188,3 +188,11 @@ def test_a_load_changes_the_dataset_revision(app, world, runner, loaded):
     assert runner.invoke(args=["datastore", "ingest", "--force", loaded]).exit_code == 0
     with app.app_context():
         assert caching.dataset_revision(world.public) != before
+
+
+def test_a_table_not_loaded_yet(make_app, tmp_path, world, client):
+    quiet = make_app(PORTAL_INSTANCE_PATH=client.application.instance_path,
+                     PORTAL_VALIDATION_MODE="off")
+    waiting = add_table(quiet, world.public)
+    error = _refused(client, 409, resource_id=waiting)
+    assert "todavía no se cargaron" in error["resource_id"][0]

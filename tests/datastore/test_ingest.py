@@ -211,3 +211,11 @@ def test_deleting_the_resource_deletes_its_data_file(app, world, system):
         assert storage().exists(key)
         catalog.delete_resource(catalog.get_resource(resource_id), system)
         assert not storage().exists(key)
+
+
+def test_purging_the_dataset_deletes_its_data_files(app, world, system):
+    resource_id = add_table(app, world.public)
+    key = state(app, resource_id).data_key
+    with app.app_context():
+        catalog.purge_dataset(catalog.get_dataset(world.public), system)
+        assert not storage().exists(key)

@@ -3,10 +3,11 @@ dataset version's page (``/dataset/<name>/version/<version>``) with its files an
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.auth import permissions
 from portal.catalog import services as catalog
 from portal.errors import NotAuthorized, NotFound, ValidationError
 from portal.quality.charts import line_chart
@@ -87,3 +88,26 @@ def version_download(name: str, version: str, resource_id: str):
         abort(404)
     return storage().send(item["storage_key"], filename=item.get("url") or "datos",
                           media_type=item.get("media_type") or "application/octet-stream")
+
+
+@bp.route("/dataset/<name>/versiones", methods=["GET", "POST"])
+def version_list(name: str):
+    """A dataset's versions, and for its editors the form that makes one."""
+    dataset = _readable(name)
+    editable = permissions.can_publish_in(current_user, dataset.entity_id)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if not editable:
+            abort(403)
+        try:
+            made = versions.create_version(dataset, request.form.get("version", ""),
+                                           request.form.get("notes", ""), current_user)
+        except ValidationError as exc:
+            errors = exc.fields
+        else:
+            flash(_("Versión %(version)s guardada.", version=made.version), "success")
+            return redirect(url_for("series.version_read", name=dataset.name,
+                                    version=made.version))
+    return render_template("series/versions.html", dataset=dataset,
+                           versions=versions.versions_of(dataset), editable=editable,
+                           errors=errors, form=request.form), 409 if errors else 200

@@ -11,6 +11,7 @@ import pytest
 from portal.auth.permissions import SYSTEM
 from portal.catalog import services as catalog
 from tests.api.conftest import Api, failed, ok
+from tests.pages.html_check import assert_valid_page
 from tests.series.conftest import YEARS
 
 NEW_2024 = b"partida,monto\nsalud,110\nvivienda,30\n"
@@ -135,3 +136,41 @@ def test_versions_in_dcat_conform_and_are_not_harvested_as_datasets(client, vers
         assert validate(graph, SHAPES_3_0_1).violations == []
         found = series_dcat.with_series(graph, dcat.find_datasets(graph))
         assert first not in found and node in found
+
+
+def _login(app, client, name: str) -> None:
+    from portal.auth.services import get_user
+
+    with app.app_context():
+        user_id = get_user(name).get_id()
+    with client.session_transaction() as session:
+        session["_user_id"] = user_id
+        session["_fresh"] = True
+
+
+def test_editor_makes_a_version_with_the_form(app, client, world):
+    assert client.post("/dataset/ejecucion-2023/versiones",
+                       data={"version": "1.0"}).status_code == 403  # anonymous
+    page = client.get("/dataset/ejecucion-2023")
+    assert 'href="/dataset/ejecucion-2023/versiones"' in page.get_data(as_text=True)
+    _login(app, client, "editora")
+    form = client.get("/dataset/ejecucion-2023/versiones").get_data(as_text=True)
+    assert 'name="version"' in form
+    made = client.post("/dataset/ejecucion-2023/versiones",
+                       data={"version": "2023-final", "notes": "Cierre del año."})
+    assert made.status_code == 302
+    assert made.headers["Location"].endswith("/dataset/ejecucion-2023/version/2023-final")
+    again = client.post("/dataset/ejecucion-2023/versiones", data={"version": "2023-final"})
+    assert again.status_code == 409
+    assert "Ya existe la versión «2023-final»" in again.get_data(as_text=True)
+    listed = client.get("/dataset/ejecucion-2023/versiones").get_data(as_text=True)
+    assert "Cierre del año." in listed
+    assert_valid_page(listed)
+
+
+def test_a_member_of_another_entity_sees_no_form(app, client, world):
+    _login(app, client, "ajeno")
+    form = client.get("/dataset/ejecucion-2023/versiones").get_data(as_text=True)
+    assert 'name="version"' not in form
+    assert client.post("/dataset/ejecucion-2023/versiones",
+                       data={"version": "x"}).status_code == 403

@@ -182,6 +182,7 @@ def resource_form_input(form: MultiDict) -> dict[str, Any]:
     data: dict[str, Any] = {name: form.get(name, "") for name in RESOURCE_TEXT_FIELDS}
     data["schema"] = _schema_input(form.get("schema", "").strip()
                                    or form.get("schema_choice", ""))
+    data.update(translations.form_input(form, translations.RESOURCE_TRANSLATED))
     return data
 
 
@@ -204,6 +205,7 @@ def _resource_form(dataset, resource, values, errors=None, status=200):
         errors=errors or {}, schema_choices=schema_choices,
         licence_options=licence_options(), max_upload_mb=_max_upload_mb(),
         publish_with_errors=current_app.config["PORTAL_PUBLISH_WITH_ERRORS"],
+        translation_languages=translation_languages(),
     ), status
 
 
@@ -218,6 +220,9 @@ def _resource_values(resource) -> dict[str, Any]:
     schema = resource.schema
     values["schema"] = json.dumps(schema, ensure_ascii=False, indent=2) \
         if isinstance(schema, dict) else (schema or "")
+    columns = translations.RESOURCE_TRANSLATED
+    values.update(translations.form_values(
+        {column: getattr(resource, column) for column in columns.values()}, columns))
     return values
 
 

@@ -95,7 +95,8 @@ class Translations(fields.Dict):
         except ValidationError as exc:  # {lang: {"value": [...]}}: say "en: ..." instead
             raise ValidationError(_problems(exc.messages)) from None
         if self.keywords:
-            loaded = {lang: list(dict.fromkeys(k.strip().lower() for k in words))
+            # In order, as the tags are (RDF and a harvest keep no order).
+            loaded = {lang: sorted({k.strip().lower() for k in words})
                       for lang, words in loaded.items()}
         elif loaded:
             loaded = {lang: text.strip() for lang, text in loaded.items()}

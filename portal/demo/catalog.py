@@ -66,7 +66,27 @@ def entity_input(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def theme_input(record: dict[str, Any]) -> dict[str, Any]:
-    return {field: record[field] for field in THEME_FIELDS}
+    values = {field: record[field] for field in THEME_FIELDS}
+    english = _read("translations.json")["themes"].get(record["name"])
+    if english:
+        values["title_translated"] = {"en": english["title"]}
+        values["description_translated"] = {"en": english["description"]}
+    return values
+
+
+def _english(family: Family, entity: dict[str, Any], words: dict[str, Any]) -> dict[str, Any]:
+    """The English title, description and keywords of a dataset whose family has them
+    (empty translations otherwise)."""
+    translations = _read("translations.json")
+    english = translations["families"].get(family.code)
+    if english is None:
+        return {"title_translated": {}, "description_translated": {}, "keywords_translated": {}}
+    summary = english["summary"].format(**words)
+    description = f"{summary}\n\nPublished by **{entity['title']}**.\n\n" \
+                  f"{translations['demo_note']}"
+    return {"title_translated": {"en": english["title"].format(**words)},
+            "description_translated": {"en": description},
+            "keywords_translated": {"en": english["keywords"]}}
 
 
 def slugify(text: str, max_length: int = 100) -> str:
@@ -205,6 +225,7 @@ def _dataset(family: Family, entity: dict[str, Any], period: Period, ordinal: in
         "private": ordinal in family.private,
         "extras": extras,
         "resources": resources,
+        **_english(family, entity, words),
     }
 
 

@@ -29,6 +29,7 @@ DATASET_KEYS = {
     "contact_name", "contact_email", "access_rights", "temporal_start", "temporal_end", "spatial",
     "frequency", "language", "landing_page", "version", "identifier", "issued", "modified",
     "state", "private", "extras", "resources",
+    "title_translated", "description_translated", "keywords_translated",
 }
 RESOURCE_KEYS = {"name", "description", "format", "filename", "content", "schema"}
 DEMO_LICENSES = {"CC-BY-4.0", "CC0-1.0", "CC-BY-SA-4.0", "ODC-BY-1.0", "ODC-ODbL-1.0"}
@@ -67,6 +68,17 @@ def test_a_few_hundred_datasets_with_unique_names_titles_and_identifiers(dataset
     for item in datasets:
         assert SLUG.match(item["name"]), item["name"]
         assert not item["identifier"].startswith("http"), item["identifier"]
+
+
+def test_some_datasets_have_english_metadata(datasets):
+    english = [item for item in datasets if item["title_translated"]]
+    assert 20 <= len(english) < len(datasets)
+    budget = next(item for item in english
+                  if item["name"] == "ejecucion-presupuestaria-del-ministerio-de-economia-y-"
+                                     "finanzas-publicas-2024")
+    assert budget["title_translated"] == {"en": "Budget execution: MEFP 2024"}
+    assert budget["keywords_translated"] == {"en": ["budget", "budget execution"]}
+    assert "Published by **Ministerio de Economía" in budget["description_translated"]["en"]
 
 
 def test_every_dataset_has_exactly_the_contract_keys(datasets):

@@ -64,7 +64,8 @@ def second_instance(make_app, tmp_path, app):
                      PORTAL_HARVEST_TIMEOUT=10.0)
     migrations.upgrade(other)
     with app.app_context():
-        themes = [{field: getattr(t, field) for field in catalog.THEME_FIELDS}
+        themes = [{field: getattr(t, field)
+                   for field in (*catalog.THEME_FIELDS, *catalog.GROUP_TRANSLATIONS)}
                   for t in db.session.scalars(select(Theme))]
     with other.app_context():
         catalog.create_entity({"name": "agetic", "title": "Agencia de Gobierno Electrónico",

@@ -67,3 +67,20 @@ def test_too_long_translation_is_a_form_error_and_nothing_changes(app, editor):
         dataset = services.get_dataset("matricula-escolar-2024")
         assert dataset.title == "Matrícula escolar 2024"
         assert dataset.title_translated == {"en": "Enrolment"}
+
+
+def test_resource_form_translations(app, editor):
+    editor.post("/dataset/new", data=NEW_DATASET)
+    response = editor.post("/dataset/matricula-escolar-2024/resource/new", data={
+        "url": "https://example.org/matricula.csv", "name": "Tabla",
+        "name_translated.en": "Table", "description_translated.ay": "Jakhüwinaka"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        resource = services.get_dataset("matricula-escolar-2024").resources[0]
+        assert resource.name_translated == {"en": "Table"}
+        assert resource.description_translated == {"ay": "Jakhüwinaka"}
+        resource_id = resource.id
+    url = f"/dataset/matricula-escolar-2024/resource/{resource_id}/edit"
+    page = editor.get(url).get_data(as_text=True)
+    assert 'name="name_translated.en" value="Table"' in page
+    assert_valid_page(page)

@@ -81,20 +81,29 @@ class Query:
     def filtered(self) -> bool:
         return bool(self.where) or self.distinct
 
-    def select(self, table: Table, *, for_spreadsheets: bool = False) -> tuple[str, list[Any]]:
+    @property
+    def sorted(self) -> bool:
+        """Whether the rows need sorting (any order but the file's own, ``_id``)."""
+        return bool(self.order) and self.order != [(ID, "ASC")]
+
+    def select(self, table: Table, *, for_spreadsheets: bool = False,
+               with_total: bool = False) -> tuple[str, list[Any]]:
         """The SQL and its values. ``for_spreadsheets``: text cells a spreadsheet would read
-        as formulas get a leading quote (``portal.csvsafe``'s rule, in SQL)."""
+        as formulas get a leading quote (``portal.csvsafe``'s rule, in SQL). ``with_total``:
+        a last column holds the number of matching rows (counted in the same scan)."""
         types = table.types
         columns = ", ".join(
             _formula_safe(name) if for_spreadsheets and types.get(name) == "text"
             else quote(name) for name in self.columns)
+        if with_total:
+            columns += ", count(*) OVER ()"
         source = quote(table.relation) if table.relation else "read_parquet(?)"
         sql = f"SELECT {'DISTINCT ' if self.distinct else ''}{columns} FROM {source}"
         if self.where:
             sql += " WHERE " + " AND ".join(self.where)
         # The file is in _id order and DuckDB keeps a scan's order: no sort needed (a query
         # with a limit then stops early instead of sorting every match).
-        if self.order and self.order != [(ID, "ASC")]:
+        if self.sorted:
             sql += " ORDER BY " + ", ".join(f"{quote(name)} {way}" for name, way in self.order)
         values = [*([] if table.relation else [table.path]), *self.values]
         if self.limit is not None:
@@ -389,16 +398,21 @@ def cursor(seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
 
 def search(table: Table, query: Query, *, include_total: bool) -> tuple[list[tuple], int | None]:
     """The page of rows, and the number of matching rows when asked for."""
+    # A sorted page scans every match anyway: count them in that same scan (about half the
+    # time of a second query). An unsorted page stops early, so its count is a query of its own.
+    counted = include_total and query.filtered and query.sorted and not query.distinct
+    total = None
     with cursor() as handle:
-        sql, values = query.select(table)
+        sql, values = query.select(table, with_total=counted)
         rows = handle.execute(sql, values).fetchall()
-        total = None
-        if include_total:
-            if not query.filtered:
-                total = table.row_count
-            else:
-                sql, values = query.count(table)
-                total = handle.execute(sql, values).fetchone()[0]
+        if counted and rows:
+            total = rows[0][-1]
+            rows = [row[:-1] for row in rows]
+        elif include_total and not query.filtered:
+            total = table.row_count
+        elif include_total:  # unsorted, distinct, or a page past the last match
+            sql, values = query.count(table)
+            total = handle.execute(sql, values).fetchone()[0]
     return rows, total
 
 

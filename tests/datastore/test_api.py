@@ -196,3 +196,18 @@ def test_a_table_not_loaded_yet(make_app, tmp_path, world, client):
     waiting = add_table(quiet, world.public)
     error = _refused(client, 409, resource_id=waiting)
     assert "todavía no se cargaron" in error["resource_id"][0]
+
+
+def test_totals_of_sorted_pages_and_pages_past_the_end(client, loaded):
+    def total(**params):
+        response = client.post("/api/3/action/datastore_search",
+                               json={"resource_id": loaded, **params})
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()["result"]
+
+    page = total(filters={"año": [2023, 2024]}, sort="casos desc", limit=1)
+    assert page["total"] == 4 and page["records"] == [
+        {"_id": 1, "año": 2024, "departamento": "La Paz", "casos": 10, "fecha": "2024-01-02",
+         "nota": "primera"}]
+    beyond = total(filters={"año": [2023, 2024]}, sort="casos desc", offset=10)
+    assert beyond["total"] == 4 and beyond["records"] == []

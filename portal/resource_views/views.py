@@ -64,7 +64,8 @@ def ine_codes(fields: list[dict[str, Any]]) -> dict[str, Any] | None:
 def map_setup(resource, table) -> dict[str, Any] | None:
     """How the map draws this resource: a GeoJSON file; areas from a saved map view; points
     from a loaded table's latitude/longitude columns (saved or found by name); areas from a
-    column of INE codes found by name; ``None`` for no map."""
+    column of INE codes found by name; ``"none"`` for a loaded table with nothing found (its
+    publishers may choose); ``None`` for no map."""
     tiles = {"tile_url": current_app.config["PORTAL_MAP_TILE_URL"],
              "tile_attribution": current_app.config["PORTAL_MAP_TILE_ATTRIBUTION"]}
     if (resource.format or "").upper() in GEOJSON_FORMATS:
@@ -81,7 +82,8 @@ def map_setup(resource, table) -> dict[str, Any] | None:
     if found is not None:
         return {"kind": "points", "lat_field": found[0], "lon_field": found[1], **tiles}
     areas = ine_codes(table.fields)
-    return {"kind": "areas", "view": areas, **tiles} if areas else None
+    # "none": nothing to draw yet; the page offers its publishers to choose the columns.
+    return {"kind": "areas", "view": areas, **tiles} if areas else {"kind": "none", **tiles}
 
 
 @bp.route("/mapas/bolivia/<level>.geojson")

@@ -37,11 +37,71 @@
     this.kind = root.getAttribute("data-kind");
     this.box = root.querySelector(".map-box");
     this.note = root.querySelector("[data-map-note]");
+    this.layer = null;
+    if (this.kind === "none") { return; }
     this.map = window.L.map(this.box, {scrollWheelZoom: false}).fitBounds(BOLIVIA);
     window.L.tileLayer(root.getAttribute("data-tile-url"), {
       attribution: root.getAttribute("data-tile-attribution"), maxZoom: 18}).addTo(this.map);
-    this.layer = null;
   }
+
+  /* Publishers choose the map's columns and save them as the resource's map view. */
+  MapView.prototype.editor = function (fields) {
+    var self = this;
+    var el = window.PortalExplorer.el;
+    var option = function (field) {
+      return el("option", {value: field.id, text: window.PortalExplorer.label(field)});
+    };
+    var numeric = fields.filter(function (field) { return field.type === "int" || field.type === "numeric"; });
+    var select = function (id, label, list) {
+      return el("div", {}, [el("label", {"for": id, text: label}), el("select", {id: id}, list.map(option))]);
+    };
+    var kind = el("select", {id: "map-kind"}, [
+      el("option", {value: "areas", text: t("Departamentos coloreados (códigos del INE)")}),
+      el("option", {value: "points", text: t("Puntos (latitud y longitud)")})]);
+    var areas = el("div", {"class": "chart-builder"}, [
+      select("map-code", t("Columna de códigos del INE"), fields),
+      select("map-value", t("Columna de valores"), numeric)]);
+    var points = el("div", {"class": "chart-builder", hidden: ""}, [
+      select("map-lat", t("Latitud"), numeric), select("map-lon", t("Longitud"), numeric)]);
+    kind.addEventListener("change", function () {
+      areas.hidden = kind.value !== "areas";
+      points.hidden = kind.value !== "points";
+    });
+    var title = el("input", {type: "text", id: "map-view-title", maxlength: "200"});
+    var status = el("p", {role: "status", "class": "small"});
+    var save = el("button", {type: "submit", "class": "button button-secondary",
+                             text: t("Guardar el mapa")});
+    var form = el("form", {"class": "map-editor", "aria-label": t("Configurar el mapa")}, [
+      el("div", {}, [el("label", {"for": "map-kind", text: t("Tipo de mapa")}), kind]),
+      areas, points, el("div", {}, [el("label", {"for": "map-view-title", text: t("Título de la vista")}), title]),
+      save, status]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var value = function (id) { return document.getElementById(id).value; };
+      var body = {resource_id: self.root.getAttribute("data-resource-id"), view_type: "map",
+                  default: true, title: title.value.trim() || t("Mapa")};
+      if (kind.value === "areas") {
+        Object.assign(body, {code_field: value("map-code"), value_field: value("map-value"),
+                             level: "departamento"});
+      } else {
+        Object.assign(body, {lat_field: value("map-lat"), lon_field: value("map-lon")});
+      }
+      window.fetch(self.root.getAttribute("data-api") + "resource_view_create", {
+        method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+        headers: {"Content-Type": "application/json",
+                  "X-CSRFToken": self.root.getAttribute("data-csrf")}})
+        .then(function (response) { return response.json(); })
+        .then(function (answer) {
+          if (answer.success) { window.location.reload(); return; }
+          var error = answer.error || {};
+          status.textContent = t("No se pudo: {error}", {error: Object.keys(error)
+            .filter(function (key) { return key !== "__type"; })
+            .map(function (key) { return key + ": " + [].concat(error[key]).join(" "); }).join("; ")});
+        });
+    });
+    this.root.appendChild(el("details", {"class": "map-settings"}, [
+      el("summary", {text: t("Configurar el mapa")}), form]));
+  };
 
   MapView.prototype.show = function (layer, note) {
     if (this.layer) { this.map.removeLayer(this.layer); }
@@ -165,8 +225,12 @@
       if (view.kind === "geojson") { view.geojson(); return; }
       var explorer = document.querySelector("[data-explorer]");
       if (!explorer) { return; }
+      var first = true;
       explorer.addEventListener("explorer:view", function (event) {
-        if (view.kind === "points") { view.points(event.detail.params); } else { view.areas(event.detail.params); }
+        if (first && root.hasAttribute("data-csrf")) { view.editor(event.detail.fields); }
+        first = false;
+        if (view.kind === "points") { view.points(event.detail.params); }
+        if (view.kind === "areas") { view.areas(event.detail.params); }
       });
     });
   });

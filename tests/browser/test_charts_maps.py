@@ -211,3 +211,42 @@ def test_pie_and_line_charts(live_server, world, open_page, kind, values, header
     assert page.locator(".chart-table thead th").all_inner_texts() == header
     assert page.locator(".chart-table tbody tr").count() == 3
     _fits(page, 390)
+
+
+def test_a_publisher_chooses_the_columns_of_a_map(app, live_server, world, open_page):
+    with app.app_context():
+        from portal.catalog import services as catalog
+
+        dataset = catalog.get_dataset("casos")
+        resource = factories.resource(
+            dataset, filename="valores.csv", name="Valores",
+            content=b"zona,valor\n2,10\n7,25\n",
+            schema={"fields": [{"name": "zona", "type": "string"},
+                               {"name": "valor", "type": "integer"}]})
+        assert datastore.ingest(resource.id, force=True).status == "active"
+        path = f"/dataset/casos/resource/{resource.id}"
+    reader = open_page(390)
+    reader.goto(live_server + path)
+    reader.wait_for_selector("[data-explorer-state=ready]")
+    assert reader.locator("[data-map]").count() == 0  # nothing to draw, nothing to choose
+
+    page = open_page(390)
+    login(page, live_server, "editora")
+    page.goto(live_server + path)
+    page.click("details.map-settings > summary")
+    page.select_option("#map-kind", "areas")
+    page.select_option("#map-code", "zona")
+    page.select_option("#map-value", "valor")
+    page.fill("#map-view-title", "Valor por departamento")
+    with page.expect_navigation():
+        page.click("text=Guardar el mapa")
+    page.wait_for_selector("[data-map][data-kind=areas][data-map-state=drawn]")
+    rows = dict(row.split("\t") for row in
+                page.locator("[data-map-table] tbody tr").all_inner_texts())
+    assert rows["La Paz"] == "10" and rows["Santa Cruz"] == "25"
+    # A new reader (the first one's browser may keep the page for PORTAL_CACHE_SECONDS).
+    reader = open_page(390)
+    reader.goto(live_server + path)
+    reader.wait_for_selector("[data-map][data-kind=areas][data-map-state=drawn]")
+    assert reader.locator("details.map-settings").count() == 0
+    _fits(page, 390)

@@ -96,6 +96,9 @@ def diff_tables(old: BinaryIO, new: BinaryIO, key: list[str], *,
             "columna que identifica cada fila."))]})
     with tempfile.TemporaryDirectory(prefix="version-diff-") as folder:
         db = sqlite3.connect(Path(folder) / "diff.sqlite")
+        # A throwaway file: no journal, no fsync; SQLite's page cache bounds the memory.
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
         try:
             old_header = _load(db, "old", old, key)
             new_header = _load(db, "new", new, key)

@@ -77,12 +77,20 @@ def _load(db: sqlite3.Connection, table: str, stream: BinaryIO, key: list[str]) 
 
 
 def _insert(db: sqlite3.Connection, table: str, batch: list[tuple[str, str]]) -> str | None:
-    """Insert the rows; the first repeated key, if any (the key must identify each row)."""
-    for k, row in batch:
-        try:
-            db.execute(f"INSERT INTO {table} VALUES (?, ?)", (k, row))
-        except sqlite3.IntegrityError:
+    """Insert the rows; or, when a key repeats (in the batch or the table), that key."""
+    seen: set[str] = set()
+    for k, _row in batch:
+        if k in seen:
             return ", ".join(json.loads(k))
+        seen.add(k)
+    keys = list(seen)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        found = db.execute(f"SELECT k FROM {table} WHERE k IN ({','.join('?' * len(chunk))})",
+                           chunk).fetchone()
+        if found:
+            return ", ".join(json.loads(found[0]))
+    db.executemany(f"INSERT INTO {table} VALUES (?, ?)", batch)
     return None
 
 

@@ -174,3 +174,20 @@ def test_a_member_of_another_entity_sees_no_form(app, client, world):
     assert 'name="version"' not in form
     assert client.post("/dataset/ejecucion-2023/versiones",
                        data={"version": "x"}).status_code == 403
+
+
+def test_diff_refuses_a_key_that_repeats_and_bounds_its_lists():
+    from portal.errors import ValidationError
+    from portal.series.diff import diff_tables
+
+    old = b"id,valor\n" + b"".join(b"%d,%d\n" % (i, i) for i in range(2500))
+    new = b"id,valor\n" + b"".join(b"%d,%d\n" % (i, i + (i % 2)) for i in range(1, 2600))
+    result = diff_tables(io.BytesIO(old), io.BytesIO(new), ["id"], limit=5)
+    assert result.counts == {"added": 100, "removed": 1, "changed": 1250}
+    assert len(result.added) == len(result.changed) == 5
+    repeated = b"id,valor\n" + b"".join(b"%d,1\n" % (i % 1500) for i in range(3000))
+    with pytest.raises(ValidationError) as refused:
+        diff_tables(io.BytesIO(old), io.BytesIO(repeated), ["id"])
+    assert "se repite (0)" in refused.value.fields["key"][0]
+    with pytest.raises(ValidationError):
+        diff_tables(io.BytesIO(old), io.BytesIO(new), [])

@@ -76,14 +76,15 @@ class Params(Schema):
         return cleaned
 
 
-def _translations(what: str, **kwargs: Any) -> mfields.Dict:
+def _translations(what: str, *, lists: bool = False, **kwargs: Any) -> mfields.Dict:
     """ckanext-fluent's ``*_translated`` field: ``{lang: text}``; the catalog checks it."""
     return mfields.Dict(keys=mfields.String(), values=mfields.Raw(), **kwargs, error_messages={
         "invalid": _l("Se esperaba un objeto con un texto por idioma.")}, metadata={
         "description": f"{what} by language (es, en, ay, qu, gn), as ckanext-fluent: "
                        '{"es": ..., "en": ...}. "es" gives the main field when that is not '
                        "sent. Left out, the stored translations are kept.",
-        "additionalProperties": {"type": "string"}})
+        "additionalProperties": {"type": "array", "items": {"type": "string"}} if lists
+        else {"type": "string"}})
 
 
 def _limit(default_doc: str, maximum: int) -> Integer:
@@ -220,7 +221,7 @@ class PackageParams(Params):
     description = String(data_key="notes", **_doc("Description (Markdown)."))
     title_translated = _translations("Title")
     description_translated = _translations("Description (Markdown)", data_key="notes_translated")
-    keywords_translated = _translations("Keywords (a list per language)",
+    keywords_translated = _translations("Keywords (a list per language)", lists=True,
                                         data_key="tags_translated")
     entity = String(data_key="owner_org", required=True,
                     **_doc("Id or name of the organization (entity) that publishes it."))

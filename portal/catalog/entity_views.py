@@ -13,10 +13,10 @@ from portal.activity import services as activity
 from portal.auth import permissions
 from portal.auth import services as auth
 from portal.auth.models import ROLES
-from portal.catalog import error_pages, listing, services
+from portal.catalog import error_pages, listing, services, translations
 from portal.catalog.codelists import codes
 from portal.catalog.models import ENTITY_LEVELS, Entity
-from portal.catalog.services import ENTITY_FIELDS
+from portal.catalog.services import ENTITY_FIELDS, GROUP_TRANSLATIONS
 from portal.catalog.templating import LEVEL_LABELS, ROLE_LABELS
 from portal.errors import NotFound, ValidationError
 
@@ -66,7 +66,9 @@ def read(name: str):
 
 
 def _entity_input(form) -> dict[str, Any]:
-    return {name: form.get(name, "") for name in ENTITY_FIELDS}
+    values = {name: form.get(name, "") for name in ENTITY_FIELDS}
+    values.update(translations.form_input(form, translations.GROUP_TRANSLATED))
+    return values
 
 
 def _entity_form(values, errors=None, entity=None, status=200):
@@ -74,8 +76,10 @@ def _entity_form(values, errors=None, entity=None, status=200):
         "kind": [(code, item["label"]) for code, item in codes("entity-kinds").items()],
         "level": [(level, str(LEVEL_LABELS[level])) for level in ENTITY_LEVELS],
     }
+    values = {**values, **translations.form_values(values, translations.GROUP_TRANSLATED)}
     return render_template("catalog/entity_form.html", values=values, errors=errors or {},
-                           entity=entity, options=options), status
+                           entity=entity, options=options,
+                           translation_languages=translations.form_languages()), status
 
 
 @bp.route("/organization/new", methods=["GET", "POST"])
@@ -107,7 +111,8 @@ def edit(name: str):
             return _entity_form(values, exc.fields, entity, status=400)
         flash(_("Cambios guardados."), "success")
         return redirect(url_for("organization.read", name=entity.name))
-    return _entity_form({name: getattr(entity, name) for name in ENTITY_FIELDS}, entity=entity)
+    return _entity_form({name: getattr(entity, name)
+                         for name in (*ENTITY_FIELDS, *GROUP_TRANSLATIONS)}, entity=entity)
 
 
 @bp.route("/organization/members/<name>", methods=["GET", "POST"])

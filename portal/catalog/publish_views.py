@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 from portal import bounded_json
 from portal.auth import permissions
 from portal.catalog import services, translations
-from portal.catalog.codelists import codes, label
+from portal.catalog.codelists import codes
 from portal.catalog.dataset_views import bp, dataset_resource, readable_dataset
 from portal.catalog.licenses import licenses
 from portal.catalog.models import Dataset, Entity
@@ -89,12 +89,7 @@ def _dataset_form_context(values: dict[str, Any], errors: dict[str, list[str]],
     }
     values = {**values, **translations.form_values(values, translations.DATASET_TRANSLATED)}
     return {"values": values, "errors": errors, "dataset": dataset, "options": options,
-            "translation_languages": translation_languages()}
-
-
-def translation_languages() -> list[tuple[str, str]]:
-    """(code, label) of the languages a form offers translations in (not Spanish)."""
-    return [(code, label("languages", code)) for code in translations.LANGUAGES[1:]]
+            "translation_languages": translations.form_languages()}
 
 
 def _render_dataset_form(values, errors=None, dataset=None, status=200):
@@ -205,7 +200,7 @@ def _resource_form(dataset, resource, values, errors=None, status=200):
         errors=errors or {}, schema_choices=schema_choices,
         licence_options=licence_options(), max_upload_mb=_max_upload_mb(),
         publish_with_errors=current_app.config["PORTAL_PUBLISH_WITH_ERRORS"],
-        translation_languages=translation_languages(),
+        translation_languages=translations.form_languages(),
     ), status
 
 

@@ -69,6 +69,13 @@ def promote_spanish(data: dict[str, Any], columns: dict[str, str]) -> dict[str, 
     return data
 
 
+def form_languages() -> list[tuple[str, str]]:
+    """(code, label) of the languages a form offers translations in (not Spanish)."""
+    from portal.catalog.codelists import label
+
+    return [(code, label("languages", code)) for code in LANGUAGES[1:]]
+
+
 def form_input(form: Any, columns: dict[str, str]) -> dict[str, dict[str, str]]:
     """The translations a form sent (its ``<column>.<lang>`` boxes); an empty box removes
     the translation."""

@@ -84,3 +84,24 @@ def test_resource_form_translations(app, editor):
     page = editor.get(url).get_data(as_text=True)
     assert 'name="name_translated.en" value="Table"' in page
     assert_valid_page(page)
+
+
+def test_entity_form_translations(app, login):  # noqa: F811
+    from tests import factories
+
+    with app.app_context():
+        factories.entity("ine", title="Instituto Nacional de Estadística",
+                         title_translated={"en": "National Statistics Institute"})
+    root = login("root")
+    page = root.get("/organization/edit/ine").get_data(as_text=True)
+    assert 'name="title_translated.en" value="National Statistics Institute"' in page
+    assert_valid_page(page)
+    response = root.post("/organization/edit/ine", data={
+        "name": "ine", "title": "Instituto Nacional de Estadística", "kind": "agencia",
+        "level": "central", "title_translated.en": "National Institute of Statistics",
+        "description_translated.qu": "Yupay kamay"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        entity = services.get_entity("ine")
+        assert entity.title_translated == {"en": "National Institute of Statistics"}
+        assert entity.description_translated == {"qu": "Yupay kamay"}

@@ -92,8 +92,8 @@ def test_bad_translations_are_refused_by_name(server, world, value, message):
 
 
 def test_a_too_long_translation_names_its_language(server, world):
-    with ckanapi.RemoteCKAN(server, apikey=world.tokens["editor"]) as portal:
-        with pytest.raises(ckanapi.ValidationError) as excinfo:
-            portal.action.package_patch(id=world.public, title_translated={"en": "x" * 501})
+    with ckanapi.RemoteCKAN(server, apikey=world.tokens["editor"]) as portal, \
+            pytest.raises(ckanapi.ValidationError) as excinfo:
+        portal.action.package_patch(id=world.public, title_translated={"en": "x" * 501})
     assert excinfo.value.error_dict["title_translated"] == [
         "en: Debe tener como máximo 500 caracteres."], excinfo.value.error_dict

@@ -78,18 +78,19 @@ def _load(db: sqlite3.Connection, table: str, stream: BinaryIO, key: list[str]) 
 
 def _insert(db: sqlite3.Connection, table: str, batch: list[tuple[str, str]]) -> str | None:
     """Insert the rows; or, when a key repeats (in the batch or the table), that key."""
-    seen: set[str] = set()
+    seen: dict[str, None] = {}  # in the file's order, so the message names the first repeat
     for k, _row in batch:
         if k in seen:
             return ", ".join(json.loads(k))
-        seen.add(k)
+        seen[k] = None
     keys = list(seen)
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
-        found = db.execute(f"SELECT k FROM {table} WHERE k IN ({','.join('?' * len(chunk))})",
-                           chunk).fetchone()
-        if found:
-            return ", ".join(json.loads(found[0]))
+        found = {k for (k,) in db.execute(
+            f"SELECT k FROM {table} WHERE k IN ({','.join('?' * len(chunk))})", chunk)}
+        for k in chunk:
+            if k in found:
+                return ", ".join(json.loads(k))
     db.executemany(f"INSERT INTO {table} VALUES (?, ?)", batch)
     return None
 

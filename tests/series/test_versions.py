@@ -176,7 +176,12 @@ def test_a_member_of_another_entity_sees_no_form(app, client, world):
                        data={"version": "x"}).status_code == 403
 
 
-def test_diff_refuses_a_key_that_repeats_and_bounds_its_lists():
+def test_diff_refuses_a_key_that_repeats_and_bounds_its_lists(app):
+    with app.app_context():
+        _check_repeats_and_limits()
+
+
+def _check_repeats_and_limits() -> None:
     from portal.errors import ValidationError
     from portal.series.diff import diff_tables
 

@@ -38,3 +38,16 @@ def test_browser_language_is_honoured(client, translated):
     page = client.get(f"/dataset/{translated}",
                       headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
     assert _h1(page) == ("en", "Budget execution 2024")
+
+
+@pytest.mark.parametrize("query", ["", "&q=budget", "&q=presupuestaria"])
+def test_result_cards_in_the_interface_language(client, translated, query):
+    """Search results (found by an English or a Spanish word, or listed) show the English title,
+    description and entity; the Spanish page keeps the Spanish ones."""
+    page = client.get(f"/dataset?lang=en{query}").get_data(as_text=True)
+    assert 'lang="en">Budget execution 2024</a>' in page
+    assert 'lang="en">Ministry of Economy and Public Finance</p>' in page
+    assert 'lang="en">Accrued spending by entity and budget line.' in page
+    spanish = client.get(f"/dataset?lang=es{query}").get_data(as_text=True)
+    assert "Budget execution 2024" not in spanish
+    assert "Ejecución presupuestaria 2024" in re.sub(r"<[^>]+>", "", spanish)

@@ -36,7 +36,7 @@ def site(app):
 
 def _notes(client, url: str) -> list[str]:
     body = client.get(url).get_data(as_text=True)
-    return re.findall(r'<p class="dataset-item-notes">(.*?)</p>', body, re.S)
+    return re.findall(r'<p class="dataset-item-notes"[^>]*>(.*?)</p>', body, re.S)
 
 
 @pytest.mark.parametrize("query", ["oruro", "snis", "departamento"])

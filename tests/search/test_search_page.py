@@ -54,8 +54,8 @@ def page(client, url: str) -> str:
 
 def titles(body: str) -> list[str]:
     """Titles of the listed datasets, in order, without the highlight marks."""
-    found = re.findall(r'class="dataset-item-title">\s*<a href="/dataset/[^"]+">(.*?)</a>', body,
-                       re.S)
+    found = re.findall(r'class="dataset-item-title">\s*<a href="/dataset/[^"]+"[^>]*>(.*?)</a>',
+                       body, re.S)
     return [re.sub(r"</?mark[^>]*>", "", title) for title in found]
 
 

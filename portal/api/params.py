@@ -87,7 +87,7 @@ def _translations(what: str, *, lists: bool = False, **kwargs: Any) -> mfields.D
         else {"type": "string"}})
 
 
-def _limit(default_doc: str, maximum: int) -> Integer:
+def limit_field(default_doc: str, maximum: int) -> Integer:
     return Integer(validate=validate.Range(min=0, max=maximum, error=_l(
         "Debe estar entre {min} y {max}.")), **_doc(f"{default_doc}; at most {maximum}.",
                                                    minimum=0, maximum=maximum))
@@ -123,12 +123,12 @@ class HelpShowParams(Params):
 
 
 class PackageListParams(Params):
-    limit = _limit("Maximum number of names", 10000)
+    limit = limit_field("Maximum number of names", 10000)
     offset = offset_field()
 
 
 class CurrentPackageListParams(Params):
-    limit = _limit("Datasets per page (default 100)", 1000)
+    limit = limit_field("Datasets per page (default 100)", 1000)
     offset = offset_field()
     page = Integer(validate=validate.Range(min=1, max=MAX_OFFSET, error=_l(
         "Debe estar entre {min} y {max}.")), **_doc("Page number, from 1; overrides offset.",
@@ -318,7 +318,7 @@ SORT_DOC = ('"name", "title" or "package_count", then "asc" or "desc" (default "
 
 class OrganizationListParams(Params):
     all_fields = Boolean(**_doc("Return dictionaries instead of names (default false)."))
-    limit = _limit("Maximum number of items", 1000)
+    limit = limit_field("Maximum number of items", 1000)
     offset = offset_field()
     sort = String(**_doc(SORT_DOC))
     organizations = Names(**_doc("Only these organizations (names)."))
@@ -369,7 +369,7 @@ class MemberCreateParams(MemberParams):
 
 class GroupListParams(Params):
     all_fields = Boolean(**_doc("Return dictionaries instead of names (default false)."))
-    limit = _limit("Maximum number of items", 1000)
+    limit = limit_field("Maximum number of items", 1000)
     offset = offset_field()
     sort = String(**_doc(SORT_DOC))
     groups = Names(**_doc("Only these groups (names)."))
@@ -440,7 +440,7 @@ class ApiTokenRevokeParams(Params):
 
 class ActivityParams(Params):
     offset = offset_field()
-    limit = _limit("Maximum number of activities (default 31)", 100)
+    limit = limit_field("Maximum number of activities (default 31)", 100)
 
 
 class ObjectActivityParams(ActivityParams):
@@ -554,7 +554,7 @@ class ResourceSearchParams(Params):
         "the declared or computed hash), id, package_id, size (exact)."))
     order_by = String(**_doc("A field of the list above (ascending)."))
     offset = offset_field()
-    limit = _limit("Maximum number of resources (default 100)", 1000)
+    limit = limit_field("Maximum number of resources (default 100)", 1000)
 
 
 class AutocompleteParams(Params):
@@ -563,8 +563,8 @@ class AutocompleteParams(Params):
 
 
 class PackageAutocompleteParams(AutocompleteParams):
-    limit = _limit("Maximum number of datasets (default 10)", 100)
+    limit = limit_field("Maximum number of datasets (default 10)", 100)
 
 
 class FormatAutocompleteParams(AutocompleteParams):
-    limit = _limit("Maximum number of formats (default 5)", 100)
+    limit = limit_field("Maximum number of formats (default 5)", 100)

@@ -53,8 +53,8 @@ def text_language(obj: Any, field: str, lang: str | None) -> str:
 def promote_spanish(data: dict[str, Any], columns: dict[str, str]) -> dict[str, Any]:
     """Input where a ``*_translated`` value in Spanish gives the main field when the input
     has none, and the ``*_translated`` maps hold only the other languages. A main field that
-    is sent wins: a CKAN client that edits ``title`` and sends back the ``title_translated``
-    it read changes the title."""
+    is sent wins, even empty or null: a CKAN client that edits ``title`` (or clears ``notes``)
+    and sends back the ``*_translated`` it read changes the field."""
     if not isinstance(data, dict):
         return data
     data = dict(data)
@@ -63,7 +63,7 @@ def promote_spanish(data: dict[str, Any], columns: dict[str, str]) -> dict[str, 
         if isinstance(values, dict) and DEFAULT_LANGUAGE in values:
             values = dict(values)
             spanish = values.pop(DEFAULT_LANGUAGE)
-            if spanish and not data.get(field):
+            if spanish and field not in data:
                 data[field] = spanish
             data[column] = values
     return data

@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import url_for
 
-from portal.api.fields import Integer, String
-from portal.api.params import IdParams, Params
+from portal.api.fields import String
+from portal.api.params import IdParams, Params, limit_field
 from portal.api.registry import action
 from portal.catalog import services as catalog
 from portal.series import versions
@@ -53,7 +53,7 @@ class VersionDiffParams(Params):
     new = String(data_key="to", required=True, **_doc("The later version's label."))
     key = String(**_doc("Key column(s), separated by commas, when the Table Schema has no "
                         "primaryKey."))
-    limit = Integer(**_doc("At most this many rows of each kind (default 100, at most 1000)."))
+    limit = limit_field("At most this many rows of each kind (default 100)", 1000)
 
 
 def version_dict(dataset, version) -> dict[str, Any]:
@@ -104,6 +104,6 @@ def dataset_version_diff(values, actor):
     """Return the rows added, removed and changed in a resource's CSV table between two
     versions, matched by the Table Schema's primaryKey or by ``key``."""
     dataset = catalog.read_dataset(values["id"], actor)
-    limit = max(1, min(int(values.get("limit") or versions.DEFAULT_LIMIT), 1000))
+    limit = values.get("limit") or versions.DEFAULT_LIMIT
     return versions.diff_versions(dataset, values["resource_id"], values["old"], values["new"],
                                   key=values.get("key", ""), limit=limit).as_dict()

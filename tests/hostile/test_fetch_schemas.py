@@ -21,7 +21,13 @@ from portal.validation import services as validation
 from portal.validation.datapackage import validate_datapackage
 from portal.validation.tabular import validate_table
 from tests import factories
-from tests.validation.flow.conftest import login, make_app, vapp, world  # noqa: F401 - fixtures
+from tests.validation.flow.conftest import (  # noqa: F401 - fixtures
+    login,
+    make_app,
+    vapp,
+    vapp_settings,
+    world,
+)
 from tests.validation.flow.helpers import CSV_OK, SCHEMA
 
 REFUSED = "no es un esquema admitido"

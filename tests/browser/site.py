@@ -9,6 +9,8 @@ import pytest
 
 from portal.catalog import services as catalog
 from portal.pige import services as pige
+from portal.series import services as series
+from portal.series import versions
 from tests import factories
 from tests.pige.builders import content
 
@@ -33,7 +35,9 @@ def main_pages(names: dict[str, str]) -> list[str]:
             f"/dataset/censo-2024/resource/{names['resource']}", "/organization",
             "/organization/ine", "/group", "/group/economia", "/dataset/censo-2024/historial",
             "/organization/ine/historial", f"/dataset/censo-2024/historial/{names['change']}",
-            "/api", "/user/login", "/licenses", "/pige", "/pige/marco", "/pige/plan/mpd"]
+            "/api", "/user/login", "/licenses", "/pige", "/pige/marco", "/pige/plan/mpd",
+            "/serie/presupuestos", "/dataset/censo-2024/versiones",
+            "/dataset/censo-2024/version/2.0"]
 
 
 @pytest.fixture(name="site")
@@ -60,8 +64,15 @@ def site_fixture(app):
                                "cuadros-estadisticos-poblacion-vivienda-definitivos.xlsx")
         catalog.update_dataset(dataset, {"title": "Censo de Población y Vivienda 2024",
                                          "version": "2.0"}, root, partial=True)
-        factories.dataset("presupuesto-2024", title="Presupuesto General del Estado 2024",
-                          keywords=["presupuesto"], themes=["economia"])
+        budget = factories.dataset("presupuesto-2024",
+                                   title="Presupuesto General del Estado 2024",
+                                   keywords=["presupuesto"], themes=["economia"],
+                                   temporal_start="2024-01-01", temporal_end="2024-12-31")
+        budgets = factories.dataset("presupuestos", title="Presupuesto General del Estado",
+                                    description="Un presupuesto por gestión.")
+        series.mark_series(budgets, root)
+        series.add_member(budgets, budget, root)
+        versions.create_version(dataset, "2.0", "Cifras definitivas del censo.", root)
         pige.create_plan("mpd", {"title": "Plan de Gobierno Electrónico del MPD",
                                  "summary": "Resumen", "content": content()}, root,
                          on=dt.date(2026, 1, 12))

@@ -180,3 +180,15 @@ def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
             values[setting.name] = setting.default
     values.update(overrides)  # plain Flask settings such as TESTING
     return values
+
+
+def mode(config: Mapping[str, Any], name: str, modes: tuple[str, ...], *,
+         testing: str) -> str:
+    """A mode setting (``PORTAL_JOBS_MODE``, ...): one of ``modes``, ``background`` when unset
+    (``testing`` under ``TESTING``); any other value is a ``ValueError`` naming the setting."""
+    value = (config.get(name) or "").strip().lower()
+    if not value:
+        return testing if config.get("TESTING") else "background"
+    if value not in modes:
+        raise ValueError(f"{name} must be one of {', '.join(modes)}, not {value!r}")
+    return value

@@ -31,7 +31,7 @@ from flask import Flask
 from sqlalchemy import and_, delete, exists, func, select, update
 from sqlalchemy.orm import aliased
 
-from portal import db
+from portal import config, db
 from portal.db import on_commit, unit_of_work, utcnow
 from portal.jobs.models import QueuedJob
 from portal.jobs.registry import JOBS, Job, abandon
@@ -45,13 +45,8 @@ POLL_SECONDS = 2.0
 KEEP_FAILED = timedelta(days=7)
 
 
-def resolve_mode(app: Flask) -> str:
-    mode = (app.config.get("PORTAL_JOBS_MODE") or "").strip().lower()
-    if not mode:
-        return "sync" if app.testing else "background"
-    if mode not in MODES:
-        raise ValueError(f"PORTAL_JOBS_MODE must be one of {', '.join(MODES)}, not {mode!r}")
-    return mode
+def resolve_mode(app) -> str:
+    return config.mode(app.config, "PORTAL_JOBS_MODE", MODES, testing="sync")
 
 
 def _pid_alive(pid: int) -> bool:

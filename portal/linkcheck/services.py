@@ -23,7 +23,7 @@ from flask import current_app
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from portal import db
+from portal import config, db
 from portal.catalog.models import Dataset, Entity, Resource
 from portal.db import unit_of_work, utcnow
 from portal.linkcheck.checker import Outcome, Politeness, check_many
@@ -36,31 +36,25 @@ READ_PAGE = 1000
 
 
 def resolve_mode(app) -> str:
-    mode = (app.config.get("PORTAL_LINKCHECK_MODE") or "").strip().lower()
-    if not mode:
-        return "off" if app.testing else "background"
-    if mode not in MODES:
-        raise ValueError(f"PORTAL_LINKCHECK_MODE must be one of {', '.join(MODES)}, "
-                         f"not {mode!r}")
-    return mode
+    return config.mode(app.config, "PORTAL_LINKCHECK_MODE", MODES, testing="off")
 
 
-def policy(config=None) -> FetchPolicy:
+def policy(settings=None) -> FetchPolicy:
     """The fetcher's policy for link checks: the portal's allowed networks and CA bundle rules,
     with the link checker's own, shorter time limits."""
-    config = config or current_app.config
-    base = FetchPolicy.from_config(config)
-    timeout = float(config.get("PORTAL_LINKCHECK_TIMEOUT") or 10.0)
+    settings = settings or current_app.config
+    base = FetchPolicy.from_config(settings)
+    timeout = float(settings.get("PORTAL_LINKCHECK_TIMEOUT") or 10.0)
     return FetchPolicy(timeout=timeout, download_seconds=2 * timeout, max_bytes=base.max_bytes,
                        allowed_networks=base.allowed_networks, max_redirects=5,
                        ca_certs=base.ca_certs)
 
 
-def politeness(config=None) -> Politeness:
-    config = config or current_app.config
-    return Politeness(threads=int(config["PORTAL_LINKCHECK_THREADS"]),
-                      per_host=max(1, int(config["PORTAL_LINKCHECK_PER_HOST"])),
-                      host_delay=max(0.0, float(config["PORTAL_LINKCHECK_HOST_DELAY"])))
+def politeness(settings=None) -> Politeness:
+    settings = settings or current_app.config
+    return Politeness(threads=int(settings["PORTAL_LINKCHECK_THREADS"]),
+                      per_host=max(1, int(settings["PORTAL_LINKCHECK_PER_HOST"])),
+                      host_delay=max(0.0, float(settings["PORTAL_LINKCHECK_HOST_DELAY"])))
 
 
 def links_query():

@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import Flask, current_app
 from sqlalchemy import select, update
 
-from portal import db, jobs
+from portal import config, db, jobs
 from portal.db import unit_of_work, utcnow
 
 log = logging.getLogger(__name__)
@@ -22,14 +22,8 @@ MODES = ("background", "sync", "off")
 PENDING_GRACE = timedelta(minutes=2)
 
 
-def resolve_mode(app: Flask) -> str:
-    mode = (app.config.get("PORTAL_VALIDATION_MODE") or "").strip().lower()
-    if not mode:
-        return "off" if app.testing else "background"
-    if mode not in MODES:
-        raise ValueError(f"PORTAL_VALIDATION_MODE must be one of {', '.join(MODES)}, "
-                         f"not {mode!r}")
-    return mode
+def resolve_mode(app) -> str:
+    return config.mode(app.config, "PORTAL_VALIDATION_MODE", MODES, testing="off")
 
 
 def _abandoned(reason: str, final: bool, resource_id: str, **_) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.browser.conftest import browser, live_server, login, open_page  # noqa: F401
+from tests.browser.conftest import login
 from tests.multilingual.conftest import add_bilingual
 
 MEASURE = "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
@@ -22,7 +22,7 @@ def editor_catalog(app):
 
 
 @pytest.mark.parametrize("width", (1280, 390))
-def test_translations_fit_the_screen(live_server, open_page, editor_catalog, width):  # noqa: F811
+def test_translations_fit_the_screen(live_server, open_page, editor_catalog, width):
     page = open_page(width)
     page.goto(f"{live_server}/dataset/{editor_catalog}?lang=en")
     assert page.locator("h1").inner_text() == "Budget execution 2024"

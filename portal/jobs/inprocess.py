@@ -186,19 +186,28 @@ class InProcessBackend:
             if free <= 0:
                 break
             now = utcnow()
-            with unit_of_work() as session:
-                claimed = session.execute(
-                    update(QueuedJob).where(
-                        QueuedJob.id == job_id, QueuedJob.status == "queued",
-                        (QueuedJob.lock_key.is_(None)) | ~busy)
-                    .values(status="running", owner=self.owner, started=now, heartbeat=now,
-                            attempts=QueuedJob.attempts + 1)
-                    .execution_options(synchronize_session=False)).rowcount
+            # Named as running here before the claim is committed: recover(), run by the
+            # jobs.recover job on a pool thread, takes a row of this process that is not in
+            # _running for one whose thread died, and would queue it a second time.
+            with self._lock:
+                self._running.add(job_id)
+            claimed = 0
+            try:
+                with unit_of_work() as session:
+                    claimed = session.execute(
+                        update(QueuedJob).where(
+                            QueuedJob.id == job_id, QueuedJob.status == "queued",
+                            (QueuedJob.lock_key.is_(None)) | ~busy)
+                        .values(status="running", owner=self.owner, started=now, heartbeat=now,
+                                attempts=QueuedJob.attempts + 1)
+                        .execution_options(synchronize_session=False)).rowcount
+            finally:
+                if claimed != 1:
+                    with self._lock:
+                        self._running.discard(job_id)
             if claimed != 1:
                 continue
             free -= 1
-            with self._lock:
-                self._running.add(job_id)
             self._pool.submit(self._execute, job_id, name, args or {})
 
     def _execute(self, job_id: str, name: str, args: dict[str, Any]) -> None:

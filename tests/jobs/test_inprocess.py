@@ -5,10 +5,12 @@ connection."""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import create_engine, select, text
@@ -195,6 +197,37 @@ def test_jobs_of_a_dead_process_come_back_or_fail_with_the_reason(make_app):
 
 
 _alive_pid = subprocess.os.getppid()
+
+
+def test_a_job_just_claimed_is_not_taken_for_one_whose_thread_died(make_app, monkeypatch):
+    """jobs.recover runs on a pool thread while the dispatcher claims rows: right after a claim
+    commits, the row (this process's, running) must already count as running here."""
+    from portal.jobs import inprocess
+
+    app = make_app(PORTAL_JOBS_MODE="background", PORTAL_JOBS_WORKERS=1)
+    carrier = jobs.backend(app)
+    with app.app_context(), db.unit_of_work():
+        jobs.enqueue(record, what="claimed")
+    real_unit_of_work = inprocess.unit_of_work
+    recovered: list[list[str]] = []
+
+    @contextlib.contextmanager
+    def then_recover():
+        with real_unit_of_work() as session:
+            yield session
+        if not recovered:  # the claim's commit: now recover runs, as on another thread
+            recovered.append([])
+            recovered[0] = carrier.recover()
+
+    submitted = []
+    monkeypatch.setattr(inprocess, "unit_of_work", then_recover)
+    monkeypatch.setattr(carrier, "_pool", SimpleNamespace(
+        submit=lambda *args: submitted.append(args), shutdown=lambda **_: None))
+    with app.app_context():
+        carrier._dispatch()
+    assert recovered == [[]]
+    [row] = _rows(app)
+    assert row.status == "running" and row.attempts == 1 and len(submitted) == 1
 
 
 def test_after_commit_work_does_not_wait_for_a_second_connection(make_app, migrated):

@@ -56,7 +56,9 @@ def test_uploads_are_validated_in_the_background_after_the_request_returns(make_
     assert 'data-validation="pending"' in page or 'data-validation="running"' in page
     release.set()
     assert jobs.join(app, timeout=30)
-    assert [_report(app, rid).status for rid in ids] == ["success", "failure"]
+    reports = [_report(app, rid) for rid in ids]
+    assert [report.status for report in reports] == ["success", "failure"], \
+        [report.message for report in reports]
     assert threads and all(name.startswith("job") for name in threads)
 
 

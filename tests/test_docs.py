@@ -4,16 +4,15 @@ import os
 import shlex
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from portal.catalog import services as catalog
 from portal.config import SETTINGS
 from portal.feeds.queries import PAGE_SIZE
 from tests import factories
+from tests.loopback import serving
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -55,17 +54,9 @@ def test_readme_curl_examples_work_as_written(app, tmp_path):
         factories.entity("ine", title="Instituto Nacional de Estadística")
         for number in range(PAGE_SIZE + 1):
             factories.dataset(f"conjunto-{number}", title=f"Conjunto {number}")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        base = f"http://127.0.0.1:{server.server_port}"
+    with serving(app) as base:
         for command in commands:
             args = [arg.replace("http://127.0.0.1:5000", base) for arg in command[1:]]
             done = subprocess.run([curl, "-sS", "-f", "-o", os.devnull, *args], cwd=tmp_path,
                                   capture_output=True, text=True, timeout=60)
             assert done.returncode == 0, (command, done.stderr)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()

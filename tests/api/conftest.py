@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
-from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,13 +14,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
-from werkzeug.serving import make_server
 
 from portal import db
 from portal.auth import tokens
 from portal.auth.permissions import SYSTEM
 from portal.auth.services import get_user
 from tests import factories
+from tests.loopback import serving
 
 CSV = "año,departamento,casos\n2024,La Paz,10\n2024,Oruro,3\n".encode()
 #: Every role of the authorization matrix; "anonymous" has no token.
@@ -121,20 +119,6 @@ def failed(response, status: int, kind: str) -> dict[str, Any]:
     assert response.body["error"]["__type"] == kind
     assert "help_show" in response.body["help"]
     return response.body["error"]
-
-
-@contextmanager
-def serving(app):
-    """The app behind a real HTTP server on a loopback port, in a thread; yields its address."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        thread.join(timeout=10)
-        httpd.server_close()
 
 
 @pytest.fixture

@@ -27,7 +27,8 @@ from portal import migrations
 from portal.auth import services as auth
 from portal.auth import tokens
 from portal.auth.permissions import SYSTEM
-from tests.api.conftest import run_ckanapi, serving
+from tests.api.conftest import run_ckanapi
+from tests.loopback import serving
 
 load = pytest.importorskip("portal.demo.load")
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
+
+from tests.loopback import serving
 
 
 def chromium_executable() -> str | None:
@@ -55,13 +55,8 @@ def browser():
 @pytest.fixture
 def live_server(app):
     """The test app over HTTP on 127.0.0.1 (a random free port), in a thread."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
-    httpd.server_close()
+    with serving(app) as address:
+        yield address
 
 
 @pytest.fixture

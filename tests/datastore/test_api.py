@@ -8,8 +8,8 @@ import json
 import ckanapi
 import pytest
 
-from tests.api.conftest import serving
 from tests.datastore.conftest import SCHEMA, add_table
+from tests.loopback import serving
 
 
 @pytest.fixture

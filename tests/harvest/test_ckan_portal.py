@@ -26,7 +26,7 @@ from portal.harvest import services
 from portal.harvest.models import HarvestItem
 from portal.search import close_backend
 from tests import factories
-from tests.api.conftest import serving
+from tests.loopback import serving
 
 CSV = b"departamento,casos\nLa Paz,10\nOruro,3\n"
 

@@ -21,17 +21,15 @@ What may differ, and why (everything else must be equal):
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from portal import db, migrations
 from portal.auth.permissions import SYSTEM
 from portal.catalog import services as catalog
 from portal.catalog.models import Theme
 from portal.harvest import services
+from tests.loopback import serving
 
 load = pytest.importorskip("portal.demo.load")
 
@@ -45,14 +43,12 @@ def demo_server(app):
     """Instance A with the demo catalog, served on 127.0.0.1 (its site URL is that address)."""
     with app.app_context():
         load.load_demo()
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["PORTAL_SITE_URL"] = f"http://127.0.0.1:{httpd.server_port}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield app.config["PORTAL_SITE_URL"]
-    httpd.shutdown()
-    thread.join(timeout=10)
-    httpd.server_close()
+
+    def site_url(port):
+        app.config["PORTAL_SITE_URL"] = f"http://127.0.0.1:{port}"
+
+    with serving(app, on_port=site_url) as address:
+        yield address
 
 
 @pytest.fixture

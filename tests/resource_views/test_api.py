@@ -7,7 +7,8 @@ import ckanapi
 import pytest
 
 from portal.datastore import services as datastore
-from tests.api.conftest import serving, world  # noqa: F401  (the catalog fixture)
+from tests.api.conftest import world  # noqa: F401  (the catalog fixture)
+from tests.loopback import serving
 
 
 @pytest.fixture

@@ -119,6 +119,22 @@ def _jobs_busy(app) -> int:
             db.session.remove()
 
 
+def _jobs_done(app) -> str:
+    """Jobs run, per task: how many and for how long in all."""
+    with app.app_context():
+        try:
+            rows = db.session.execute(text(
+                "SELECT j.task_name, count(DISTINCT j.id), sum(extract(epoch FROM e2.at - e1.at))"
+                " FROM procrastinate_jobs j"
+                " JOIN procrastinate_events e1 ON e1.job_id = j.id AND e1.type = 'started'"
+                " JOIN procrastinate_events e2 ON e2.job_id = j.id"
+                "  AND e2.type IN ('succeeded', 'failed')"
+                " GROUP BY j.task_name ORDER BY 3 DESC")).all()
+        finally:
+            db.session.remove()
+    return "".join(f"\n  {name}: {count} jobs, {seconds:.1f} s" for name, count, seconds in rows)
+
+
 def _nothing_running(app) -> bool:
     return (_jobs_busy(app) == 0
             and not _scalar(app, select(func.count()).select_from(HarvestJob).where(
@@ -242,10 +258,13 @@ def test_mixed_load_through_both_nodes_loses_nothing(cluster):
         for client in clients:
             client.join(LOAD_SECONDS + 60)
         assert not any(client.is_alive() for client in clients)
-        _until(lambda: _nothing_running(app), 120, "the queue to drain")
+        drain = time.monotonic()
+        _until(lambda: _nothing_running(app), 300, "the queue to drain", app)
+        drain = time.monotonic() - drain
     print(f"\ncluster load: {sum(outcome.counts.values())} requests in {LOAD_SECONDS} s "
           f"{outcome.counts}, {runs} harvest runs, {len(outcome.titles)} datasets created, "
-          f"{len(outcome.uploads)} uploads")
+          f"{len(outcome.uploads)} uploads; the queue drained {drain:.0f} s after the load"
+          f"{_jobs_done(app)}")
 
     assert outcome.failures == []
     assert outcome.counts.get("create", 0) >= 10 and len(outcome.uploads) >= 3

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import functools
 import itertools
 import json
 import os
@@ -27,12 +28,14 @@ import random
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -53,6 +56,7 @@ LICENSES = ("cc-by-4.0", "cc-by-sa-4.0", "cc0-1.0", "odc-by", "other-open")
 LICENSE_WEIGHTS = (60, 15, 15, 5, 5)
 QUERY_COUNT = 200
 QUERY_FACETS = ("organization", "groups", "res_format")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class Catalog:
@@ -125,6 +129,303 @@ class Catalog:
         return ones + twos
 
 
+# -- end to end (--http): a portal with these datasets in its database, served over HTTP -------
+
+HTTP_FACETS = json.dumps(list(QUERY_FACETS))
+SORTS = {"sort date": "metadata_modified desc", "sort title": "title_string asc"}
+SHAPES = ("one word", "two words", "phrase", "OR", "fq", "sort date", "sort title",
+          "deep page", "rows 100", "rows 1000")
+PAGE_SHAPES = ("page words", "page filtered", "page phrase")
+RESOURCE_FORMATS = {"CSV": "text/csv", "JSON": "application/json", "XML": "application/xml"}
+
+
+def populate(app, catalog: Catalog) -> None:
+    """The catalog's datasets in the portal's database, bulk-inserted (SQLAlchemy core, in
+    chunks, as bench/dcat.py does): entities, themes, keywords, resources, links."""
+    from sqlalchemy import insert
+
+    from portal import db
+    from portal.catalog.models import (
+        Dataset,
+        Entity,
+        Resource,
+        Tag,
+        Theme,
+        dataset_tag,
+        dataset_theme,
+    )
+
+    now = datetime(2025, 6, 1)
+    with app.app_context(), db.engine().begin() as connection:
+        entity_ids = {name: f"entity-{name}" for name, _, _ in catalog.entities}
+        connection.execute(insert(Entity), [
+            {"id": entity_ids[name], "name": name, "title": title, "description": "",
+             "kind": kind, "level": "central", "website": "", "email": "", "logo_url": "",
+             "state": "active", "created": now, "modified": now}
+            for name, title, kind in catalog.entities])
+        theme_ids = {name: f"theme-{name}" for name in THEMES}
+        connection.execute(insert(Theme), [
+            {"id": theme_ids[name], "name": name, "title": name.replace("-", " ").capitalize(),
+             "description": "", "eu_theme": "", "image_url": "", "state": "active",
+             "created": now, "modified": now} for name in THEMES])
+        tag_ids: dict[str, str] = {}
+        documents = catalog.documents()
+        while True:
+            chunk = list(itertools.islice(documents, 5000))
+            if not chunk:
+                break
+            datasets, resources, tag_links, theme_links, new_tags = [], [], [], [], []
+            for doc in chunk:
+                dataset_id = doc["id"]
+                datasets.append({
+                    "id": dataset_id, "name": doc["name"], "title": doc["title"],
+                    "description": doc["notes"], "entity_id": entity_ids[doc["organization"]],
+                    "license_id": doc["license_id"], "contact_name": "Unidad de datos",
+                    "contact_email": "datos@gob.bo", "access_rights": "public",
+                    "spatial": [], "frequency": "", "language": ["es"], "landing_page": "",
+                    "version": "", "identifier": "", "state": "active",
+                    "private": doc["private"], "extras": {}, "creator_user_id": None,
+                    "metadata_created": doc["metadata_created"],
+                    "metadata_modified": doc["metadata_modified"],
+                })
+                formats = doc["res_format"]
+                for position, res_name in enumerate(doc["res_name"]):
+                    fmt = formats[position % len(formats)]
+                    resources.append({
+                        "id": f"{dataset_id[:22]}{position + 1}{dataset_id[23:]}",
+                        "dataset_id": dataset_id,
+                        "position": position, "name": res_name, "description": "",
+                        "url": f"https://datos.gob.bo/{doc['name']}/{position}.{fmt.lower()}",
+                        "url_type": "", "storage_key": "", "format": fmt,
+                        "media_type": RESOURCE_FORMATS.get(fmt, ""), "size": None,
+                        "sha256": "", "license_id": "", "schema": None,
+                        "created": doc["metadata_created"], "modified": doc["metadata_modified"],
+                    })
+                for tag in doc["tags"]:
+                    if tag not in tag_ids:
+                        tag_ids[tag] = f"tag-{len(tag_ids):08d}"
+                        new_tags.append({"id": tag_ids[tag], "name": tag})
+                    tag_links.append({"dataset_id": dataset_id, "tag_id": tag_ids[tag]})
+                theme_links.extend({"dataset_id": dataset_id, "theme_id": theme_ids[theme]}
+                                   for theme in doc["groups"])
+            if new_tags:
+                connection.execute(insert(Tag), new_tags)
+            connection.execute(insert(Dataset), datasets)
+            connection.execute(insert(Resource), resources)
+            connection.execute(insert(dataset_tag), tag_links)
+            connection.execute(insert(dataset_theme), theme_links)
+
+
+def http_requests(catalog: Catalog) -> list[tuple[str, str]]:
+    """(shape, path) of the end-to-end mix: every shape in turn, words from the 1,000 most
+    frequent (phrases from the 100 most frequent), each with three facets."""
+    rng = random.Random(catalog.seed + 3)
+    head, top = catalog.words[:1000], catalog.words[:100]
+    entities = [name for name, _, _ in catalog.entities[:40]]
+    filters = [*(f"organization:{name}" for name in entities[:10]),
+               *(f"groups:{theme}" for theme in THEMES),
+               *(f'res_format:"{fmt}"' for fmt in FORMATS[:6]),
+               *(f"license_id:{licence}" for licence in LICENSES),
+               *(f"tags:{word}" for word in head[:20])]
+    out = []
+    for _ in range(QUERY_COUNT // len(SHAPES) + 1):
+        for shape in SHAPES:
+            params: dict[str, str] = {"facet.field": HTTP_FACETS}
+            word = rng.choice(head)
+            if shape == "two words":
+                params["q"] = f"{word} {rng.choice(head)}"
+            elif shape == "phrase":
+                params["q"] = f'"{rng.choice(top)} {rng.choice(top)}"'
+            elif shape == "OR":
+                params["q"] = f"{word} OR {rng.choice(head)}"
+            elif shape == "fq":
+                params["q"] = word
+                params["fq"] = rng.choice(filters)
+            elif shape == "rows 1000":
+                params["q"] = rng.choice(top)
+                params["rows"] = "1000"
+            else:
+                params["q"] = word
+            if shape in SORTS:
+                params["sort"] = SORTS[shape]
+            elif shape == "deep page":
+                params["q"] = rng.choice(top[:20])
+                params["start"] = "2000"
+                params["rows"] = "20"
+            elif shape == "rows 100":
+                params["rows"] = "100"
+            out.append((shape, "/api/3/action/package_search?" + urlencode(params)))
+        for shape in PAGE_SHAPES:
+            word = rng.choice(head)
+            if shape == "page words":
+                params = {"q": f"{word} {rng.choice(head)}"}
+            elif shape == "page filtered":
+                params = {"q": word, "res_format": rng.choice(FORMATS[:4]),
+                          "groups": rng.choice(THEMES)}
+            else:
+                params = {"q": f'"{rng.choice(top)} {rng.choice(top)}"'}
+            out.append((shape, "/dataset?" + urlencode(params)))
+    return out
+
+
+def _pick_in_turn(requests: list[tuple[str, str]], rng: random.Random,
+                  sent: int) -> tuple[str, str, dict]:
+    shape, path = requests[sent % len(requests)]
+    return shape, path, {}
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _engine_mix(app, requests: list[tuple[str, str]]) -> list[tuple[str, float]]:
+    """The package_search requests' queries run on the engine alone (no HTTP, no database)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from portal.search import get_backend
+    from portal.search.ckan_params import package_search_query
+
+    timings = []
+    with app.test_request_context():
+        backend = get_backend()
+        for shape, path in requests:
+            if not path.startswith("/api/"):
+                continue
+            params = dict(parse_qsl(urlsplit(path).query))
+            started = time.perf_counter()
+            backend.search(package_search_query(params, user_entity_ids=frozenset(),
+                                                sysadmin=False, may_include_private=False))
+            timings.append((shape, (time.perf_counter() - started) * 1000))
+        backend.close()
+    return timings
+
+
+def _summary(rows: list[tuple[str, float]], shapes) -> dict[str, dict[str, float]]:
+    summary = {}
+    for shape in shapes:
+        times = [ms for label, ms in rows if label == shape]
+        if times:
+            summary[shape] = {"n": len(times), "p50": statistics.median(times),
+                              "p95": percentile(times, 0.95), "max": max(times)}
+    return summary
+
+
+def _print_table(title: str, summary: dict[str, dict[str, float]]) -> None:
+    print(title)
+    for shape, row in summary.items():
+        print(f"  {shape:14} n={row['n']:4d}  p50 {row['p50']:7.1f} ms  p95 {row['p95']:7.1f} ms"
+              f"  max {row['max']:7.1f} ms")
+
+
+def main_http(args) -> int:
+    from bench.client import closed_loop
+    from bench.serving import start, stop, wait_up
+    from portal import create_app, migrations
+    from scripts.cluster import PORTAL, free_port
+
+    catalog = Catalog(args.n)
+    folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="search-http-"))
+    instance = folder / "instance"
+    instance.mkdir(parents=True, exist_ok=True)
+    settings = {"PORTAL_DATABASE_URL": f"sqlite:///{instance / 'portal.db'}",
+                "PORTAL_INSTANCE_PATH": str(instance), "PORTAL_SECRET_KEY": "bench",
+                "PORTAL_SITE_URL": "http://127.0.0.1", "PORTAL_JOBS_MODE": "off",
+                "PORTAL_JOBS_WORKERS": "0", "PORTAL_VALIDATION_MODE": "off"}
+    env = {**os.environ, **settings, "FLASK_DEBUG": "0"}
+    server = None
+    try:
+        app = create_app(dict(settings))
+        migrations.upgrade(app)
+        started = time.perf_counter()
+        populate(app, catalog)
+        app.extensions["db_engine"].dispose()
+        print(f"populated the database with {args.n} datasets in "
+              f"{time.perf_counter() - started:.1f} s", flush=True)
+
+        started = time.perf_counter()
+        rebuild = subprocess.run([*PORTAL, "search", "rebuild"], env=env, cwd=ROOT,
+                                 capture_output=True, text=True)
+        rebuild_s = time.perf_counter() - started
+        if rebuild.returncode:
+            raise RuntimeError(f"portal search rebuild failed: {rebuild.stderr[-2000:]}")
+        rebuild_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"portal search rebuild: {rebuild.stdout.strip().splitlines()[-1]} "
+              f"({rebuild_s:.1f} s wall, largest process {rebuild_mb:.0f} MB; load average "
+              f"{os.getloadavg()[0]:.1f})", flush=True)
+
+        requests = http_requests(catalog)
+        app = create_app(dict(settings))
+        started = time.perf_counter()
+        engine = _engine_mix(app, requests)
+        print(f"engine alone (opened and warmed by the first queries in "
+              f"{engine[0][1]:.0f} ms): {len(engine)} package_search queries in "
+              f"{time.perf_counter() - started:.1f} s", flush=True)
+        engine_summary = _summary(engine[1:], SHAPES)
+        _print_table("engine alone, per shape:", engine_summary)
+
+        port = free_port()
+        server = start([*PORTAL, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+                       env, folder / "serve.log")
+        url = f"http://127.0.0.1:{port}"
+        wait_up(url, server, "/api/3")
+        warm_started = time.perf_counter()
+        for _ in range(4):  # both workers open the index and warm their caches
+            closed_loop([url], functools.partial(_pick_in_turn, requests[:13]), 0.1, 2, 7)
+        print(f"server up, warmed in {time.perf_counter() - warm_started:.1f} s", flush=True)
+        load_before = os.getloadavg()[0]
+        rows = closed_loop([url], functools.partial(_pick_in_turn, requests), args.seconds,
+                           args.clients, 0)
+        load_after = os.getloadavg()[0]
+        bad = [(label, status) for label, _, status in rows if status != 200]
+        timed = [(label, ms) for label, ms, _ in rows]
+        http_summary = _summary(timed, SHAPES + PAGE_SHAPES)
+        _print_table(f"over HTTP ({args.clients} client(s), {args.seconds:.0f} s, load average "
+                     f"{load_before:.1f} -> {load_after:.1f}), per shape:", http_summary)
+        api = [ms for label, ms in timed if label in SHAPES]
+        pages = [ms for label, ms in timed if label in PAGE_SHAPES]
+        rss = max((_rss_mb(pid) for pid in _children(server.pid)), default=0.0)
+        print(f"package_search mix: {len(api)} requests, p50 {statistics.median(api):.1f} ms, "
+              f"p95 {percentile(api, 0.95):.1f} ms, max {max(api):.1f} ms; search page: "
+              f"{len(pages)} requests, p95 {percentile(pages, 0.95):.1f} ms; "
+              f"{len(bad)} not 200 {bad[:5]}; largest serving process {rss:.0f} MB")
+        engine_times = [ms for _, ms in engine[1:]]
+        figures = {"datasets": args.n, "build_s": round(rebuild_s, 2),
+                   "p50_ms": round(statistics.median(engine_times), 2),
+                   "p95_ms": round(percentile(engine_times, 0.95), 2),
+                   "max_ms": round(max(engine_times), 2),
+                   "http_p50_ms": round(statistics.median(api), 2),
+                   "http_p95_ms": round(percentile(api, 0.95), 2),
+                   "http_max_ms": round(max(api), 2),
+                   "page_p95_ms": round(percentile(pages, 0.95), 2),
+                   "rebuild_db_s": round(rebuild_s, 2), "rebuild_peak_mb": round(rebuild_mb),
+                   "serving_rss_mb": round(rss), "errors": len(bad), "backend": "whoosh",
+                   "load_average": round(load_after, 1)}
+    finally:
+        if server is not None:
+            stop(server)
+        if not args.dir:
+            shutil.rmtree(folder, ignore_errors=True)
+    print(json.dumps(figures))
+    return 0
+
+
+
 def _cpu_seconds() -> float:
     """User + system CPU time of this process and of its finished children (index workers)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
@@ -143,7 +444,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=100_000, help="number of datasets")
     parser.add_argument("--dir", help="index folder (default: a temporary folder, removed)")
     parser.add_argument("--procs", type=int, default=None, help="indexing processes")
+    parser.add_argument("--http", action="store_true",
+                        help="end to end: a portal with the datasets in its database, served "
+                             "by `portal serve`, queried over HTTP")
+    parser.add_argument("--seconds", type=float, default=60.0,
+                        help="--http: seconds of requests")
+    parser.add_argument("--clients", type=int, default=1,
+                        help="--http: connections sending requests one after the other")
     args = parser.parse_args(argv)
+    if args.http:
+        return main_http(args)
 
     catalog = Catalog(args.n)
     folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="search-bench-"))

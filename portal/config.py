@@ -100,6 +100,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_COMPRESS", True, "Compress HTML, JSON and RDF answers (gzip, or brotli when "
             "the client takes it); off when the reverse proxy compresses.", _bool),
     Setting("PORTAL_DEBUG_SQL", False, "Log every SQL statement.", _bool),
+    Setting("PORTAL_SEARCH_BACKEND", "whoosh", "Search: the engine, whoosh (an index folder, "
+            "the default) or postgresql (tables in the PostgreSQL database, shared by every web "
+            "node; see docs/search.md)."),
     Setting("PORTAL_SEARCH_INDEX", None, "Search: folder of the whoosh index "
             "(default: <instance>/search-index)."),
     Setting("PORTAL_HARVEST_TIMEOUT", 30.0, "Fetch: seconds to connect or wait for data.", float),

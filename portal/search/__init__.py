@@ -2,8 +2,9 @@
 
 ``init_app(app)`` registers the listeners and the ``search`` CLI commands; ``get_backend()`` gives
 the engine (opened on first use) to the API and the pages. The catalog never imports this package.
-The index lives in ``PORTAL_SEARCH_INDEX`` if the app config has it, else in
-``<instance>/search-index``.
+The engine is chosen with ``PORTAL_SEARCH_BACKEND``: ``whoosh`` (the default, an index folder in
+``PORTAL_SEARCH_INDEX`` if the app config has it, else in ``<instance>/search-index``) or
+``postgresql`` (tables in the portal's PostgreSQL database, shared by every web node).
 """
 
 from __future__ import annotations
@@ -16,22 +17,41 @@ from flask import Flask, current_app
 from portal.search.backend import SearchBackend
 
 EXTENSION = "search"
+BACKENDS = ("whoosh", "postgresql")
+
+
+def backend_name(config) -> str:
+    """The engine ``PORTAL_SEARCH_BACKEND`` names (``whoosh`` when unset); any other value is a
+    ``ValueError`` naming the setting."""
+    value = (config.get("PORTAL_SEARCH_BACKEND") or "").strip().lower() or "whoosh"
+    if value not in BACKENDS:
+        raise ValueError(
+            f"PORTAL_SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {value!r}")
+    return value
 
 
 class _LazyBackend:
     """Opens the engine on first use: creating an app (tests, CLI) touches no index files."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, name: str = "whoosh", app: Flask | None = None):
         self.path = path
+        self.name = name
+        self.app = app
         self._backend: SearchBackend | None = None
         self._lock = threading.Lock()
 
     def get(self) -> SearchBackend:
         with self._lock:
             if self._backend is None:
-                from portal.search.whoosh_backend import WhooshBackend
+                if self.name == "postgresql":
+                    from portal.search.postgres_backend import PostgresBackend
 
-                self._backend = WhooshBackend(self.path)
+                    assert self.app is not None
+                    self._backend = PostgresBackend(self.app.extensions["db_engine"])
+                else:
+                    from portal.search.whoosh_backend import WhooshBackend
+
+                    self._backend = WhooshBackend(self.path)
             return self._backend
 
     def close(self) -> None:
@@ -50,7 +70,12 @@ def init_app(app: Flask) -> None:
     from portal.search import listeners, tasks, views  # noqa: F401 - tasks registers jobs
     from portal.search.cli import search_group
 
-    app.extensions[EXTENSION] = _LazyBackend(index_path(app))
+    name = backend_name(app.config)  # a misspelt PORTAL_SEARCH_BACKEND fails at start-up
+    if name == "postgresql":
+        from portal.search.postgres_backend import PostgresBackend
+
+        PostgresBackend(app.extensions["db_engine"])  # refuses SQLite at start-up, clearly
+    app.extensions[EXTENSION] = _LazyBackend(index_path(app), name, app)
     listeners.connect()
     app.cli.add_command(search_group)
     views.init_app(app)

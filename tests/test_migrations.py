@@ -11,7 +11,12 @@ from portal.models import metadata
 def test_migrated_schema_matches_the_models(migrated):
     engine = create_engine(migrated)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        # The PostgreSQL search backend's tables are raw SQL of migration 0023, not models.
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True,
+            "include_name": lambda name, kind, _parent: not (
+                kind == "table" and name in ("search_document", "search_word", "search_state")),
+        })
         diff = compare_metadata(context, metadata)
     engine.dispose()
     assert diff == []

@@ -1,12 +1,26 @@
-"""A small fixed catalog of search documents and an engine on a temporary folder."""
+"""A small fixed catalog of search documents and an engine holding it.
+
+``backend`` and ``make_backend`` run each test on both engines: whoosh on a temporary folder, and
+PostgreSQL (the test database's search tables) when ``PORTAL_TEST_DATABASE_URL`` names a
+PostgreSQL server; ``whoosh_backend`` is for tests of whoosh itself.
+"""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 import pytest
+from sqlalchemy import create_engine
 
 from portal.search.whoosh_backend import WhooshBackend
+
+ON_POSTGRESQL = os.environ.get("PORTAL_TEST_DATABASE_URL", "").startswith("postgresql")
+ENGINES = [
+    "whoosh",
+    pytest.param("postgresql", marks=pytest.mark.skipif(
+        not ON_POSTGRESQL, reason="PORTAL_TEST_DATABASE_URL is not a PostgreSQL URL")),
+]
 
 
 def doc(doc_id: str, **fields) -> dict:
@@ -72,8 +86,48 @@ CATALOG = [
 
 
 @pytest.fixture
-def backend(tmp_path):
+def whoosh_backend(tmp_path):
     engine = WhooshBackend(tmp_path / "index")
     engine.rebuild(CATALOG, procs=1)
     yield engine
     engine.close()
+
+
+@pytest.fixture(params=ENGINES)
+def engine_name(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def make_backend(request, tmp_path, engine_name):
+    """``make_backend(documents)``: an engine of the test's kind holding just these documents.
+    On PostgreSQL every engine is the same set of tables, emptied when the test ends."""
+    opened = []
+    sql_engines = []
+
+    def make(documents):
+        if engine_name == "postgresql":
+            from portal.search.postgres_backend import PostgresBackend
+
+            sql_engine = create_engine(request.getfixturevalue("migrated"))
+            sql_engines.append(sql_engine)
+            engine = PostgresBackend(sql_engine)
+            engine.rebuild(documents)
+        else:
+            engine = WhooshBackend(tmp_path / f"index{len(opened)}")
+            engine.rebuild(documents, procs=1)
+        opened.append(engine)
+        return engine
+
+    yield make
+    for engine in opened:
+        if engine_name == "postgresql":
+            engine.clear()
+        engine.close()
+    for sql_engine in sql_engines:
+        sql_engine.dispose()
+
+
+@pytest.fixture
+def backend(make_backend):
+    return make_backend(CATALOG)

@@ -27,7 +27,9 @@ def test_writes_with_the_random_module_seeded_each_time(backend):
     assert {"dos", "tres"} <= _ids(backend) and "uno" not in _ids(backend)
 
 
-def test_a_failed_commit_lets_go_of_the_index_lock(backend, monkeypatch):
+def test_a_failed_commit_lets_go_of_the_index_lock(whoosh_backend, monkeypatch):
+    backend = whoosh_backend
+
     def disk_full(self):
         raise OSError(28, "No space left on device")
 

@@ -1,4 +1,5 @@
-"""The whoosh engine through the ``SearchBackend`` interface, on the fixed catalog of conftest."""
+"""Each engine (whoosh, and PostgreSQL when the tests run on it) through the ``SearchBackend``
+interface, on the fixed catalog of conftest: the same assertions for both."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import pytest
 
 from portal.errors import ValidationError
 from portal.search.backend import MAX_ROWS, Filter, SearchQuery, SortKey
-from portal.search.whoosh_backend import WhooshBackend
 from tests.search.conftest import CATALOG, doc
 
 
@@ -28,21 +28,23 @@ def test_title_match_ranks_above_description_match(backend):
     assert ids(backend, "presupuesto") == ["presupuesto", "matricula"]
 
 
-def test_field_boosts_order_title_keywords_entity_resources_description(tmp_path):
-    engine = WhooshBackend(tmp_path / "boosts")
+def test_field_boosts_order_title_keywords_entity_resources_description(make_backend,
+                                                                         engine_name):
     plain = {"entity_title": "Entidad", "organization": "x"}
-    engine.rebuild([
+    engine = make_backend([
         doc("d-notes", notes="datos de riego", **plain),
         doc("d-resource", res_name=["riego"], **plain),
         doc("d-entity", **{**plain, "entity_title": "Servicio de Riego"}),
         doc("d-keyword", tags=["riego"], **plain),
         doc("d-title", title="Riego", **plain),
-    ], procs=1)
-    try:
-        assert ids(engine, "riego") == ["d-title", "d-keyword", "d-entity", "d-resource",
-                                        "d-notes"]
-    finally:
-        engine.close()
+        # PostgreSQL has four weights: the entity and the resource names share one, so the name
+        # breaks their tie (docs/search.md, "Differences between the backends").
+    ])
+    assert ids(engine, "riego") == ["d-title", "d-keyword", "d-entity", "d-resource", "d-notes"]
+    if engine_name == "postgresql":
+        tied = make_backend([doc("a-resource", res_name=["riego"], **plain),
+                             doc("b-entity", **{**plain, "entity_title": "Servicio de Riego"})])
+        assert ids(tied, "riego") == ["a-resource", "b-entity"]
 
 
 def test_empty_query_lists_every_public_dataset_newest_first(backend):
@@ -244,20 +246,34 @@ def test_update_replaces_and_delete_removes(backend):
     assert "agricultura" not in facet(backend, "groups")
 
 
-def test_rebuild_gives_the_same_answers(backend, tmp_path):
+def test_rebuild_gives_the_same_answers(backend):
     queries = [SearchQuery(q=q, facet_fields=("organization", "tags", "res_format"))
                for q in ("", "presupuesto", "salud OR censo", '"matrícula escolar"')]
     before = [backend.search(query) for query in queries]
     backend.rebuild(list(reversed(CATALOG)), procs=1)
     assert [backend.search(query) for query in queries] == before
-    incremental = WhooshBackend(tmp_path / "incremental")
-    try:
-        for item in CATALOG:
-            incremental.index([item])
-        assert [r.ids for r in map(incremental.search, queries)] == [r.ids for r in before]
-        assert [r.facets for r in map(incremental.search, queries)] == [r.facets for r in before]
-    finally:
-        incremental.close()
+    backend.clear()
+    for item in CATALOG:  # one document at a time, as the listeners write them
+        backend.index([item])
+    assert [r.ids for r in map(backend.search, queries)] == [r.ids for r in before]
+    assert [r.facets for r in map(backend.search, queries)] == [r.facets for r in before]
+
+
+def test_the_version_changes_with_every_write(backend, engine_name, request):
+    if engine_name == "whoosh":
+        # The rebuilt index folder starts its generations again at 1: a page cached under the
+        # first version before is served again after the rebuild. Left to the whoosh work.
+        request.applymarker(pytest.mark.xfail(
+            reason="whoosh's version repeats an older one after a rebuild", strict=True))
+    versions = [backend.version()]
+    backend.index([doc("nuevo")])
+    versions.append(backend.version())
+    backend.delete(["nuevo"])
+    versions.append(backend.version())
+    backend.rebuild(CATALOG, procs=1)
+    versions.append(backend.version())
+    assert len(set(versions)) == 4
+    assert backend.version() == versions[-1]  # reading changes nothing
 
 
 def test_modified_by_id_and_clear(backend):

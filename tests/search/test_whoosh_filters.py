@@ -1,4 +1,4 @@
-"""The filter tree (ranges, AND / OR / NOT) and the sort on id in the whoosh engine, written from
+"""The filter tree (ranges, AND / OR / NOT) and the sort on id in each engine, written from
 CKAN's Solr syntax as harvesters send it; an index written before the range columns existed."""
 
 from __future__ import annotations
@@ -26,42 +26,34 @@ def _catalog():
     return [{**d, "num_resources": COUNTS.get(d["id"], 1)} for d in CATALOG]
 
 
-def test_date_ranges_inclusive_exclusive_and_open(tmp_path):
-    backend = WhooshBackend(tmp_path / "index")
-    backend.rebuild(_catalog(), procs=1)
-    try:
-        assert search(backend, fq="metadata_modified:[2024-03-01T00:00:00Z TO *]") == [
-            "exportaciones", "matricula", "presupuesto"]
-        assert search(backend, fq="metadata_modified:{2024-03-01T00:00:00Z TO *]") == [
-            "exportaciones", "presupuesto"]
-        assert search(backend, fq="metadata_modified:[* TO 2024-03-01T00:00:00Z}") == [
-            "censo", "hospitales"]
-        assert search(backend, fq="metadata_modified:[2023-09-01 TO 2024-06-01]") == [
-            "hospitales", "matricula", "presupuesto"]
-        assert search(backend, fq="metadata_created:[NOW-1DAY TO NOW]") == []
-        assert search(backend, fq="metadata_created:[* TO NOW]") == [
-            "censo", "exportaciones", "hospitales", "matricula", "presupuesto"]
-        # A microsecond after the newest change: nothing (what an incremental harvest asks).
-        assert search(backend, q="*:*",
-                      fq="metadata_modified:[2024-08-01T00:00:00.000001Z TO *]") == []
-    finally:
-        backend.close()
+def test_date_ranges_inclusive_exclusive_and_open(make_backend):
+    backend = make_backend(_catalog())
+    assert search(backend, fq="metadata_modified:[2024-03-01T00:00:00Z TO *]") == [
+        "exportaciones", "matricula", "presupuesto"]
+    assert search(backend, fq="metadata_modified:{2024-03-01T00:00:00Z TO *]") == [
+        "exportaciones", "presupuesto"]
+    assert search(backend, fq="metadata_modified:[* TO 2024-03-01T00:00:00Z}") == [
+        "censo", "hospitales"]
+    assert search(backend, fq="metadata_modified:[2023-09-01 TO 2024-06-01]") == [
+        "hospitales", "matricula", "presupuesto"]
+    assert search(backend, fq="metadata_created:[NOW-1DAY TO NOW]") == []
+    assert search(backend, fq="metadata_created:[* TO NOW]") == [
+        "censo", "exportaciones", "hospitales", "matricula", "presupuesto"]
+    # A microsecond after the newest change: nothing (what an incremental harvest asks).
+    assert search(backend, q="*:*",
+                  fq="metadata_modified:[2024-08-01T00:00:00.000001Z TO *]") == []
 
 
-def test_number_ranges(tmp_path):
-    backend = WhooshBackend(tmp_path / "index")
-    backend.rebuild(_catalog(), procs=1)
-    try:
-        assert search(backend, fq="num_resources:[1 TO *]") == [
-            "censo", "exportaciones", "matricula", "presupuesto"]
-        assert search(backend, fq="num_resources:{1 TO 3}") == ["presupuesto"]
-        assert search(backend, fq="num_resources:0") == ["hospitales"]
-        assert search(backend, fq="num_tags:[2 TO 2]") == [
-            "censo", "exportaciones", "hospitales", "matricula", "presupuesto"]
-        assert search(backend, q="num_resources:[3 TO *] censo") == ["censo"]
-        assert search(backend, q="num_resources:[3 TO *] salud") == []
-    finally:
-        backend.close()
+def test_number_ranges(make_backend):
+    backend = make_backend(_catalog())
+    assert search(backend, fq="num_resources:[1 TO *]") == [
+        "censo", "exportaciones", "matricula", "presupuesto"]
+    assert search(backend, fq="num_resources:{1 TO 3}") == ["presupuesto"]
+    assert search(backend, fq="num_resources:0") == ["hospitales"]
+    assert search(backend, fq="num_tags:[2 TO 2]") == [
+        "censo", "exportaciones", "hospitales", "matricula", "presupuesto"]
+    assert search(backend, q="num_resources:[3 TO *] censo") == ["censo"]
+    assert search(backend, q="num_resources:[3 TO *] salud") == []
 
 
 def test_boolean_filters_and_sorts(backend):

@@ -223,6 +223,8 @@ class PostgresBackend(SearchBackend):
         query.validate()
         parsed = pq.parse(query.q)
         with self.engine.connect() as connection:
+            # JIT compiling costs more than it saves on these short statements.
+            connection.execute(text("SET LOCAL jit = off"))
             result = self._run(connection, query, parsed)
             if result.count == 0 and query.q.strip():
                 suggestion = self._did_you_mean(connection, query.q)

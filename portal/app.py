@@ -37,6 +37,7 @@ DOMAINS = (
     "portal.harvest",
     "portal.search",
     "portal.quality",
+    "portal.response_cache",  # last: it wraps the whole WSGI app
 )
 
 

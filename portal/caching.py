@@ -28,6 +28,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import metadata
+from typing import Any
 
 from flask import Flask, Response, current_app, request, session
 from flask_login import current_user
@@ -35,6 +36,8 @@ from sqlalchemy import bindparam, func, or_, select
 
 from portal import db
 
+#: The environ key portal.response_cache reads (kept here: that module imports this one).
+RESPONSE_REVISION = "portal.response_revision"
 CACHEABLE_STATUS = (200, 203, 300, 301, 304, 404, 410)
 COMPRESSED = ("br", "gzip", "zstd", "deflate")
 
@@ -51,17 +54,17 @@ class BodyCache:
 
     def __init__(self, size: int):
         self.size = size
-        self._items: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self._items: OrderedDict[str, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> tuple[bytes, str] | None:
+    def get(self, key: str) -> Any:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key: str, value: tuple[bytes, str]) -> None:
+    def put(self, key: str, value: Any) -> None:
         if self.size <= 0:
             return
         with self._lock:
@@ -213,6 +216,8 @@ def conditional(build: Callable[[], Response], revision: Callable[[], Revision |
             found = (built.get_data(), built.content_type)
             cache.put(key, found)
         response = Response(found[0], content_type=found[1])
+        # portal.response_cache keeps the answer as sent, to revalidate with ``revision``.
+        request.environ[RESPONSE_REVISION] = (revision, current.key)
     response.set_etag(etag)
     if last_modified is not None:
         response.last_modified = last_modified.replace(tzinfo=UTC)

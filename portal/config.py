@@ -97,6 +97,9 @@ SETTINGS: tuple[Setting, ...] = (
             "API read (Cache-Control: public, max-age); 0: proxies keep nothing.", int),
     Setting("PORTAL_CACHE_ENTRIES", 2000, "Serialised answers (datasets, documents, pages) each "
             "web process keeps, keyed by their revision; 0: none.", int),
+    Setting("PORTAL_RESPONSE_CACHE_ENTRIES", 2000, "Whole answers to anonymous public reads "
+            "each web process keeps in front of the app, revalidated on every request "
+            "(portal.response_cache); 0: off.", int),
     Setting("PORTAL_COMPRESS", True, "Compress HTML, JSON and RDF answers (gzip, or brotli when "
             "the client takes it); off when the reverse proxy compresses.", _bool),
     Setting("PORTAL_DEBUG_SQL", False, "Log every SQL statement.", _bool),

@@ -222,8 +222,13 @@ class PackageOut(_Out):
 
     @pre_dump(pass_collection=True)
     def _prefetch_link_checks(self, data, many, **_kwargs):
+        from portal.datastore.services import prefetch_active
+
         data = list(data) if many else data
-        linkcheck_api.prefetch(data if many else [data])
+        datasets = data if many else [data]
+        linkcheck_api.prefetch(datasets)
+        prefetch_active([resource.id for dataset in datasets
+                         for resource in getattr(dataset, "resources", ())])
         return data
 
     def get_type(self, dataset) -> str:

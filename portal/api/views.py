@@ -8,9 +8,7 @@ with CKAN's status codes: 400 bad request, 403 not authorized, 404 not found, 40
 
 from __future__ import annotations
 
-import json
 import logging
-from datetime import date, datetime
 from typing import Any
 
 from flask import (
@@ -29,7 +27,7 @@ from marshmallow import ValidationError as SchemaError
 from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 
 from portal import bounded_json, caching
-from portal.api import ckan, openapi, reference, registry
+from portal.api import ckan, jsontext, openapi, reference, registry
 from portal.auth import csrf, tokens
 from portal.auth.limits import RateLimited
 from portal.db import unit_of_work
@@ -51,15 +49,8 @@ class BadRequest(Exception):
         self.message = message
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
 def _respond(body: dict[str, Any], status: int = 200) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False, default=_json_default), status,
-                    mimetype="application/json")
+    return Response(jsontext.dumps(body), status, mimetype="application/json")
 
 
 def _help_url(name: str) -> str:

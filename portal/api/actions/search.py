@@ -11,7 +11,7 @@ from typing import Any
 
 from marshmallow import fields as mfields
 
-from portal.api import results
+from portal.api import dataset_json, results
 from portal.api.fields import Boolean, Integer, String
 from portal.api.params import Params
 from portal.api.registry import action, ref
@@ -145,10 +145,10 @@ def package_search(values, actor):
     )
     fields = parse_fl(values.get("fl"))
     result = get_backend().search(query)
-    found = datasets_in_order(result.ids, actor)
     if fields is None:
-        datasets = results.PackageOut(many=True).dump(found)
+        datasets = dataset_json.package_dicts(result.ids, actor)
     else:  # as CKAN: the named fields only, those a dataset has; the others are not computed
+        found = datasets_in_order(result.ids, actor)
         known = [PACKAGE_KEYS[name] for name in fields if name in PACKAGE_KEYS]
         dumped = results.PackageOut(many=True, only=known).dump(found) if known else \
             [{} for _ in found]

@@ -216,8 +216,8 @@ def conditional(build: Callable[[], Response], revision: Callable[[], Revision |
             found = (built.get_data(), built.content_type)
             cache.put(key, found)
         response = Response(found[0], content_type=found[1])
-        # portal.response_cache keeps the answer as sent, to revalidate with ``revision``.
-        request.environ[RESPONSE_REVISION] = (revision, current.key)
+    # portal.response_cache keeps the answer as sent, to revalidate with ``revision``.
+    request.environ[RESPONSE_REVISION] = (revision, current.key)
     response.set_etag(etag)
     if last_modified is not None:
         response.last_modified = last_modified.replace(tzinfo=UTC)

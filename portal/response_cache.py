@@ -41,6 +41,8 @@ from portal.caching import BodyCache
 #: Request headers an answer may depend on (the app sets ``Vary`` on them).
 VARYING = ("HTTP_HOST", "wsgi.url_scheme", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
            "HTTP_ACCEPT", "HTTP_ACCEPT_ENCODING", "HTTP_ACCEPT_LANGUAGE")
+VALIDATORS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
+              "HTTP_IF_UNMODIFIED_SINCE")
 CREDENTIALS = ("HTTP_AUTHORIZATION", "HTTP_X_CKAN_API_KEY")
 NOT_IN_304 = frozenset({"content-length", "content-type", "content-encoding"})
 
@@ -111,6 +113,9 @@ class ResponseCache:
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
 
     def _through(self, key: str, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        """Through Flask, keeping the answer when ``conditional()`` marked it. A 304 it gave
+        (a client that only ever revalidates, such as a harvester polling a feed, never sees
+        a 200 on this process) fills the entry with the same request without its validators."""
         sent: dict[str, Any] = {}
 
         def keep_start(status, headers, exc_info=None):
@@ -118,6 +123,14 @@ class ResponseCache:
             return start_response(status, headers, exc_info)
 
         body = self.wsgi_app(environ, keep_start)
+        if sent.get("status", "").startswith("304 ") and environ.get(ENVIRON_KEY):
+            self._fill(key, {name: value for name, value in environ.items()
+                             if name not in VALIDATORS and name != ENVIRON_KEY})
+            return body
+        return self._keep(key, environ, sent, body)
+
+    def _keep(self, key: str, environ: dict, sent: dict, body: Iterable[bytes]
+              ) -> Iterable[bytes]:
         marked = environ.get(ENVIRON_KEY)
         if (marked is None or environ["REQUEST_METHOD"] != "GET"
                 or not sent.get("status", "").startswith("200 ")
@@ -136,6 +149,18 @@ class ResponseCache:
                                     etag=found.get("etag"),
                                     last_modified=found.get("last-modified")))
         return [content]
+
+    def _fill(self, key: str, environ: dict) -> None:
+        sent: dict[str, Any] = {}
+
+        def keep_start(status, headers, exc_info=None):
+            sent.update(status=status, headers=headers)
+            return lambda data: None
+
+        body = self._keep(key, environ, sent, self.wsgi_app(environ, keep_start))
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
 
 
 def _not_modified(entry: Entry, environ: dict) -> bool:

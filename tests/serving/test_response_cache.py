@@ -146,3 +146,20 @@ def test_writes_and_errors_are_never_kept(catalog, client, through):
 def test_off_with_no_entries(make_app):
     app = make_app(PORTAL_RESPONSE_CACHE_ENTRIES=0)
     assert not isinstance(app.wsgi_app, ResponseCache)
+
+
+def test_a_client_that_only_revalidates_fills_the_entry(catalog, app, through):
+    """A harvester polling a feed sends its validators every time: the process that never
+    answered it a 200 still keeps the answer, and the next polls are answered in front."""
+    tag = app.test_client().get("/feeds/datasets.atom").headers["ETag"]
+    fresh = catalog.test_client()
+    catalog.wsgi_app.entries = type(catalog.wsgi_app.entries)(10)  # another process: empty
+    through.clear()
+    for _ in range(3):
+        answer = fresh.get("/feeds/datasets.atom", headers={"If-None-Match": tag})
+        assert answer.status_code == 304 and answer.data == b""
+    assert through == ["/feeds/datasets.atom", "/feeds/datasets.atom"]  # the 304, the fill
+    with fresh.get("/static/img/favicon.svg") as static:
+        tag = static.headers["ETag"]
+    with fresh.get("/static/img/favicon.svg", headers={"If-None-Match": tag}) as again:
+        assert again.status_code == 304  # other conditional answers are Flask's, as they were

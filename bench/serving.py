@@ -73,21 +73,15 @@ def prepare(instance: Path, extra: int) -> None:
 
 
 def generate(env: dict[str, str], extra: int) -> None:
-    from portal import create_app, db
-    from portal.auth.permissions import SYSTEM
-    from portal.catalog import services as catalog
+    """``extra`` datasets (three resources, three keywords and a theme each) written in bulk,
+    as bench/dcat.py writes its catalog, on top of the demo catalog."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from dcat import populate
+
+    from portal import create_app
 
     app = create_app({k: v for k, v in env.items() if k.startswith("PORTAL_")})
-    words = ("presupuesto", "salud", "censo", "agua", "educación")
-    with app.app_context():
-        entity = catalog.list_entities()[0].name
-        for number in range(extra):
-            word = words[number % len(words)]
-            catalog.create_dataset({
-                "name": f"generado-{number}", "title": f"Datos de {word} {number}",
-                "entity": entity, "description": f"Conjunto generado de {word}, {number}.",
-                "keywords": [word], "license_id": "CC-BY-4.0"}, SYSTEM)
-        db.session.remove()
+    populate(app, extra)
     app.extensions["db_engine"].dispose()
 
 

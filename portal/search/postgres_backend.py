@@ -155,8 +155,10 @@ class PostgresBackend(SearchBackend):
         with self.engine.begin() as connection:
             connection.execute(text(f"DROP TABLE IF EXISTS {fresh}, {fresh_words}"))
             connection.execute(text(
-                f"CREATE TABLE {fresh} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+                f"CREATE TABLE {fresh} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
+                "INCLUDING STORAGE INCLUDING COMPRESSION)"
             ))
+            connection.execute(text(f"ALTER TABLE {fresh} SET (toast_tuple_target = 128)"))
             connection.execute(text(f"CREATE TABLE {fresh_words} (LIKE {WORDS})"))
         written = 0
         vocabulary: Counter[str] = Counter()
@@ -249,56 +251,72 @@ class PostgresBackend(SearchBackend):
         conditions = [textual.where, self._visible(query, params),
                       *(pq.filter_sql(clause, params) for clause in query.filters)]
         where = " AND ".join(f"({c})" for c in conditions if c != "TRUE") or "TRUE"
+        if textual.rank is not None:
+            # The planner would rather read every row than the GIN index for a frequent word,
+            # not knowing that reading a row's tsvector means fetching it out of line.
+            connection.execute(text("SET LOCAL enable_seqscan = off"))
         sort = (*query.sort, SortKey("name"))
         ranked = textual.rank is not None and any(key.field == "score" for key in sort)
-        score = (f"ts_rank_cd('{pq.RANK_WEIGHTS}', tsv, {textual.rank})" if ranked
-                 else "0.0")
-        order = ", ".join(
-            f"{_SORT_SQL[key.field]} {'DESC' if key.descending else 'ASC'}"
-            + (" NULLS LAST" if key.descending else " NULLS FIRST")
-            for key in sort if ranked or key.field != "score"
-        )
+        head = f"ts_rank_cd('{pq.RANK_WEIGHTS}', head, {textual.rank})" if ranked else "0.0"
+        full = f"ts_rank_cd('{pq.RANK_WEIGHTS}', tsv, {textual.rank})" if ranked else "0.0"
+        # Relevance first (the usual order): only the documents whose head rank reaches the
+        # page's last one can be on the page, so only they are ranked on their full text.
+        relevance_first = ranked and sort[0].field == "score" and sort[0].descending \
+            and query.rows > 0
+        last = query.start + query.rows - 1
+        count, facets, cut = self._scan(connection, query, where, params,
+                                        head if relevance_first else None, last)
         rows: list[tuple[str, float]] = []
-        if query.rows:
-            rows = [tuple(row) for row in connection.execute(text(
-                f"SELECT id, {score} AS score FROM {TABLE} WHERE {where} "
+        if query.rows and query.start < count:
+            if cut:
+                where = f"{where} AND {head} >= {params.add(cut)}"
+            order = ", ".join(_order(key) for key in sort if ranked or key.field != "score")
+            rows = [(row[0], float(row[1]) + float(row[2])) for row in connection.execute(text(
+                f"SELECT id, {head} AS hr, {full} AS fr FROM {TABLE} WHERE {where} "
                 f"ORDER BY {order} LIMIT {int(query.rows)} OFFSET {int(query.start)}"
             ), params.values)]
-        count, facets = self._count_and_facets(connection, query, where, params)
         highlights = (self._highlights(connection, [r[0] for r in rows], textual.rank, params)
                       if query.highlight and textual.rank and rows else {})
-        hits = tuple(Hit(id=row[0], score=float(row[1]), highlights=highlights.get(row[0], {}))
+        hits = tuple(Hit(id=row[0], score=row[1], highlights=highlights.get(row[0], {}))
                      for row in rows)
         return SearchResult(count=count, hits=hits, facets=facets)
 
-    def _count_and_facets(self, connection: Connection, query: SearchQuery, where: str,
-                          params: pq.Params):
-        """The number of matches and the facet counts, in one statement."""
+    def _scan(self, connection: Connection, query: SearchQuery, where: str, params: pq.Params,
+              head: str | None, last: int):
+        """One pass over the matches: their number, the facet counts and, given the head rank
+        expression, the head rank of the ``last``-th best match (None when fewer match)."""
         fields = list(dict.fromkeys(query.facet_fields))
-        if not fields:
+        if not fields and head is None:
             count = connection.execute(
                 text(f"SELECT count(*) FROM {TABLE} WHERE {where}"), params.values).scalar_one()
-            return count, {}
+            return count, {}, None
         limit = "" if query.facet_limit == -1 or query.facet_mincount == 0 \
             else f"LIMIT {int(query.facet_limit)}"
-        branches = ["SELECT '' AS field, NULL AS value, count(*) AS n FROM matched"]
+        branches = ["SELECT '' AS field, NULL AS value, count(*) AS n, NULL::float8 AS hr "
+                    "FROM matched"]
+        if head is not None:
+            branches.append(f"(SELECT '#cut', NULL, NULL, hr FROM matched "
+                            f"ORDER BY hr DESC OFFSET {int(last)} LIMIT 1)")
         for fieldname in fields:
             assert fieldname in FACET_FIELDS
             branches.append(
-                f"(SELECT '{fieldname}', value, count(*) AS n "
+                f"(SELECT '{fieldname}', value, count(*) AS n, NULL "
                 f"FROM matched, unnest(matched.{fieldname}) AS value "
                 f"GROUP BY value HAVING count(*) >= {int(max(query.facet_mincount, 1))} "
                 f'ORDER BY n DESC, value COLLATE "C" {limit})'
             )
+        columns = [*fields, f"{head} AS hr" if head is not None else "NULL AS hr"]
         statement = (
-            f"WITH matched AS MATERIALIZED (SELECT {', '.join(fields)} FROM {TABLE} "
+            f"WITH matched AS MATERIALIZED (SELECT {', '.join(columns)} FROM {TABLE} "
             f"WHERE {where}) " + " UNION ALL ".join(branches)
         )
-        count = 0
+        count, cut = 0, None
         counted: dict[str, dict[str, int]] = {f: {} for f in fields}
-        for fieldname, value, n in connection.execute(text(statement), params.values):
+        for fieldname, value, n, hr in connection.execute(text(statement), params.values):
             if fieldname == "":
                 count = n
+            elif fieldname == "#cut":
+                cut = hr
             else:
                 counted[fieldname][value] = n
         if query.facet_mincount == 0:
@@ -314,7 +332,7 @@ class PostgresBackend(SearchBackend):
             if query.facet_limit != -1:
                 ordered = ordered[:query.facet_limit]
             facets[fieldname] = tuple(FacetCount(value, n) for value, n in ordered)
-        return count, facets
+        return count, facets, cut
 
     def _highlights(self, connection: Connection, ids: list[str], rank: str,
                     params: pq.Params) -> dict[str, dict[str, str]]:
@@ -422,6 +440,14 @@ class PostgresBackend(SearchBackend):
         return suggestions
 
 
+def _order(key: SortKey) -> str:
+    """ORDER BY terms of a sort key; "score" is the head rank, then the full rank."""
+    direction = "DESC NULLS LAST" if key.descending else "ASC NULLS FIRST"
+    if key.field == "score":
+        return f"hr {direction}, fr {direction}"
+    return f"{_SORT_SQL[key.field]} {direction}"
+
+
 # -- rows -----------------------------------------------------------------------------------------
 
 
@@ -475,14 +501,19 @@ _TSV = " || ".join(
     f"setweight(to_tsvector('{config}', :t_{name}), '{weight}')"
     for name, (config, weight) in pq.TEXT_FIELDS.items()
 )
+#: The short fields (title, keywords, entity, resource names): what relevance is ranked on first.
+_HEAD = " || ".join(
+    f"setweight(to_tsvector('{config}', :t_{name}), '{weight}')"
+    for name, (config, weight) in pq.TEXT_FIELDS.items() if weight != "D"
+)
 
 
 def _insert(connection: Connection, table: str, rows: list[dict[str, Any]]) -> None:
     columns = ", ".join(_COLUMNS)
     values = ", ".join(f":{c}" for c in _COLUMNS)
     connection.execute(text(
-        f"INSERT INTO {table} ({columns}, spell, tsv) VALUES ({values}, "
-        "array_to_tsvector(CAST(:spell_words AS text[])), " + _TSV + ")"
+        f"INSERT INTO {table} ({columns}, spell, head, tsv) VALUES ({values}, "
+        f"array_to_tsvector(CAST(:spell_words AS text[])), {_HEAD}, {_TSV})"
     ), rows)
 
 

@@ -40,6 +40,9 @@ TEXT_FIELDS: dict[str, tuple[str, str]] = {
     "text_en": ("portal_en", "D"),
     "text_other": ("portal_simple", "D"),
 }
+_CONFIG_FIELDS: dict[str, set[str]] = {}
+for _name, (_config, _) in TEXT_FIELDS.items():
+    _CONFIG_FIELDS.setdefault(_config, set()).add(_name)
 #: Filter fields held as text arrays (one value or none for the single-valued ones).
 ARRAY_FIELDS = ("organization", "groups", "tags", "res_format", "license_id", "entity_kind",
                 "series")
@@ -148,11 +151,14 @@ def _terms(pairs: list[tuple[str, str]], params: Params, prefix: bool = False) -
     of its fields ("salud" in every Spanish field: no weight restriction)."""
     by_config: dict[tuple[str, str], set[str]] = {}
     for fieldname, word in pairs:
-        config, weight = TEXT_FIELDS[fieldname]
-        by_config.setdefault((config, word), set()).add(weight)
+        by_config.setdefault((TEXT_FIELDS[fieldname][0], word), set()).add(fieldname)
     leaves = []
-    for (config, word), weights in by_config.items():
-        marks = ("*" if prefix else "") + ("" if len(weights) == 4 else "".join(sorted(weights)))
+    for (config, word), fields in by_config.items():
+        # A word searched in every field of its configuration needs no weight: the index alone
+        # answers it, without reading the rows' tsvectors again (a weight forces that recheck).
+        weights = "" if fields >= _CONFIG_FIELDS[config] else \
+            "".join(sorted({TEXT_FIELDS[f][1] for f in fields}))
+        marks = ("*" if prefix else "") + weights
         prepared = prepare(word)
         pattern = _quote(prepared) + (f":{marks}" if marks else "")
         leaves.append(_leaf(config, pattern, params).sql)

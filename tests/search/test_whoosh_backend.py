@@ -172,6 +172,25 @@ def test_sorting(backend):
         "presupuesto", "matricula"]
 
 
+def test_relevance_pages_follow_the_whole_order(make_backend):
+    """Pages of a relevance order, one dataset each, list the same datasets in the same order as
+    one page of all of them (PostgreSQL ranks a page's candidates apart, see docs/search.md)."""
+    engine = make_backend([
+        *CATALOG,
+        doc("riego-titulo", title="Riego", notes="riego y riego"),
+        doc("riego-titulo-2", title="Riego tecnificado"),
+        doc("riego-clave", tags=["riego"], notes="sistemas de riego por goteo"),
+        doc("riego-texto", notes="canales de riego"),
+        doc("riego-texto-2", notes="riego riego riego en el altiplano, riego"),
+    ])
+    every = ids(engine, "riego")
+    assert len(every) == 5
+    paged = [hit for start in range(6)
+             for hit in engine.search(SearchQuery(q="riego", start=start, rows=1)).ids]
+    assert paged == every
+    assert engine.search(SearchQuery(q="riego", start=1, rows=3)).ids == every[1:4]
+
+
 def test_paging(backend):
     every = ids(backend, sort=(SortKey("title"),))
     pages = [backend.search(SearchQuery(sort=(SortKey("title"),), start=s, rows=2))

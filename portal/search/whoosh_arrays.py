@@ -19,13 +19,20 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from portal.search.whoosh_codec import PortalLeafMatcher, read_block_arrays
+from portal.search.whoosh_codec import (
+    PortalLeafMatcher,
+    read_block_arrays,
+    read_block_positions,
+)
 
 # Field length bytes -> lengths, as whoosh decodes them.
 _LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 POSTINGS_CACHE_SIZE = 4096
+#: Terms whose positions each segment keeps (phrases); larger than postings, so fewer.
+POSITIONS_CACHE_SIZE = 256
+_EMPTY_KEYS = np.zeros(0, dtype=np.int64)
 
 
 def read_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -48,6 +55,21 @@ def read_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.nda
     return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32)
 
 
+def read_positions(reader, fieldname: str, text: str) -> np.ndarray | None:
+    """Sorted ``document << 32 | position`` of one term in one segment reader; None when the
+    postings are not ``PortalCodec``'s (then whoosh's matcher must do)."""
+    try:
+        matcher = reader.postings(fieldname, text)
+    except TermNotFound:
+        return _EMPTY_KEYS
+    if not isinstance(matcher, PortalLeafMatcher):
+        return None
+    try:
+        return read_block_positions(matcher)
+    except ValueError:
+        return None
+
+
 @dataclass
 class FacetArrays:
     """An uninverted exact field: (document, value ordinal) pairs, values in sorted order."""
@@ -65,6 +87,7 @@ class SegmentArrays:
     doc_count: int
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _postings: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _positions: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lengths: dict = field(default_factory=dict, repr=False)
     _facets: dict = field(default_factory=dict, repr=False)
     _columns: dict = field(default_factory=dict, repr=False)
@@ -81,6 +104,20 @@ class SegmentArrays:
             self._postings[key] = found
             while len(self._postings) > POSTINGS_CACHE_SIZE:
                 self._postings.popitem(last=False)
+        return found
+
+    def positions(self, reader, fieldname: str, text: str) -> np.ndarray | None:
+        """``read_positions``, cached."""
+        key = (fieldname, text)
+        with self._lock:
+            if key in self._positions:
+                self._positions.move_to_end(key)
+                return self._positions[key]
+        found = read_positions(reader, fieldname, text)
+        with self._lock:
+            self._positions[key] = found
+            while len(self._positions) > POSITIONS_CACHE_SIZE:
+                self._positions.popitem(last=False)
         return found
 
     def lengths(self, reader, fieldname: str) -> np.ndarray:

@@ -264,6 +264,43 @@ def read_block_arrays(matcher: PortalLeafMatcher) -> tuple[np.ndarray, np.ndarra
             np.concatenate(weight_parts).astype(np.float32))
 
 
+def read_block_positions(matcher: PortalLeafMatcher) -> np.ndarray:
+    """Every (document, position) of a term's postings as one sorted int64 array of
+    ``document << 32 | position``, from the raw bytes (positions packed by the bulk build are
+    read in one call; those a plain writer encoded are decoded posting by posting)."""
+    postfile = matcher._postfile
+    start = matcher._baseoffset
+    length = matcher._length
+    if isinstance(length, tuple):
+        length = length[0]
+    data = postfile.get(start, matcher._startoffset + length - start)
+    decode = matcher.format.decode_positions
+    parts = []
+    offset = 0
+    while offset < len(data):
+        size = _INT_STRUCT.unpack_from(data, offset)[0]
+        offset += _INT_SIZE
+        count, ids, _, value_mode, position = _parse_block(data, offset)
+        ids = ids.astype(np.int64) << 32
+        if value_mode == _VALUES_POSITIONS:
+            counts = np.frombuffer(data, _LITTLE_UINT32, count, position)
+            flat = np.frombuffer(data, _LITTLE_UINT32, int(counts.sum()), position + 4 * count)
+            parts.append(np.repeat(ids, counts.astype(np.int64)) | flat.astype(np.int64))
+        elif value_mode == _VALUES_VARIABLE:
+            lengths = np.frombuffer(data, _LITTLE_UINT32, count, position).tolist()
+            cursor = position + 4 * count
+            for doc, size_ in zip(ids.tolist(), lengths, strict=True):
+                found = decode(data[cursor:cursor + size_])
+                parts.append(doc | np.asarray(found, dtype=np.int64))
+                cursor += size_
+        else:  # no positions stored
+            raise ValueError("postings without positions")
+        offset += abs(size)
+        if size < 0:
+            break
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
 _INT_STRUCT = Struct("!i")  # whoosh's write_int / read_int
 
 

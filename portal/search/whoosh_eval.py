@@ -103,6 +103,8 @@ def evaluate(query: wq.Query, leaf: Leaf, stats: Stats) -> tuple[np.ndarray, np.
         return mask & required, scores
     if isinstance(query, wq.MultiTerm):
         return _expanded(query, leaf, stats)
+    if isinstance(query, wq.Phrase):
+        return _phrase(query, leaf, stats)
     return _with_whoosh_matcher(query, leaf)
 
 
@@ -161,6 +163,33 @@ def _expanded(query: wq.MultiTerm, leaf: Leaf, stats: Stats) -> tuple[np.ndarray
         term_mask_, term_scores = _term(fieldname, text, query.boost, leaf, stats)
         mask |= term_mask_
         np.maximum(scores, term_scores, out=scores)
+    return mask, scores
+
+
+def _phrase(query: wq.Phrase, leaf: Leaf, stats: Stats) -> tuple[np.ndarray, np.ndarray]:
+    """Words next to each other in this order (slop 1): the positions of each word, shifted by
+    its place in the phrase, intersected. Scored as whoosh scores a phrase, the sum of its
+    words' scores (here the engine's BM25, so a phrase ranks on the same scale as words)."""
+    schema = leaf.reader.schema
+    if query.slop != 1 or not query.words or query.fieldname not in schema \
+            or not schema[query.fieldname].format.supports("positions"):
+        return _with_whoosh_matcher(query, leaf)
+    keys = None
+    for place, word in enumerate(query.words):
+        found = leaf.arrays.positions(leaf.reader, query.fieldname, word)
+        if found is None:
+            return _with_whoosh_matcher(query, leaf)
+        if place:  # the word at ``place`` sits ``place`` positions after the first
+            found = found[(found & 0xFFFFFFFF) >= place] - place
+        keys = found if keys is None else np.intersect1d(keys, found, assume_unique=True)
+        if not len(keys):
+            return _nothing(leaf.size)
+    mask = np.zeros(leaf.size, dtype=bool)
+    mask[np.unique(keys >> 32)] = True
+    scores = np.zeros(leaf.size, dtype=np.float32)
+    for word in query.words:
+        scores += _term(query.fieldname, word, query.boost, leaf, stats)[1]
+    scores[~mask] = 0.0
     return mask, scores
 
 

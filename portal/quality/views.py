@@ -8,9 +8,11 @@ from flask import Blueprint, Flask, Response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from portal import charts
 from portal.catalog import error_pages
 from portal.catalog import services as catalog
-from portal.quality import charts, dcat, mqa, observatory, publication, services
+from portal.quality import dcat, mqa, observatory, publication, services
+from portal.quality.charts import badge as badge_svg
 from portal.quality.observatory import Table
 
 bp = Blueprint("quality", __name__)
@@ -27,21 +29,24 @@ def _csv(table: Table, filename: str) -> Response:
         "Content-Disposition": f"attachment; filename={filename}.csv"})
 
 
-def _trend_chart(key: str, trend: Table):
-    return charts.line_chart(
-        key, [(row[0], row[2]) for row in trend.rows], mqa.MAX_POINTS,
-        _("Puntuación MQA media por día"),
-        _("Media de puntos MQA (de %(max)s) de los conjuntos públicos, día a día.",
-          max=mqa.MAX_POINTS))
+def _trend_chart(trend: Table) -> dict:
+    """The trend as a line (its figures are the page's trend table, ``#trend-table``)."""
+    return charts.spec(
+        "line", _("Puntuación MQA media por día"), _("Día"), [row[0] for row in trend.rows],
+        [charts.series(_("Puntuación MQA media"), [row[2] for row in trend.rows])],
+        maximum=mqa.MAX_POINTS,
+        note=_("Media de puntos MQA (de %(max)s) de los conjuntos públicos, día a día.",
+               max=mqa.MAX_POINTS))
 
 
-def _dimension_chart(values: dict[str, float]):
+def _dimension_chart(values: dict[str, float]) -> dict:
     """Each dimension's average as a percentage of its maximum (they range from 20 to 110)."""
-    return charts.bar_chart(
-        "dims", [(str(mqa.DIMENSION_LABELS[d]),
-                  round(100 * values[d] / mqa.DIMENSION_MAX[d], 1)) for d in mqa.DIMENSIONS],
-        100, _("Puntos medios por dimensión, en porcentaje de su máximo"),
-        _("Media de puntos de cada dimensión del MQA, en porcentaje de los puntos posibles."))
+    return charts.spec(
+        "bar", _("Puntos medios por dimensión, en porcentaje de su máximo"), _("Dimensión"),
+        [str(mqa.DIMENSION_LABELS[d]) for d in mqa.DIMENSIONS],
+        [charts.series(_("Porcentaje del máximo"),
+                       [values[d] / mqa.DIMENSION_MAX[d] for d in mqa.DIMENSIONS], "percent")],
+        unit="percent", maximum=1, horizontal=True)
 
 
 RANKING_LABELS = {"puntos_mqa": _l("puntuación"), "enlaces_rotos": _l("enlaces rotos"),
@@ -62,16 +67,17 @@ def observatory_page():
     entities = observatory.entity_table(order)
     trend = observatory.trend_table()
     column = observatory.ENTITY_COLUMNS.index(order)
-    bars = [(row[1], row[column] or 0) for row in entities.rows[:15]]
-    ranking = charts.bar_chart(
-        "ranking", bars,
-        mqa.MAX_POINTS if order == "puntos_mqa" else max([v for _, v in bars] + [1]),
-        _("Entidades por %(order)s", order=RANKING_LABELS[order]),
-        _("Las quince primeras entidades por %(order)s.", order=RANKING_LABELS[order]))
+    top = entities.rows[:15]
+    ranking = charts.spec(
+        "bar", _("Entidades por %(order)s", order=RANKING_LABELS[order]), _("Entidad"),
+        [row[1] for row in top],
+        [charts.series(RANKING_LABELS[order], [row[column] or 0 for row in top])],
+        maximum=mqa.MAX_POINTS if order == "puntos_mqa" else None, horizontal=True,
+        note=_("Las quince primeras entidades por %(order)s.", order=RANKING_LABELS[order]))
     dimensions = _dimension_chart(summary["dimensions"])
     return render_template("quality/observatory.html", summary=summary, entities=entities,
                            trend=trend, ranking=ranking, dimensions=dimensions,
-                           trend_chart=_trend_chart("trend", trend), mqa=mqa,
+                           trend_chart=_trend_chart(trend), mqa=mqa,
                            as_of=observatory.as_of(), published=publication.published_dataset(),
                            order=order, rankings=RANKING_LABELS)
 
@@ -91,7 +97,7 @@ def scorecard(name: str):
         "quality/scorecard.html", entity=entity, summary=summary,
         rank=rank, fixes=observatory.fix_table(entity.name),
         datasets=observatory.dataset_table(entity.name), trend=trend,
-        trend_chart=_trend_chart("trend", trend), dimensions=dimensions, mqa=mqa)
+        trend_chart=_trend_chart(trend), dimensions=dimensions, mqa=mqa)
 
 
 @bp.route("/organization/<name>/calidad/<any(mejoras, conjuntos, tendencia):table>.csv")
@@ -108,7 +114,7 @@ def badge(name: str):
         value, rating = _("sin datos"), ""
     else:
         value, rating = f"{points:g}/{mqa.MAX_POINTS}", mqa.rating(points)
-    svg = charts.badge(_("calidad de metadatos"), value, rating)
+    svg = badge_svg(_("calidad de metadatos"), value, rating)
     return Response(svg, mimetype="image/svg+xml", headers={
         "Cache-Control": "public, max-age=3600", "Cross-Origin-Resource-Policy": "cross-origin"})
 

@@ -7,10 +7,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import charts
 from portal.auth import permissions
 from portal.catalog import services as catalog
 from portal.errors import NotAuthorized, NotFound, ValidationError
-from portal.quality.charts import line_chart
 from portal.series import chart, services, versions
 from portal.storage import storage
 
@@ -36,13 +36,12 @@ def series_read(name: str):
     figure = None
     if table is not None:
         column = table.columns[0]
-        points = [(member_label(member), values[0]) for member, values in table.rows]
-        figure = line_chart(
-            "series-chart", points, max(max(v for _l, v in points), 1),
-            _("Total de %(column)s por conjunto de la serie", column=column),
-            _("Una línea con el total de la columna %(column)s en cada conjunto de datos, "
-              "en el orden de la serie; la tabla siguiente da las mismas cifras.",
-              column=column))
+        figure = charts.spec(
+            "line", _("Total de %(column)s por conjunto de la serie", column=column),
+            _("Conjunto"), [member_label(member) for member, _values in table.rows],
+            [charts.series(column, [values[0] for _member, values in table.rows])],
+            note=_("El total de la columna %(column)s en cada conjunto de datos, en el orden "
+                   "de la serie.", column=column))
     return render_template("series/read.html", series=series, members=members,
                            table=table, figure=figure, member_label=member_label)
 

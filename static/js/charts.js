@@ -8,8 +8,8 @@
  * the resource's default view (resource_view_create with default=true); a saved default view is
  * drawn when the page opens.
  *
- * PortalCharts.draw(container, spec) is the one chart component of the portal: spec is
- * {type, title, labels, series: [{label, values}], format}; it draws the chart and its table.
+ * The chart itself, with its data table, is drawn by PortalCharts.draw (static/js/chart.js),
+ * the one chart component of the portal.
  */
 (function () {
   "use strict";
@@ -17,56 +17,10 @@
   var t = window.PortalMessages.t;
   var MAX_ROWS = 5000;
   var TYPES = [["bar", t("Barras")], ["line", t("Líneas")], ["pie", t("Circular")]];
-  var COLOURS = ["#00573f", "#d52b1e", "#f4c300", "#2b6cb0", "#7b3fa0", "#c05621", "#2c7a7b",
-                 "#97266d", "#4a5568", "#744210"];
   var numberFormat = new Intl.NumberFormat("es-BO", {maximumFractionDigits: 2});
 
   /* The explorer's element builder (explorer.js loads first). */
   var el = window.PortalExplorer.el;
-
-  /* The chart and, beside it, the same figures as a table. */
-  function draw(container, spec) {
-    container.textContent = "";
-    var format = spec.format || function (value) { return numberFormat.format(value); };
-    var canvas = el("canvas", {role: "img", "aria-label": t("{title}. Los datos están en la tabla.", {title: spec.title})});
-    var table = el("table", {"class": "data-table chart-table"}, [
-      el("caption", {text: spec.title}),
-      el("thead", {}, [el("tr", {}, [el("th", {scope: "col", text: spec.category || ""})]
-        .concat(spec.series.map(function (serie) {
-          return el("th", {scope: "col", text: serie.label});
-        })))]),
-      el("tbody", {}, spec.labels.map(function (label, row) {
-        return el("tr", {}, [el("th", {scope: "row", text: String(label)})].concat(
-          spec.series.map(function (serie) {
-            return el("td", {"data-type": "numeric", text: format(serie.values[row])});
-          })));
-      })),
-    ]);
-    var figure = el("figure", {"class": "chart-figure", "data-chart-type": spec.type}, [
-      el("div", {"class": "chart-canvas"}, [canvas]),
-      el("div", {"class": "table-scroll", tabindex: "0", role: "region",
-                 "aria-label": t("Datos del gráfico")}, [table]),
-      el("figcaption", {"class": "small muted", text: spec.note || ""}),
-    ]);
-    container.appendChild(figure);
-    var pie = spec.type === "pie";
-    var chart = new window.Chart(canvas, {
-      type: spec.type,
-      data: {labels: spec.labels, datasets: spec.series.map(function (serie, index) {
-        var colour = COLOURS[index % COLOURS.length];
-        return {label: serie.label, data: serie.values,
-                backgroundColor: pie ? spec.labels.map(function (_, i) {
-                  return COLOURS[i % COLOURS.length];
-                }) : colour, borderColor: colour};
-      })},
-      options: {animation: false, responsive: true, maintainAspectRatio: false,
-                locale: "es-BO",
-                plugins: {title: {display: true, text: spec.title}, legend: {display: pie ||
-                                                                               spec.series.length > 1}}},
-    });
-    figure.chart = chart;
-    return figure;
-  }
 
   function Builder(root) {
     this.root = root;
@@ -193,8 +147,10 @@
         self.lastTitle = title || t("{values} por {category}", {values: names.join(", "),
                                                                 category: self.label(config.x_field)});
         if (self.title && !self.title.value) { self.title.value = self.lastTitle; }
-        draw(self.output, {
+        window.PortalCharts.draw(self.output, {
           type: config.chart_type, title: self.lastTitle, category: self.label(config.x_field),
+          label: t("{title}. Los datos están en la tabla.", {title: self.lastTitle}),
+          tableLabel: t("Datos del gráfico"), unit: "number",
           labels: labels,
           series: config.y_fields.map(function (name, index) {
             return {label: names[index], values: labels.map(function (key) { return sums[key][index]; })};
@@ -234,8 +190,6 @@
         }
       });
   };
-
-  window.PortalCharts = {draw: draw};
 
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("[data-chart-builder]"), function (root) {

@@ -1,6 +1,7 @@
 """The PIGE pages fit the screen (issue 13): at 1,280 and 390 px wide no page is wider than
 the window (``document.documentElement.scrollWidth <= innerWidth``); wide tables scroll inside
-their own box; chart labels are whole and readable on a phone. The pages are filled with the
+their own box; charts (the chart component) stay inside the window and the labels of their
+tables are whole and readable on a phone. The pages are filled with the
 demo plans (every step of the procedure, the longest entity names)."""
 
 from __future__ import annotations
@@ -31,10 +32,12 @@ SIGNED_IN_PAGES = (
 MEASURE = """() => ({
   scroll: document.documentElement.scrollWidth,
   inner: window.innerWidth,
-  cut: [...document.querySelectorAll('.pige-bar-label')]
+  cut: [...document.querySelectorAll('.chart-table th[scope=row]')]
         .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent),
-  smallest: Math.min(...[...document.querySelectorAll('.pige-bar-label')]
+  smallest: Math.min(...[...document.querySelectorAll('.chart-table th[scope=row]')]
         .map(e => parseFloat(getComputedStyle(e).fontSize)), 99),
+  outside: [...document.querySelectorAll('figure[data-chart] canvas')]
+        .filter(c => c.getBoundingClientRect().right > window.innerWidth + 1).length,
   wide: [...document.querySelectorAll('.pige-table')]
         .filter(t => !t.closest('.table-scroll')).length,
 })"""
@@ -60,6 +63,7 @@ def _check(page, base: str, path: str, width: int) -> dict:
     assert found["scroll"] <= found["inner"], (
         f"{path} at {width} px is {found['scroll']} px wide")
     assert found["cut"] == [], (path, width, found["cut"])
+    assert found["outside"] == 0, f"{path}: a chart wider than the window"
     assert found["wide"] == 0, f"{path}: a PIGE table outside a .table-scroll box"
     if width < 500:
         assert found["smallest"] >= 12, (path, found["smallest"])  # readable on a phone

@@ -1,7 +1,7 @@
 """The quality pages in a real browser: at 1,280 and 390 px no page is wider than the window
 (wide tables scroll in their own box, charts scale), under the strict CSP nothing is blocked
-(the charts are SVG drawn on the server, the styles a static file), and axe-core finds no
-violation of impact moderate or worse."""
+(the charts are the chart component: static scripts, the data as JSON in the page), and
+axe-core finds no violation of impact moderate or worse."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ WATCH = """window.__csp = [];
 document.addEventListener('securitypolicyviolation', e =>
   window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));"""
 MEASURE = """() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
-  charts: document.querySelectorAll('svg.chart').length, csp: window.__csp})"""
+  charts: document.querySelectorAll('figure[data-chart] canvas').length, csp: window.__csp})"""
 PAGES = ("/observatorio", "/organization/ine/calidad", "/dataset/censo-2024")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from portal.pige import services as pige
+from tests.pages import charts
 from tests.pige.builders import FLOW, MARKER, advance, content, draft, user
 
 
@@ -137,7 +138,16 @@ def test_pages_print_well(app, client, world):
     with client.get("/static/css/pige.css") as styles:
         assert "@media print" in styles.get_data(as_text=True)
     board = client.get("/pige?year=2026").get_data(as_text=True)
-    assert "<svg" in board and "Transparencia y datos abiertos" in board
+    assert "Transparencia y datos abiertos" in board
+    # The bar charts are the chart component (static/js/chart.js draws their spec), each with
+    # its table; the lines' bars are labelled by their numbers, the table names them whole.
+    steps, lines = charts.figures(board)
+    for figure in (steps, lines):
+        charts.assert_table_matches(figure)
+        assert figure.spec["unit"] == "percent" and figure.spec["horizontal"]
+    assert any("Transparencia y datos abiertos" in label for label in lines.spec["labels"])
+    assert lines.spec["ticks"] == [label.split(".")[0] for label in lines.spec["labels"]]
+    assert all(text.endswith("%") or text == "—" for _label, [text] in lines.rows)
 
 
 def test_unknown_plan_is_not_found(client, world):

@@ -15,9 +15,10 @@ from portal.catalog import services as catalog
 from portal.catalog.models import Dataset
 from portal.linkcheck import services as linkcheck
 from portal.linkcheck.checker import Outcome
-from portal.quality import observatory, services
+from portal.quality import mqa, observatory, services
 from portal.quality.models import QualityScore
 from tests import factories
+from tests.pages import charts
 
 
 def _catalog(app):
@@ -70,7 +71,18 @@ def test_figures_match_the_catalog(app, client):
     page = client.get("/observatorio")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "<svg" in html and "<table" in html and "observatorio/entidades.csv" in html
+    assert "<table" in html and "observatorio/entidades.csv" in html
+    # The charts are the chart component: the spec static/js/chart.js draws, and its figures in
+    # a table (the dimensions' own; the ranking and the trend point to the page's tables).
+    dimensions, ranking, trend_chart = charts.figures(html)
+    charts.assert_table_matches(dimensions)
+    assert dimensions.spec["labels"] == [str(mqa.DIMENSION_LABELS[d]) for d in mqa.DIMENSIONS]
+    assert ranking.spec["labels"] == ["Entidad ine", "Ministerio de Economía"]
+    assert ranking.spec["series"][0]["values"] == [(400 + 55) / 2, 85]
+    assert ranking.table_id == "entities-table" and ranking.rows[0][0] == "ine"
+    assert trend_chart.spec["type"] == "line" and len(trend_chart.spec["labels"]) == 1
+    assert trend_chart.spec["series"][0]["values"] == [round((400 + 55 + 85) / 3, 1)]
+    assert trend_chart.table_id == "trend-table" and len(trend_chart.rows) == 1
     rows = _csv(client.get("/observatorio/entidades.csv"))
     assert rows[0] == list(observatory.ENTITY_COLUMNS)
     assert [r[0] for r in rows[1:]] == ["ine", "mde"] and rows[1][2] == "2"
@@ -98,6 +110,10 @@ def test_scorecard_fix_report_and_badge(app, client):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Qué mejorar primero" in html and "insignia.svg" in html
+    dimensions, trend_chart = charts.figures(html)  # the entity's, with their tables
+    charts.assert_table_matches(dimensions)
+    assert trend_chart.spec["series"][0]["values"] == [(400 + 55) / 2]
+    assert trend_chart.table_id == "trend-table" and len(trend_chart.rows) == 1
     fixes = _csv(client.get("/organization/ine/calidad/mejoras.csv"))
     assert fixes[0] == ["indicador", "nombre", "como_mejorar", "conjuntos", "puntos"]
     gains = {row[0]: float(row[4]) for row in fixes[1:]}

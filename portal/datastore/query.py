@@ -49,6 +49,10 @@ _database_lock = threading.Lock()
 #: Parquet path -> (name of its copy in DuckDB's memory, rows), least recently used first.
 _cache: OrderedDict[str, tuple[str, int]] = OrderedDict()
 _cache_lock = threading.Lock()
+#: (Parquet path, what a count depends on) -> matching rows, least recently used first.
+_counts: OrderedDict[tuple, int] = OrderedDict()
+_counts_lock = threading.Lock()
+COUNTS_KEPT = 1024
 log = logging.getLogger(__name__)
 
 
@@ -113,6 +117,12 @@ class Query:
             sql += " OFFSET ?"
             values.append(self.offset)
         return sql, values
+
+    def count_key(self, table: Table) -> tuple:
+        """What the number of matching rows depends on: the file (a new ingest writes a new
+        one, so a kept count is never stale) and the conditions with their typed values."""
+        return (table.path, self.distinct, tuple(self.columns) if self.distinct else (),
+                tuple(self.where), tuple((type(value).__name__, value) for value in self.values))
 
     def count(self, table: Table) -> tuple[str, list[Any]]:
         if not self.distinct:  # no subquery: DuckDB then reads only the filtered columns
@@ -397,23 +407,59 @@ def cursor(seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def search(table: Table, query: Query, *, include_total: bool) -> tuple[list[tuple], int | None]:
-    """The page of rows, and the number of matching rows when asked for."""
+    """The page of rows, and the number of matching rows when asked for.
+
+    The number costs a scan of every matching row (for ``q``, the whole table's
+    ``_full_text``), so it is found the cheapest way that is exact: the table's row count
+    when nothing filters; ``offset`` plus the page when the page is not full; the count
+    kept from an earlier search of the same view (a reader paging, the chart and the map
+    following the explorer); else counted in the page's own scan when that scan sorts every
+    match anyway, or by a query of its own."""
+    key = query.count_key(table)
+    total = None
+    if include_total:
+        total = table.row_count if not query.filtered else _remembered(key)
     # A sorted page scans every match anyway: count them in that same scan (about half the
     # time of a second query). An unsorted page stops early, so its count is a query of its own.
-    counted = include_total and query.filtered and query.sorted and not query.distinct
-    total = None
+    counted = total is None and include_total and query.sorted and not query.distinct
     with cursor() as handle:
         sql, values = query.select(table, with_total=counted)
         rows = handle.execute(sql, values).fetchall()
         if counted and rows:
             total = rows[0][-1]
+        if counted:
             rows = [row[:-1] for row in rows]
-        elif include_total and not query.filtered:
-            total = table.row_count
-        elif include_total:  # unsorted, distinct, or a page past the last match
+        if include_total and total is None and (rows or not query.offset) and (
+                query.limit is None or len(rows) < query.limit):
+            total = query.offset + len(rows)  # the page holds the last match
+        if include_total and total is None:  # unsorted, distinct, or past the last match
             sql, values = query.count(table)
             total = handle.execute(sql, values).fetchone()[0]
+    if include_total:
+        _remember(key, total)
     return rows, total
+
+
+def _remembered(key: tuple) -> int | None:
+    with _counts_lock:
+        total = _counts.get(key)
+        if total is not None:
+            _counts.move_to_end(key)
+        return total
+
+
+def _remember(key: tuple, total: int) -> None:
+    with _counts_lock:
+        _counts[key] = total
+        _counts.move_to_end(key)
+        while len(_counts) > COUNTS_KEPT:
+            _counts.popitem(last=False)
+
+
+def forget_counts() -> None:
+    """Drop the kept counts (benchmarks measuring the count itself)."""
+    with _counts_lock:
+        _counts.clear()
 
 
 def stream(table: Table, query: Query, batch: int = 10_000) -> Iterator[list[tuple]]:

@@ -6,7 +6,7 @@ import pytest
 
 from portal.datastore import query
 from portal.errors import ValidationError
-from tests.datastore.conftest import add_table
+from tests.datastore.conftest import CSV, add_table
 
 
 def test_a_query_past_its_time_limit_is_interrupted(app):
@@ -54,3 +54,36 @@ def test_read_from_memory_or_from_the_file_alike(make_app, tmp_path, world, clie
         paths = {services.data_path(services.get_state(rid).data_key) for rid in (first, second)}
     assert len(paths & set(query._cache)) == 1  # the first table's copy was dropped
     assert search(small, first) == cached
+
+
+def test_totals_are_exact_whichever_way_they_are_found(app, world, client):
+    """The number of matching rows comes from the table's row count, the page itself, the
+    page's scan, a count query or a count kept from an earlier search: always the same."""
+    first = add_table(app, world.public)
+    more = CSV.replace(b"Oruro", b"La Paz").replace(b"Santa Cruz", b"La Paz")
+    second = add_table(app, world.public, content=more)
+    query.forget_counts()
+
+    def total(resource_id, **params):
+        response = client.post("/api/3/action/datastore_search",
+                               json={"resource_id": resource_id, **params})
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()["result"]["total"]
+
+    la_paz = {"filters": {"departamento": "La Paz"}}
+    assert total(first) == 5
+    assert total(first, **la_paz, limit=1) == 2                      # a count query
+    assert total(first, **la_paz, limit=1, sort="casos desc") == 2   # kept from the last one
+    query.forget_counts()
+    assert total(first, **la_paz, limit=1, sort="casos desc") == 2   # counted in the page's scan
+    query.forget_counts()
+    assert total(first, **la_paz, limit=10) == 2                     # the page is not full
+    query.forget_counts()
+    assert total(first, **la_paz, offset=5) == 2                     # past the last match
+    assert total(first, q="la paz", limit=0) == 2
+    assert total(first, fields="departamento", distinct=True, limit=2) == 4
+    assert total(first, fields="departamento", distinct=True, limit=2, offset=2) == 4
+    # Another table (another file), the same view: its own number, never the first table's.
+    assert total(second, **la_paz, limit=1) == 4
+    assert total(second, **la_paz, limit=1, sort="casos desc") == 4
+    assert total(first, **la_paz, limit=1) == 2

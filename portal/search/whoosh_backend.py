@@ -12,6 +12,7 @@ import os
 import shutil
 import threading
 import time
+import uuid
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
@@ -127,7 +128,7 @@ class WhooshBackend(SearchBackend):
         self._lock = threading.RLock()
         self._ix = self._open_or_create(self.path)
         self._view: _View | None = None
-        self._retired: list[tuple[float, Any]] = []
+        self._retired: list[tuple[float, Any, Path | None]] = []
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -166,16 +167,17 @@ class WhooshBackend(SearchBackend):
                 view = self._view = _View(self._ix.searcher(), self._cache)
             return view
 
-    def _retire(self, searcher) -> None:
-        """Close replaced searchers once no search can still be using them."""
+    def _retire(self, searcher, folder: Path | None = None) -> None:
+        """Close replaced searchers (and remove the folder of an index a rebuild replaced) once
+        no search can still be using them."""
         now = time.monotonic()
         keep = []
-        for retired_at, old in self._retired:
+        for retired_at, old, old_folder in self._retired:
             if now - retired_at > RETIRE_AFTER_S:
-                old.close()
+                _close_and_remove(old, old_folder)
             else:
-                keep.append((retired_at, old))
-        self._retired = [*keep, (now, searcher)]
+                keep.append((retired_at, old, old_folder))
+        self._retired = [*keep, (now, searcher, folder)]
 
     def warm(self, facet_fields: Iterable[str] = ()) -> None:
         """Read the arrays that every query needs (field lengths, facets, visibility)."""
@@ -193,8 +195,8 @@ class WhooshBackend(SearchBackend):
             if self._view is not None:
                 self._view.searcher.close()
                 self._view = None
-            for _, old in self._retired:
-                old.close()
+            for _, old, folder in self._retired:
+                _close_and_remove(old, folder)
             self._retired = []
             self._ix.close()
 
@@ -252,17 +254,35 @@ class WhooshBackend(SearchBackend):
             fresh.close()
             shutil.rmtree(fresh_path, ignore_errors=True)
             raise
-        fresh.close()
         with self._lock:
-            self.close()
-            old_path = self.path.with_name(self.path.name + ".old")
-            shutil.rmtree(old_path, ignore_errors=True)
+            self._continue_generations(fresh)
+            fresh.close()
+            old_path = self.path.with_name(f"{self.path.name}.old-{uuid.uuid4().hex[:8]}")
             if self.path.exists():
                 self.path.rename(old_path)
             fresh_path.rename(self.path)
-            shutil.rmtree(old_path, ignore_errors=True)
+            # Searches still running on the old index finish on it: its searcher is closed and
+            # its folder removed only once none can be using them (``_retire``).
+            if self._view is not None:
+                self._retire(self._view.searcher, old_path)
+                self._view = None
+            else:
+                shutil.rmtree(old_path, ignore_errors=True)
+            self._ix.close()
             self._ix = index.open_dir(str(self.path))
         return written
+
+    def _continue_generations(self, fresh) -> None:
+        """Number the new index's commit after the live one's last, so the version (pages cached
+        under it) and the other processes' "is my searcher up to date" both see the change."""
+        try:
+            live = self._ix.latest_generation()
+        except OSError:
+            return
+        toc = index.TOC.read(fresh.storage, fresh.indexname)
+        if toc.generation <= live:
+            toc.generation = live + 1
+            toc.write(fresh.storage, fresh.indexname)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -470,6 +490,12 @@ class WhooshBackend(SearchBackend):
             stored = view.searcher.document(id=hit.id) or {}
             suggestions.append(Suggestion("title", stored.get("title", ""), stored.get("name")))
         return suggestions
+
+
+def _close_and_remove(searcher, folder: Path | None) -> None:
+    searcher.close()
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _range_mask(leaf: Leaf, clause: Range) -> np.ndarray:

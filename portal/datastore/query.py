@@ -95,21 +95,55 @@ class Query:
         """The SQL and its values. ``for_spreadsheets``: text cells a spreadsheet would read
         as formulas get a leading quote (``portal.csvsafe``'s rule, in SQL). ``with_total``:
         a last column holds the number of matching rows (counted in the same scan)."""
-        types = table.types
-        columns = ", ".join(
-            _formula_safe(name) if for_spreadsheets and types.get(name) == "text"
-            else quote(name) for name in self.columns)
+        if self.sorted and self.limit is not None and not self.distinct:
+            return self._page_then_rows(table, for_spreadsheets, with_total)
+        source, values = _source(table)
+        sql = f"SELECT {'DISTINCT ' if self.distinct else ''}"
+        sql += self._columns(table, for_spreadsheets, "")
         if with_total:
-            columns += ", count(*) OVER ()"
-        source = quote(table.relation) if table.relation else "read_parquet(?)"
-        sql = f"SELECT {'DISTINCT ' if self.distinct else ''}{columns} FROM {source}"
+            sql += ", count(*) OVER ()"
+        sql += f" FROM {source}"
         if self.where:
             sql += " WHERE " + " AND ".join(self.where)
+        values += self.values
         # The file is in _id order and DuckDB keeps a scan's order: no sort needed (a query
         # with a limit then stops early instead of sorting every match).
         if self.sorted:
             sql += " ORDER BY " + ", ".join(f"{quote(name)} {way}" for name, way in self.order)
-        values = [*([] if table.relation else [table.path]), *self.values]
+        return self._paged(sql, values)
+
+    def _page_then_rows(self, table: Table, for_spreadsheets: bool, with_total: bool
+                        ) -> tuple[str, list[Any]]:
+        """A sorted page in two steps: the page's ``_id`` (and the sort keys, and the count)
+        from the matching rows, then the page's columns for those rows only. Sorting drags
+        every column of every match along otherwise (a third of a filtered search's time on
+        1,000,000 rows)."""
+        source, values = _source(table)
+        keys = ", ".join(f"{quote(name)} AS {quote(f'_o{index}')}"
+                         for index, (name, _way) in enumerate(self.order))
+        inner = f"SELECT {quote(ID)} AS {quote('_k')}, {keys}"
+        if with_total:
+            inner += f", count(*) OVER () AS {quote('_total')}"
+        inner += f" FROM {source}"
+        if self.where:
+            inner += " WHERE " + " AND ".join(self.where)
+        inner += " ORDER BY " + ", ".join(f"{quote(name)} {way}" for name, way in self.order)
+        inner, values = self._paged(inner, [*values, *self.values])
+        outer_source, outer_values = _source(table)
+        sql = (f"SELECT {self._columns(table, for_spreadsheets, 't.')}"
+               f"{', p.' + quote('_total') if with_total else ''} FROM {outer_source} AS t "
+               f"JOIN ({inner}) AS p ON t.{quote(ID)} = p.{quote('_k')} ORDER BY "
+               + ", ".join(f"p.{quote(f'_o{index}')} {way}"
+                           for index, (_name, way) in enumerate(self.order)))
+        return sql, [*outer_values, *values]
+
+    def _columns(self, table: Table, for_spreadsheets: bool, prefix: str) -> str:
+        types = table.types
+        return ", ".join(
+            _formula_safe(name, prefix) if for_spreadsheets and types.get(name) == "text"
+            else prefix + quote(name) for name in self.columns)
+
+    def _paged(self, sql: str, values: list[Any]) -> tuple[str, list[Any]]:
         if self.limit is not None:
             sql += " LIMIT ?"
             values.append(self.limit)
@@ -126,21 +160,27 @@ class Query:
 
     def count(self, table: Table) -> tuple[str, list[Any]]:
         if not self.distinct:  # no subquery: DuckDB then reads only the filtered columns
-            source = quote(table.relation) if table.relation else "read_parquet(?)"
+            source, values = _source(table)
             where = f" WHERE {' AND '.join(self.where)}" if self.where else ""
-            return (f"SELECT count(*) FROM {source}{where}",
-                    [*([] if table.relation else [table.path]), *self.values])
+            return f"SELECT count(*) FROM {source}{where}", [*values, *self.values]
         inner = Query(self.columns, self.where, self.values, [], self.distinct, None, 0)
         sql, values = inner.select(table)
         return f"SELECT count(*) FROM ({sql})", values
 
 
-def _formula_safe(name: str) -> str:
-    column = quote(name)
+def _source(table: Table) -> tuple[str, list[Any]]:
+    """The table in SQL (its copy in memory, or its file) and the value that goes with it."""
+    if table.relation:
+        return quote(table.relation), []
+    return "read_parquet(?)", [table.path]
+
+
+def _formula_safe(name: str, prefix: str = "") -> str:
+    column = prefix + quote(name)
     starts = "'=', '+', '-', '@', chr(9), chr(13)"
     return (f"CASE WHEN left({column}, 1) IN ({starts}) AND NOT regexp_full_match({column}, "
             f"'{csvsafe.NUMBER.pattern}') THEN chr(39) || {column} ELSE {column} END "
-            f"AS {column}")
+            f"AS {quote(name)}")
 
 
 def _refuse(name: str, message: Any) -> ValidationError:

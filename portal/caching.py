@@ -6,7 +6,7 @@ serialised answers keyed by the revision of what they show.
   a dataset's revision is its ``metadata_modified`` with its entity's, its themes' and its
   resources' validation reports' and link checks', its latest quality score's, and the day
   (freshness); the catalog's is
-  the newest change of any dataset, entity or theme and the number of datasets.
+  the newest change of any dataset, entity or theme and the newest purge of a dataset.
 * ``conditional(...)`` answers ``304 Not Modified`` when the request's ``If-None-Match`` (or,
   without it, ``If-Modified-Since``) matches, before anything is rendered; otherwise it builds
   the body, through the serialised cache when the viewer is anonymous. Garbage validators match
@@ -144,17 +144,23 @@ def _columns(statement):
 
 
 def catalog_revision() -> Revision:
-    """Changes whenever any dataset, entity or theme does (a write anywhere in the catalog)."""
+    """Changes whenever any dataset, entity or theme does (a write anywhere in the catalog), or
+    a dataset is purged."""
     return Revision(db.session.connection().execute(_catalog_revision_statement()).one())
 
 
 @functools.cache
 def _catalog_revision_statement():
+    """Index lookups only, whatever the catalog's size: the newest change of a dataset, entity
+    or theme, and the newest purge (a purged row leaves no date behind; the audit log records
+    each). Counting the datasets instead cost 8 ms at 100,000 of them, on every page."""
+    from portal.audit.models import AuditEvent
     from portal.catalog.models import Dataset, Entity, Theme
 
     return select(
         select(func.max(Dataset.metadata_modified)).scalar_subquery(),
-        select(func.count(Dataset.id)).scalar_subquery(),
+        select(func.max(AuditEvent.created)).where(
+            AuditEvent.action == "dataset.purge").scalar_subquery(),
         select(func.max(Entity.modified)).scalar_subquery(),
         select(func.max(Theme.modified)).scalar_subquery(),
     )

@@ -6,6 +6,7 @@ import pytest
 
 from portal.auth.permissions import SYSTEM
 from portal.catalog import services
+from tests import factories
 from tests.serving.conftest import login
 
 READS = ("/dataset/censo-2024", "/api/3/action/package_show?id=censo-2024",
@@ -136,6 +137,22 @@ def test_no_stale_read_after_a_write_on_another_node(catalog, app, other_node, p
     assert after.headers["ETag"] != before.headers["ETag"]
     assert b"Censo Nacional 2024" in after.data
     assert here.get(path).headers["ETag"] == after.headers["ETag"]
+
+
+@pytest.mark.parametrize("path", ("/", "/catalog.ttl", "/feeds/datasets.atom"))
+def test_a_purge_on_another_node_changes_the_catalog_pages(catalog, app, other_node, path):
+    """A purged dataset leaves no date behind: the catalog's revision still moves on."""
+    with app.app_context():
+        factories.dataset("efimero", title="Conjunto efímero")
+    _retitle(app, "censo-2024", "Censo Nacional 2024")  # the newest change is not the purged one
+    there = other_node.test_client()
+    before = there.get(path)
+    assert "efímero".encode() in before.data
+    with app.app_context():
+        services.purge_dataset(services.get_dataset("efimero"), SYSTEM)
+    after = there.get(path, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+    assert "efímero".encode() not in after.data
 
 
 def test_theme_and_entity_changes_change_the_dataset_tag(catalog, app, client):

@@ -147,15 +147,19 @@ def iter_documents(session: Session) -> Iterator[dict[str, Any]]:
     entities = _entities(session)
     last_id = ""
     while True:
+        # Along the primary key, the state read rather than filtered on: a condition on it leads
+        # SQLite to scan and sort every active dataset for each batch.
         rows = session.execute(
-            select(*_DATASET_COLUMNS).where(Dataset.state == "active", Dataset.id > last_id)
+            select(Dataset.state, *_DATASET_COLUMNS).where(Dataset.id > last_id)
             .order_by(Dataset.id).limit(BATCH_SIZE)).all()
         if not rows:
             return
         first, last_id = rows[0].id, rows[-1].id
-        yield from _documents_of_rows(
-            session, rows, lambda column, low=first, high=last_id: column.between(low, high),
-            entities)
+        active = [row for row in rows if row.state == "active"]
+        if active:
+            yield from _documents_of_rows(
+                session, active,
+                lambda column, low=first, high=last_id: column.between(low, high), entities)
 
 
 def documents_by_ids(session: Session, ids: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
@@ -163,8 +167,8 @@ def documents_by_ids(session: Session, ids: list[str]) -> tuple[list[dict[str, A
     found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), IDS_PER_QUERY):
         chunk = ids[start:start + IDS_PER_QUERY]
-        rows = session.execute(select(*_DATASET_COLUMNS).where(
-            Dataset.id.in_(chunk), Dataset.state == "active")).all()
+        rows = [row for row in session.execute(select(Dataset.state, *_DATASET_COLUMNS).where(
+            Dataset.id.in_(chunk))) if row.state == "active"]
         if rows:
             wanted = [row.id for row in rows]
             entities = _entities(session, {row.entity_id for row in rows})

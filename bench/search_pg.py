@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=100_000, help="datasets (default 100,000)")
     parser.add_argument("--url", default=None, help="a PostgreSQL server's SQLAlchemy URL")
     parser.add_argument("--rounds", type=int, default=1, help="times the mix is run")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the tables of an earlier run of the same --n (no rebuild)")
     args = parser.parse_args(argv)
 
     from alembic import command
@@ -77,18 +79,28 @@ def main(argv: list[str] | None = None) -> int:
         import dev
 
         args.url = dev.start_postgres()
-    url = _database(args.url)
-    command.upgrade(migrations.alembic_config(url), "heads")
-    engine = create_engine(url, pool_size=2)
-    backend = PostgresBackend(engine)
     catalog = search_bench.Catalog(args.n)
+    if args.reuse:
+        from sqlalchemy.engine import make_url
 
-    load_build = _load()
-    started = time.perf_counter()
-    written = backend.rebuild(catalog.documents())
-    build_s = time.perf_counter() - started
-    print(f"PostgreSQL backend: {written} datasets rebuilt in {build_s:.1f} s "
-          f"(load average {load_build:.1f} -> {_load():.1f})")
+        url = make_url(args.url).set(database=DATABASE).render_as_string(hide_password=False)
+        engine = create_engine(url, pool_size=2)
+        backend = PostgresBackend(engine)
+        written, build_s = backend.count(), None
+        if written != args.n:
+            raise SystemExit(f"--reuse: the tables hold {written} datasets, not {args.n}")
+        print(f"PostgreSQL backend: {written} datasets of an earlier run")
+    else:
+        url = _database(args.url)
+        command.upgrade(migrations.alembic_config(url), "heads")
+        engine = create_engine(url, pool_size=2)
+        backend = PostgresBackend(engine)
+        load_build = _load()
+        started = time.perf_counter()
+        written = backend.rebuild(catalog.documents())
+        build_s = time.perf_counter() - started
+        print(f"PostgreSQL backend: {written} datasets rebuilt in {build_s:.1f} s "
+              f"(load average {load_build:.1f} -> {_load():.1f})")
 
     requests = [(shape, dict(parse_qsl(urlsplit(path).query)))
                 for shape, path in search_bench.http_requests(catalog)
@@ -127,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     page = [ms for label, ms in timings if label == "search page"]
     summary = {
         "datasets": written,
-        "build_s": round(build_s, 1),
+        "build_s": round(build_s, 1) if build_s is not None else None,
         "p50_ms": round(statistics.median(api), 1),
         "p95_ms": round(_percentile(api, 0.95), 1),
         "max_ms": round(max(api), 1),

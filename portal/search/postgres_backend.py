@@ -71,6 +71,10 @@ _SORT_SQL = {
     "name": 'name COLLATE "C"',
     "id": 'id COLLATE "C"',
 }
+#: The columns the sorts read (besides the relevance).
+_SORT_COLUMNS = ("name", "title_sort", "metadata_modified", "metadata_created")
+#: At most this many candidates of a relevance page are ranked on their full text apart.
+CANDIDATES = 20_000
 _START, _STOP = "\x02", "\x03"
 _MARK = '<mark class="match term0">'
 
@@ -246,11 +250,18 @@ class PostgresBackend(SearchBackend):
         return "NOT private"
 
     def _run(self, connection: Connection, query: SearchQuery, parsed) -> SearchResult:
+        """One pass over the matches gives their number, the facet counts and the page (or,
+        for a relevance order, the page's candidates); a second statement ranks the candidates
+        on their full text."""
         params = pq.Params()
         textual = pq.translate(parsed, params)
         conditions = [textual.where, self._visible(query, params),
                       *(pq.filter_sql(clause, params) for clause in query.filters)]
         where = " AND ".join(f"({c})" for c in conditions if c != "TRUE") or "TRUE"
+        # Enough memory for the matches of a frequent word; no parallel workers on statements
+        # this short (their start costs more than they save, and they would share the cores).
+        connection.execute(text("SET LOCAL work_mem = '32MB'"))
+        connection.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
         if textual.rank is not None:
             # The planner would rather read every row than the GIN index for a frequent word,
             # not knowing that reading a row's tsvector means fetching it out of line.
@@ -259,18 +270,22 @@ class PostgresBackend(SearchBackend):
         ranked = textual.rank is not None and any(key.field == "score" for key in sort)
         head = f"ts_rank_cd('{pq.RANK_WEIGHTS}', head, {textual.rank})" if ranked else "0.0"
         full = f"ts_rank_cd('{pq.RANK_WEIGHTS}', tsv, {textual.rank})" if ranked else "0.0"
-        # Relevance first (the usual order): only the documents whose head rank reaches the
+        order = ", ".join(_order(key) for key in sort if ranked or key.field != "score")
+        # Relevance first (the usual order): only the matches whose head rank reaches the
         # page's last one can be on the page, so only they are ranked on their full text.
-        relevance_first = ranked and sort[0].field == "score" and sort[0].descending \
-            and query.rows > 0
-        last = query.start + query.rows - 1
-        count, facets, cut = self._scan(connection, query, where, params,
-                                        head if relevance_first else None, last)
+        relevance_first = ranked and sort[0].field == "score" and sort[0].descending
+        plain_page = not ranked
+        count, facets, page, candidates = self._scan(
+            connection, query, where, params, head if relevance_first else None,
+            order if plain_page else None)
         rows: list[tuple[str, float]] = []
-        if query.rows and query.start < count:
-            if cut:
-                where = f"{where} AND {head} >= {params.add(cut)}"
-            order = ", ".join(_order(key) for key in sort if ranked or key.field != "score")
+        if not query.rows or query.start >= count:
+            pass
+        elif plain_page:
+            rows = [(doc_id, 0.0) for doc_id in page]
+        else:
+            if candidates is not None:
+                where = f"id = ANY(CAST({params.add(candidates)} AS text[]))"
             rows = [(row[0], float(row[1]) + float(row[2])) for row in connection.execute(text(
                 f"SELECT id, {head} AS hr, {full} AS fr FROM {TABLE} WHERE {where} "
                 f"ORDER BY {order} LIMIT {int(query.rows)} OFFSET {int(query.start)}"
@@ -282,43 +297,51 @@ class PostgresBackend(SearchBackend):
         return SearchResult(count=count, hits=hits, facets=facets)
 
     def _scan(self, connection: Connection, query: SearchQuery, where: str, params: pq.Params,
-              head: str | None, last: int):
-        """One pass over the matches: their number, the facet counts and, given the head rank
-        expression, the head rank of the ``last``-th best match (None when fewer match)."""
+              head: str | None, order: str | None):
+        """One statement over the matches: (their number, the facet counts, the page's ids when
+        ``order`` is given, the ids of the page's candidates when the head rank expression is
+        given: every match ranked at least as high as the page's last one by ``head``, or None
+        when they are too many, the page reaching the matches that have nothing in the head)."""
         fields = list(dict.fromkeys(query.facet_fields))
-        if not fields and head is None:
-            count = connection.execute(
-                text(f"SELECT count(*) FROM {TABLE} WHERE {where}"), params.values).scalar_one()
-            return count, {}, None
+        columns = ["id", *fields]
+        branches = ["SELECT '' AS kind, NULL AS value, count(*) AS n FROM matched"]
+        last = query.start + query.rows - 1
+        cap = max(CANDIDATES, 2 * (last + 1))
+        if query.rows and head is not None:
+            columns.append(f"{head} AS hr")
+            branches.append(
+                "(SELECT '#', id, NULL FROM matched WHERE hr >= COALESCE((SELECT hr FROM "
+                f"matched ORDER BY hr DESC OFFSET {int(last)} LIMIT 1), -1) "
+                f"LIMIT {int(cap) + 1})")
+        if query.rows and order is not None:
+            columns.extend(_SORT_COLUMNS)
+            branches.append(f"(SELECT '#', id, row_number() OVER () FROM (SELECT id FROM "
+                            f"matched ORDER BY {order} LIMIT {int(query.rows)} "
+                            f"OFFSET {int(query.start)}) AS page)")
         limit = "" if query.facet_limit == -1 or query.facet_mincount == 0 \
             else f"LIMIT {int(query.facet_limit)}"
-        branches = ["SELECT '' AS field, NULL AS value, count(*) AS n, NULL::float8 AS hr "
-                    "FROM matched"]
-        if head is not None:
-            branches.append(f"(SELECT '#cut', NULL, NULL, hr FROM matched "
-                            f"ORDER BY hr DESC OFFSET {int(last)} LIMIT 1)")
         for fieldname in fields:
             assert fieldname in FACET_FIELDS
+            # unnest in the select list (a ProjectSet): far cheaper than a lateral function scan
             branches.append(
-                f"(SELECT '{fieldname}', value, count(*) AS n, NULL "
-                f"FROM matched, unnest(matched.{fieldname}) AS value "
+                f"(SELECT '{fieldname}', value, count(*) AS n "
+                f"FROM (SELECT unnest({fieldname}) AS value FROM matched) AS one "
                 f"GROUP BY value HAVING count(*) >= {int(max(query.facet_mincount, 1))} "
                 f'ORDER BY n DESC, value COLLATE "C" {limit})'
             )
-        columns = [*fields, f"{head} AS hr" if head is not None else "NULL AS hr"]
         statement = (
             f"WITH matched AS MATERIALIZED (SELECT {', '.join(columns)} FROM {TABLE} "
             f"WHERE {where}) " + " UNION ALL ".join(branches)
         )
-        count, cut = 0, None
+        count, listed = 0, []
         counted: dict[str, dict[str, int]] = {f: {} for f in fields}
-        for fieldname, value, n, hr in connection.execute(text(statement), params.values):
-            if fieldname == "":
+        for kind, value, n in connection.execute(text(statement), params.values):
+            if kind == "":
                 count = n
-            elif fieldname == "#cut":
-                cut = hr
+            elif kind == "#":
+                listed.append((n or 0, value))
             else:
-                counted[fieldname][value] = n
+                counted[kind][value] = n
         if query.facet_mincount == 0:
             for fieldname in fields:
                 every = connection.execute(text(
@@ -332,7 +355,9 @@ class PostgresBackend(SearchBackend):
             if query.facet_limit != -1:
                 ordered = ordered[:query.facet_limit]
             facets[fieldname] = tuple(FacetCount(value, n) for value, n in ordered)
-        return count, facets, cut
+        ids = [doc_id for _, doc_id in sorted(listed)]
+        candidates = ids if head is not None and query.rows and len(ids) <= cap else None
+        return count, facets, ids if order is not None else [], candidates
 
     def _highlights(self, connection: Connection, ids: list[str], rank: str,
                     params: pq.Params) -> dict[str, dict[str, str]]:
@@ -385,6 +410,7 @@ class PostgresBackend(SearchBackend):
         if textual.rank is None:
             return True  # nothing left to look up (a stop word of every configuration)
         params.values["w"] = folded
+        connection.execute(text("SET LOCAL enable_seqscan = off"))  # an unknown word: no scan
         return bool(connection.execute(text(
             f"SELECT EXISTS (SELECT 1 FROM {WORDS} WHERE word = :w) "
             f"OR EXISTS (SELECT 1 FROM {TABLE} WHERE {textual.where})"
@@ -418,18 +444,22 @@ class PostgresBackend(SearchBackend):
         partial = not prefix[-1:].isspace()
         folded_prefix = " ".join(typed)
         suggestions: list[Suggestion] = []
+        terms = [pq._quote(w) for w in typed[:-1]]
+        terms.append(pq._quote(typed[-1]) + (":*" if partial else ""))
         with self.engine.connect() as connection:
-            # Keywords that start with what was typed, the most used first (public datasets).
+            connection.execute(text("SET LOCAL enable_seqscan = off"))
+            # Keywords that start with what was typed, the most used first (public datasets);
+            # their words are in ``spell``, whose index finds the datasets to look at.
             keywords = connection.execute(text(
                 f"SELECT tag, count(*) AS n FROM {TABLE}, unnest(tags) AS tag "
-                "WHERE NOT private AND lower(unaccent(tag)) LIKE :prefix "
+                "WHERE NOT private AND spell @@ CAST(:q AS tsquery) "
+                "AND lower(unaccent(tag)) LIKE :prefix "
                 'GROUP BY tag ORDER BY n DESC, tag COLLATE "C" LIMIT :limit'
-            ), {"prefix": _like_prefix(folded_prefix), "limit": max(limit // 2, 0)}).all()
+            ), {"q": " & ".join(terms), "prefix": _like_prefix(folded_prefix),
+                "limit": max(limit // 2, 0)}).all()
             for tag, _ in keywords:
                 if fold(tag).startswith(folded_prefix):
                     suggestions.append(Suggestion("keyword", tag))
-            terms = [pq._quote(w) for w in typed[:-1]]
-            terms.append(pq._quote(typed[-1]) + (":*" if partial else ""))
             titles = connection.execute(text(
                 f"SELECT title, name FROM {TABLE} "
                 "WHERE NOT private AND spell @@ CAST(:q AS tsquery) "

@@ -206,10 +206,19 @@ def _node(query: wq.Query, params: Params) -> _Text | _Bool:
         return _phrase(query.fieldname, [_text(w) for w in query.words], params)
     if isinstance(query, (wq.Or, wq.DisjunctionMax)):
         children = [c for c in query.subqueries if not isinstance(c, type(wq.NullQuery))]
-        same_word = _same_word(children)
-        if same_word is not None:
-            return _terms(same_word, params)
-        return _combine([_node(c, params) for c in children], "||", "OR", params)
+        # The parser flattens "a OR b" into one OR of every (field, word): each word's fields
+        # are grouped, so a word searched in all of them carries no weight restriction.
+        by_word: dict[str, list[tuple[str, str]]] = {}
+        others = []
+        for child in children:
+            if type(child) is wq.Term and child.fieldname in TEXT_FIELDS:
+                by_word.setdefault(_text(child.text), []).append(
+                    (child.fieldname, _text(child.text)))
+            else:
+                others.append(child)
+        nodes = [_terms(pairs, params) for pairs in by_word.values()]
+        nodes += [_node(c, params) for c in others]
+        return nodes[0] if len(nodes) == 1 else _combine(nodes, "||", "OR", params)
     if isinstance(query, wq.And):
         children = [c for c in query.subqueries if not isinstance(c, type(wq.NullQuery))]
         return _combine([_node(c, params) for c in children], "&&", "AND", params)
@@ -234,16 +243,6 @@ def _node(query: wq.Query, params: Params) -> _Text | _Bool:
 
 def _text(value) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
-
-
-def _same_word(children: list[wq.Query]) -> list[tuple[str, str]] | None:
-    """The (field, word) pairs of an OR of one word over several text fields, else None."""
-    if not children or not all(type(c) is wq.Term and c.fieldname in TEXT_FIELDS
-                               for c in children):
-        return None
-    if len({_text(c.text) for c in children}) != 1:
-        return None
-    return [(c.fieldname, _text(c.text)) for c in children]
 
 
 def _combine(nodes: list[_Text | _Bool], ts_op: str, sql_op: str,

@@ -20,7 +20,8 @@ beside the live one and swaps them in one short transaction.
 from __future__ import annotations
 
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -55,8 +56,9 @@ INDEXES: dict[str, str] = {
     "spell": "USING gin (spell)",
     **{name: f"USING gin ({name})" for name in pq.ARRAY_FIELDS},
     "entity_id": "(entity_id)",
-    "modified": '(metadata_modified, name COLLATE "C")',
-    "created": '(metadata_created, name COLLATE "C")',
+    # The default order (newest first, then the name) read straight from an index.
+    "modified": '(metadata_modified DESC NULLS LAST, name COLLATE "C")',
+    "created": '(metadata_created DESC NULLS LAST, name COLLATE "C")',
     "title_sort": '(title_sort COLLATE "C", name COLLATE "C")',
     "name": '(name COLLATE "C")',
 }
@@ -73,6 +75,8 @@ _SORT_SQL = {
 }
 #: The columns the sorts read (besides the relevance).
 _SORT_COLUMNS = ("name", "title_sort", "metadata_modified", "metadata_created")
+#: Counts and facets of searches without words kept per index version (see ``_browse_counts``).
+BROWSE_CACHE = 256
 #: At most this many candidates of a relevance page are ranked on their full text apart.
 CANDIDATES = 20_000
 _START, _STOP = "\x02", "\x03"
@@ -91,6 +95,8 @@ class PostgresBackend(SearchBackend):
                 f"(this database is {engine.dialect.name}); use the whoosh backend instead."
             )
         self.engine = engine
+        self._browse_cache: OrderedDict[tuple, tuple] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -216,9 +222,7 @@ class PostgresBackend(SearchBackend):
 
     def version(self) -> str:
         with self.engine.connect() as connection:
-            found = connection.execute(
-                text("SELECT version FROM search_state WHERE id = 1")).scalar()
-        return f"pg-{found or 0}"
+            return _version(connection)
 
     def modified_by_id(self) -> dict[str, datetime]:
         with self.engine.connect() as connection:
@@ -275,12 +279,23 @@ class PostgresBackend(SearchBackend):
         # page's last one can be on the page, so only they are ranked on their full text.
         relevance_first = ranked and sort[0].field == "score" and sort[0].descending
         plain_page = not ranked
-        count, facets, page, candidates = self._scan(
-            connection, query, where, params, head if relevance_first else None,
-            order if plain_page else None)
+        browsing = textual.rank is None and textual.where == "TRUE"
+        if browsing:
+            # Without words the count and facets depend on the filters and the index only:
+            # kept per index version (browsing the catalog reads every row otherwise).
+            count, facets = self._browse_counts(connection, query, where, params)
+            page, candidates = [], None
+        else:
+            count, facets, page, candidates = self._scan(
+                connection, query, where, params, head if relevance_first else None,
+                order if plain_page else None)
         rows: list[tuple[str, float]] = []
         if not query.rows or query.start >= count:
             pass
+        elif browsing:
+            rows = [(row[0], 0.0) for row in connection.execute(text(
+                f"SELECT id FROM {TABLE} WHERE {where} ORDER BY {order} "
+                f"LIMIT {int(query.rows)} OFFSET {int(query.start)}"), params.values)]
         elif plain_page:
             rows = [(doc_id, 0.0) for doc_id in page]
         else:
@@ -295,6 +310,22 @@ class PostgresBackend(SearchBackend):
         hits = tuple(Hit(id=row[0], score=row[1], highlights=highlights.get(row[0], {}))
                      for row in rows)
         return SearchResult(count=count, hits=hits, facets=facets)
+
+    def _browse_counts(self, connection: Connection, query: SearchQuery, where: str,
+                       params: pq.Params):
+        key = (_version(connection), where, repr(sorted(params.values.items())),
+               tuple(query.facet_fields), query.facet_limit, query.facet_mincount)
+        with self._cache_lock:
+            found = self._browse_cache.get(key)
+            if found is not None:
+                self._browse_cache.move_to_end(key)
+                return found
+        count, facets, _, _ = self._scan(connection, query, where, params, None, None)
+        with self._cache_lock:
+            self._browse_cache[key] = (count, facets)
+            while len(self._browse_cache) > BROWSE_CACHE:
+                self._browse_cache.popitem(last=False)
+        return count, facets
 
     def _scan(self, connection: Connection, query: SearchQuery, where: str, params: pq.Params,
               head: str | None, order: str | None):
@@ -470,11 +501,18 @@ class PostgresBackend(SearchBackend):
         return suggestions
 
 
+def _version(connection: Connection) -> str:
+    found = connection.execute(text("SELECT version FROM search_state WHERE id = 1")).scalar()
+    return f"pg-{found or 0}"
+
+
 def _order(key: SortKey) -> str:
     """ORDER BY terms of a sort key; "score" is the head rank, then the full rank."""
-    direction = "DESC NULLS LAST" if key.descending else "ASC NULLS FIRST"
+    direction = "DESC" if key.descending else "ASC"
     if key.field == "score":
         return f"hr {direction}, fr {direction}"
+    if key.field in ("metadata_modified", "metadata_created"):  # the only nullable ones
+        direction += " NULLS LAST" if key.descending else " NULLS FIRST"
     return f"{_SORT_SQL[key.field]} {direction}"
 
 

@@ -99,8 +99,10 @@ CREATE INDEX search_document_license_id ON search_document USING gin (license_id
 CREATE INDEX search_document_entity_kind ON search_document USING gin (entity_kind);
 CREATE INDEX search_document_series ON search_document USING gin (series);
 CREATE INDEX search_document_entity_id ON search_document (entity_id);
-CREATE INDEX search_document_modified ON search_document (metadata_modified, name COLLATE "C");
-CREATE INDEX search_document_created ON search_document (metadata_created, name COLLATE "C");
+CREATE INDEX search_document_modified ON search_document
+    (metadata_modified DESC NULLS LAST, name COLLATE "C");
+CREATE INDEX search_document_created ON search_document
+    (metadata_created DESC NULLS LAST, name COLLATE "C");
 CREATE INDEX search_document_title_sort ON search_document (title_sort COLLATE "C",
                                                             name COLLATE "C");
 CREATE INDEX search_document_name ON search_document (name COLLATE "C");

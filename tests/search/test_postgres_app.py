@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 
@@ -108,3 +109,26 @@ def test_writes_reach_the_index_and_the_cli_rebuilds_and_checks_it(pg_site):
     checked = runner.invoke(args=["search", "check"])
     assert checked.exit_code == 0, checked.output
     assert _search(client, q="represas")["count"] == 1
+
+
+def test_hostile_input_answers_promptly_with_results_or_a_409(pg_site):
+    """The hostile q and fq of tests/api/test_search_hostile_queries.py on this backend: each
+    answers within the same loose bound with results or a 409 naming the parameter."""
+    from tests.api.test_search_hostile_queries import BOUND_S, HOSTILE_FQ, HOSTILE_Q
+
+    client = pg_site.test_client()
+    cases = [{"q": q} for q in HOSTILE_Q] + [{"q": "censo", "fq": fq} for fq in HOSTILE_FQ]
+    for params in cases:
+        started = time.monotonic()
+        response = client.get("/api/3/action/package_search", query_string=params)
+        elapsed = time.monotonic() - started
+        assert response.status_code in (200, 409), (params, response.get_data(as_text=True))
+        if response.status_code == 409:
+            error = response.get_json()["error"]
+            assert error["__type"] == "Validation Error"
+            assert set(error) - {"__type", "message"} <= {"q", "fq"}, error
+        else:
+            assert isinstance(response.get_json()["result"]["count"], int)
+        assert elapsed < BOUND_S, (params, elapsed)
+    assert [d["name"] for d in _search(client, q="censo")["results"]] == [
+        "censo-2024", "matricula-escolar"]

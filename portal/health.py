@@ -33,9 +33,11 @@ def _database() -> str:
 
 
 def _search() -> str:
-    from portal.search import get_backend
+    from flask import current_app
 
-    return f"whoosh index, {get_backend().count()} datasets"
+    from portal.search import EXTENSION, get_backend
+
+    return f"{current_app.extensions[EXTENSION].name} index, {get_backend().count()} datasets"
 
 
 def _storage() -> str:

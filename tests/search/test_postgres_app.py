@@ -109,6 +109,8 @@ def test_writes_reach_the_index_and_the_cli_rebuilds_and_checks_it(pg_site):
     checked = runner.invoke(args=["search", "check"])
     assert checked.exit_code == 0, checked.output
     assert _search(client, q="represas")["count"] == 1
+    health = client.get("/api/3/action/status_show").get_json()["result"]["health"]
+    assert health["search"]["detail"].startswith("postgresql index, 4 datasets")
 
 
 def test_hostile_input_answers_promptly_with_results_or_a_409(pg_site):

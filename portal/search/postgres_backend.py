@@ -23,7 +23,7 @@ import re
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import islice
 from typing import Any
@@ -258,7 +258,7 @@ class PostgresBackend(SearchBackend):
         for a relevance order, the page's candidates); a second statement ranks the candidates
         on their full text."""
         params = pq.Params()
-        textual = pq.translate(parsed, params)
+        textual = _resolved(connection, pq.translate(parsed, params), params)
         conditions = [textual.where, self._visible(query, params),
                       *(pq.filter_sql(clause, params) for clause in query.filters)]
         where = " AND ".join(f"({c})" for c in conditions if c != "TRUE") or "TRUE"
@@ -272,7 +272,7 @@ class PostgresBackend(SearchBackend):
             connection.execute(text("SET LOCAL enable_seqscan = off"))
         sort = (*query.sort, SortKey("name"))
         ranked = textual.rank is not None and any(key.field == "score" for key in sort)
-        head = f"ts_rank_cd('{pq.RANK_WEIGHTS}', head, {textual.rank})" if ranked else "0.0"
+        head = f"ts_rank_cd('{pq.RANK_WEIGHTS}', head, {textual.head})" if ranked else "0.0"
         full = f"ts_rank_cd('{pq.RANK_WEIGHTS}', tsv, {textual.rank})" if ranked else "0.0"
         order = ", ".join(_order(key) for key in sort if ranked or key.field != "score")
         # Relevance first (the usual order): only the matches whose head rank reaches the
@@ -437,7 +437,8 @@ class PostgresBackend(SearchBackend):
     @staticmethod
     def _known(connection: Connection, folded: str) -> bool:
         params = pq.Params()
-        textual = pq.translate(pq.parse(_escape_word(folded)), params)
+        textual = _resolved(connection, pq.translate(pq.parse(_escape_word(folded)), params),
+                            params)
         if textual.rank is None:
             return True  # nothing left to look up (a stop word of every configuration)
         params.values["w"] = folded
@@ -499,6 +500,38 @@ class PostgresBackend(SearchBackend):
             ), {"q": " & ".join(terms), "limit": limit - len(suggestions)}).all()
         suggestions.extend(Suggestion("title", title, name) for title, name in titles)
         return suggestions
+
+
+@dataclass
+class _Resolved:
+    """A translated ``q`` whose words are lexemes: ``where``, ``rank`` (for the full text and
+    the highlights) and ``head`` (for the head, without the other languages' lexemes)."""
+
+    where: str
+    rank: str | None
+    head: str | None
+
+
+def _resolved(connection: Connection, textual: pq.TextQuery, params: pq.Params) -> _Resolved:
+    """Every word's leaves analysed by its configurations in one statement, then put in the
+    SQL as tsquery constants (see ``Params.resolve``)."""
+    lexemes: list[list[tuple[str, str]]] = [[] for _ in params.groups]
+    if params.groups:
+        flat = [(n, config, pattern) for n, leaves in enumerate(params.groups)
+                for config, pattern in leaves]
+        found = connection.execute(text(
+            "SELECT CAST(to_tsquery(CAST(c AS regconfig), p) AS text) "
+            "FROM unnest(CAST(:c AS text[]), CAST(:p AS text[])) WITH ORDINALITY AS t(c, p, o) "
+            "ORDER BY o"
+        ), {"c": [c for _, c, _ in flat], "p": [p for _, _, p in flat]}).scalars().all()
+        for (n, config, _), lexeme in zip(flat, found, strict=True):
+            lexemes[n].append((config, lexeme))
+    rank = params.resolve(textual.rank, lexemes) if textual.rank is not None else None
+    return _Resolved(
+        where=params.resolve(textual.where, lexemes),
+        rank=rank,
+        head=params.resolve(textual.rank, lexemes, head=True) if rank is not None else None,
+    )
 
 
 def _version(connection: Connection) -> str:

@@ -66,11 +66,35 @@ class Params:
 
     def __init__(self) -> None:
         self.values: dict[str, Any] = {}
+        #: The (configuration, pattern) leaves of each word, resolved by ``resolve``.
+        self.groups: list[list[tuple[str, str]]] = []
 
     def add(self, value: Any) -> str:
         name = f"p{len(self.values)}"
         self.values[name] = value
         return f":{name}"
+
+    def group(self, leaves: list[tuple[str, str]]) -> str:
+        """A placeholder for the tsquery of one word's leaves (see ``resolve``)."""
+        self.groups.append(leaves)
+        return f"\x01{len(self.groups) - 1}\x01"
+
+    def resolve(self, sql: str, lexemes: list[list[tuple[str, str]]], head: bool = False) -> str:
+        """``sql`` with each word's placeholder replaced by its tsquery: the distinct lexemes
+        its configurations give (the same stem from the Spanish and the English stemmer is
+        searched once: every extra term makes ts_rank_cd slower). ``head``: without the
+        configuration of the other languages, whose words are only in the description part."""
+        def replace(match: re.Match) -> str:
+            texts = list(dict.fromkeys(
+                text for config, text in lexemes[int(match.group(1))]
+                if text and not (head and config == "portal_simple")))
+            value = " | ".join(f"({t})" for t in texts) if len(texts) > 1 else \
+                (texts[0] if texts else "")
+            return f"CAST({self.add(value)} AS tsquery)"
+        return _GROUP_RE.sub(replace, sql)
+
+
+_GROUP_RE = re.compile("\x01(\\d+)\x01")
 
 
 def _raw_schema():
@@ -160,12 +184,10 @@ def _terms(pairs: list[tuple[str, str]], params: Params, prefix: bool = False) -
             "".join(sorted({TEXT_FIELDS[f][1] for f in fields}))
         marks = ("*" if prefix else "") + weights
         prepared = prepare(word)
-        pattern = _quote(prepared) + (f":{marks}" if marks else "")
-        leaves.append(_leaf(config, pattern, params).sql)
+        leaves.append((config, _quote(prepared) + (f":{marks}" if marks else "")))
     if not leaves:
         return _FALSE
-    return _Text(" || ".join(leaves) if len(leaves) == 1 else
-                 "(" + " || ".join(leaves) + ")")
+    return _Text(params.group(leaves))
 
 
 def _exact(fieldname: str, value: str, params: Params) -> _Bool:

@@ -12,6 +12,7 @@ pickled batches through a queue.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import queue
 from array import array
@@ -25,6 +26,9 @@ from portal.search.whoosh_schema import to_fields
 
 BATCH_SIZE = 250
 WORKER_TIMEOUT_S = 3600
+#: Documents a writer holds in memory before it writes them as a segment and starts another
+#: (postings of 100,000 datasets take about half a gigabyte; a million would take gigabytes).
+SEGMENT_DOCS = 100_000
 
 
 class TermPostings:
@@ -164,6 +168,7 @@ class BulkSegmentWriter(SegmentWriter):
 
 
 def _worker(storage, indexname: str, jobs, results) -> None:
+    """Index the batches of ``jobs``; send each finished segment, then ``("done", None)``."""
     ix = storage.open_index(indexname)
     writer = BulkSegmentWriter(ix, _lk=False)
     try:
@@ -173,11 +178,14 @@ def _worker(storage, indexname: str, jobs, results) -> None:
                 break
             for doc in batch:
                 writer.add_document(**to_fields(doc))
+            if writer.docnum >= SEGMENT_DOCS:
+                results.put(("segment", writer._finalize_segment()))
+                writer = BulkSegmentWriter(ix, _lk=False)
         if writer._added:
             results.put(("segment", writer._finalize_segment()))
         else:
             writer._close_segment()
-            results.put(("segment", None))
+        results.put(("done", None))
     except BaseException as exc:  # tell the parent, which raises it
         results.put(("error", repr(exc)))
         raise
@@ -186,18 +194,41 @@ def _worker(storage, indexname: str, jobs, results) -> None:
 def build(ix, documents: Iterable[Mapping[str, Any]], procs: int = 1) -> int:
     """Add ``documents`` to the (empty, new) index ``ix``; return how many."""
     if procs <= 1:
-        writer = BulkSegmentWriter(ix)
-        written = 0
-        try:
-            for doc in documents:
-                writer.add_document(**to_fields(doc))
-                written += 1
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(merge=False)
-        return written
+        return _build_here(ix, documents)
     return _build_parallel(ix, documents, procs)
+
+
+def _build_here(ix, documents) -> int:
+    """The build in this process: a segment per ``SEGMENT_DOCS`` documents, committed together."""
+    parent = SegmentWriter(ix, codec=PortalCodec())  # holds the index lock, writes the TOC
+    writer = BulkSegmentWriter(ix, _lk=False)
+    written = 0
+    try:
+        segments = []
+        for doc in documents:
+            writer.add_document(**to_fields(doc))
+            written += 1
+            if writer.docnum >= SEGMENT_DOCS:
+                segments.append(writer._finalize_segment())
+                writer = BulkSegmentWriter(ix, _lk=False)
+        if writer._added:
+            segments.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        kept = parent._merge_segments(None, None, False)
+        parent._close_segment()
+        parent._commit_toc(kept + segments)
+        parent._finish()
+    except BaseException:
+        # The segment being written is dropped: its files closed (the two writers share a
+        # temporary folder, which the parent's cancel removes, so the parent goes last).
+        for part in (writer.fieldwriter, writer.perdocwriter):
+            if not part.is_closed:
+                with contextlib.suppress(OSError):
+                    part.close()
+        parent.cancel()
+        raise
+    return written
 
 
 def _build_parallel(ix, documents, procs: int) -> int:
@@ -229,11 +260,14 @@ def _build_parallel(ix, documents, procs: int) -> int:
         for _ in workers:
             _put(jobs, None, workers)
         segments = []
-        for _ in workers:
+        running = len(workers)
+        while running:
             kind, payload = results.get(timeout=WORKER_TIMEOUT_S)
             if kind == "error":
                 raise RuntimeError(f"an indexing process failed: {payload}")
-            if payload is not None:
+            if kind == "done":
+                running -= 1
+            else:
                 segments.append(payload)
         for worker in workers:
             worker.join()

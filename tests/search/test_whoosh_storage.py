@@ -128,3 +128,25 @@ def test_small_pages_of_a_large_match_follow_the_full_order(built, sort):
     paged = [hit for start in range(0, 70, 7) for hit in engine.search(
         SearchQuery(q="agua OR riego OR municipio", start=start, rows=7, **options)).ids]
     assert paged == full[:70]
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_a_large_build_writes_several_segments_that_answer_as_one(tmp_path, monkeypatch, built,
+                                                                  procs):
+    """A rebuild keeps at most ``SEGMENT_DOCS`` documents in a writer's memory, then writes them
+    as a segment: memory stays bounded at a million datasets, and the answers do not change."""
+    from portal.search import whoosh_bulk
+
+    monkeypatch.setattr(whoosh_bulk, "SEGMENT_DOCS", 150)
+    engine = WhooshBackend(tmp_path / "segments")
+    try:
+        assert engine.rebuild(iter(catalog(700)), procs=procs) == 700
+        with index.open_dir(str(engine.path)).searcher() as searcher:
+            assert len(searcher.reader().leaf_readers()) >= 3
+        for q in ("", "agua", "salud OR censo", '"riego salud"', "etiqueta-3"):
+            query = SearchQuery(q=q, rows=40, facet_fields=("organization", "tags"))
+            mine, reference = engine.search(query), built[1].search(query)
+            assert (mine.count, mine.ids, mine.facets) == (reference.count, reference.ids,
+                                                           reference.facets)
+    finally:
+        engine.close()

@@ -290,6 +290,22 @@ def test_the_version_changes_with_every_write(backend):
     assert backend.version() == versions[-1]  # reading changes nothing
 
 
+def test_searches_answer_from_the_old_index_while_a_rebuild_runs(backend):
+    seen = []
+
+    def documents():  # the catalog without the exports, searched half-way through
+        for position, item in enumerate(d for d in CATALOG if d["id"] != "exportaciones"):
+            if position == 3:
+                seen.append(backend.search(SearchQuery(q="quinua", facet_fields=("groups",))))
+            yield item
+
+    assert backend.rebuild(documents(), procs=1) == len(CATALOG) - 1
+    assert [r.ids for r in seen] == [["exportaciones"]]
+    assert seen[0].facets["groups"][0].value == "economia"
+    assert backend.search(SearchQuery(q="quinua")).ids == []
+    assert backend.count() == len(CATALOG) - 1
+
+
 def test_modified_by_id_and_clear(backend):
     modified = backend.modified_by_id()
     assert len(modified) == len(CATALOG)

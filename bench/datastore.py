@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/datastore.py               # 1,000,000 rows, 10 columns
     .venv/bin/python bench/datastore.py --rows 100000 # smaller, while developing
+    .venv/bin/python bench/datastore.py --threads 1   # PORTAL_DATASTORE_THREADS for the run
 
 1. Generates a deterministic CSV of ``--rows`` rows and 10 columns (integers, decimals, dates,
    booleans, short and longer text) and its Table Schema.
@@ -9,13 +10,16 @@
 3. Uploads it as a resource of a fresh portal (SQLite, local storage) and times the ingest
    (``services.ingest``: CSV -> typed Parquet through storage, pointer swapped).
 4. Serves the app with werkzeug's threaded server in a thread of this process (not gunicorn)
-   and times, with one client, ``--queries`` requests each of ``datastore_search`` with filters +
-   sort + 100 rows, and with a full-text ``q`` (two words, varying); p50 / p95.
+   and times, with one client, ``--queries`` distinct requests each of ``datastore_search``
+   with filters + sort + 100 rows, and with a full-text ``q`` (two words, varying); p50 / p95.
+   Then the same searches in this process without HTTP (``*_duckdb_*``: wall and CPU time of
+   checking the parameters and running DuckDB, counts not reused), to show where time goes.
 5. Streams the CSV export of the whole table (``/datastore/dump``), reading it in 1 MB chunks
    and counting bytes: MB/s, and the process's resident memory before and at its peak during
    the export (sampled every 20 ms), to show it stays flat.
 
-The last line is one JSON object with the figures. Targets: ingest <= 30 s, filters p95 <= 100
+The load average is recorded at the start and at the end (the machine is shared). The last
+line is one JSON object with the figures. Targets: ingest <= 30 s, filters p95 <= 100
 ms, q p95 <= 200 ms, export >= 50 MB/s.
 """
 

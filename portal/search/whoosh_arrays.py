@@ -29,10 +29,54 @@ from portal.search.whoosh_codec import (
 _LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
-POSTINGS_CACHE_SIZE = 4096
-#: Terms whose positions each segment keeps (phrases); larger than postings, so fewer.
-POSITIONS_CACHE_SIZE = 256
+#: Bytes of term arrays (postings, and positions for phrases) a process keeps, all segments
+#: together: a frequent word's arrays take megabytes at a million datasets, so a count of terms
+#: would not bound the memory.
+TERMS_CACHE_BYTES = 192 * 1024 * 1024
 _EMPTY_KEYS = np.zeros(0, dtype=np.int64)
+_UNREADABLE = np.zeros(0, dtype=np.int8)
+
+
+class TermCache:
+    """A least-recently-used map of term arrays bounded by their size in bytes; thread-safe."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found[0]
+            return None
+
+    def put(self, key, value, size: int) -> None:
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = (value, size)
+            self.bytes += size
+            while self.bytes > self.max_bytes and len(self._items) > 1:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self.bytes -= dropped
+
+    def forget(self, segment_ids: set[str]) -> None:
+        """Drop the arrays of these segments (merged away or replaced by a rebuild)."""
+        with self._lock:
+            for key in [key for key in self._items if key[0] in segment_ids]:
+                self.bytes -= self._items.pop(key)[1]
+
+
+def _nbytes(value) -> int:
+    if value is None:
+        return 64
+    if isinstance(value, tuple):
+        return sum(part.nbytes for part in value) + 64
+    return value.nbytes + 64
 
 
 def read_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -85,40 +129,30 @@ class SegmentArrays:
 
     segment_id: str
     doc_count: int
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _postings: OrderedDict = field(default_factory=OrderedDict, repr=False)
-    _positions: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    #: Postings and positions, shared by the segments of a process (see ``TermCache``).
+    terms: TermCache = field(default_factory=lambda: TermCache(TERMS_CACHE_BYTES), repr=False)
     _lengths: dict = field(default_factory=dict, repr=False)
     _facets: dict = field(default_factory=dict, repr=False)
     _columns: dict = field(default_factory=dict, repr=False)
 
     def postings(self, reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        key = (fieldname, text)
-        with self._lock:
-            found = self._postings.get(key)
-            if found is not None:
-                self._postings.move_to_end(key)
-                return found
-        found = read_postings(reader, fieldname, text)
-        with self._lock:
-            self._postings[key] = found
-            while len(self._postings) > POSTINGS_CACHE_SIZE:
-                self._postings.popitem(last=False)
+        key = (self.segment_id, "postings", fieldname, text)
+        found = self.terms.get(key)
+        if found is None:
+            found = read_postings(reader, fieldname, text)
+            self.terms.put(key, found, _nbytes(found))
         return found
 
     def positions(self, reader, fieldname: str, text: str) -> np.ndarray | None:
         """``read_positions``, cached."""
-        key = (fieldname, text)
-        with self._lock:
-            if key in self._positions:
-                self._positions.move_to_end(key)
-                return self._positions[key]
-        found = read_positions(reader, fieldname, text)
-        with self._lock:
-            self._positions[key] = found
-            while len(self._positions) > POSITIONS_CACHE_SIZE:
-                self._positions.popitem(last=False)
-        return found
+        key = (self.segment_id, "positions", fieldname, text)
+        found = self.terms.get(key)
+        if found is None:
+            found = read_positions(reader, fieldname, text)
+            if found is None:  # not readable as arrays: remembered as such
+                found = _UNREADABLE
+            self.terms.put(key, found, _nbytes(found))
+        return None if found is _UNREADABLE else found
 
     def lengths(self, reader, fieldname: str) -> np.ndarray:
         found = self._lengths.get(fieldname)
@@ -190,24 +224,27 @@ def numeric_column(column, doc_count: int) -> np.ndarray:
 class SegmentCache:
     """``SegmentArrays`` of the segments alive in the latest searcher."""
 
-    def __init__(self) -> None:
+    def __init__(self, terms_bytes: int | None = None) -> None:
         self._segments: dict[str, SegmentArrays] = {}
         self._lock = threading.Lock()
+        self.terms = TermCache(TERMS_CACHE_BYTES if terms_bytes is None else terms_bytes)
 
     def arrays_for(self, reader) -> SegmentArrays:
         segment_id = reader.segment().segment_id()
         with self._lock:
             found = self._segments.get(segment_id)
             if found is None:
-                found = SegmentArrays(segment_id, reader.doc_count_all())
+                found = SegmentArrays(segment_id, reader.doc_count_all(), self.terms)
                 self._segments[segment_id] = found
             return found
 
     def retain(self, segment_ids: set[str]) -> None:
         """Forget the segments that merges or a rebuild removed."""
         with self._lock:
-            for stale in set(self._segments) - segment_ids:
-                del self._segments[stale]
+            stale = set(self._segments) - segment_ids
+            for segment_id in stale:
+                del self._segments[segment_id]
+        self.terms.forget(stale)
 
 
 def live_mask(reader) -> np.ndarray:

@@ -159,6 +159,14 @@ SETTINGS: tuple[Setting, ...] = (
             "the tile URL template ({z}/{x}/{y}) of the resource pages' maps (Leaflet)."),
     Setting("PORTAL_MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors", "Maps: the "
             "attribution the tile provider requires, shown on every map."),
+    Setting("PORTAL_MUNICIPAL_BOUNDARIES", "", "Maps: path of a GeoJSON FeatureCollection of "
+            "Bolivia's municipalities (GeoBolivia / INE) for municipal choropleths, served at "
+            "/mapas/bolivia/municipios.geojson; empty: municipal codes count for their "
+            "department. Check it with `portal maps check`."),
+    Setting("PORTAL_MUNICIPAL_CODE_PROPERTY", "CODIGO", "Maps: the feature property of that "
+            "file holding the INE municipal code (6 digits, leading zeros added)."),
+    Setting("PORTAL_MUNICIPAL_NAME_PROPERTY", "MUNICIPIO", "Maps: the feature property of that "
+            "file holding the municipality's name (absent: the code is shown)."),
     Setting("PORTAL_JOBS_BACKEND", "inprocess", "Jobs: inprocess (a table of the portal's "
             "database, threads in the process) or procrastinate (PostgreSQL; run `portal "
             "worker`)."),

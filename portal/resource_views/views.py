@@ -1,16 +1,19 @@
 """What the resource page needs from resource views: ``default_view(resource, kind)`` (the
 first saved view of that type, as the API shows it) and ``map_setup(resource)`` (how the map
 can draw it), as template globals; the boundaries of Bolivia for choropleths at
-``/mapas/bolivia/departamentos.geojson``."""
+``/mapas/bolivia/departamentos.geojson`` (shipped) and ``/mapas/bolivia/municipios.geojson``
+(from the file ``PORTAL_MUNICIPAL_BOUNDARIES`` names, when it is set)."""
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, send_file
+from flask import Blueprint, Flask, abort, current_app, send_file, url_for
 from flask_babel import lazy_gettext as _l
 
+from portal.resource_views import boundaries as municipal
 from portal.resource_views import services
 from portal.standards import STANDARDS_DIR
 
@@ -56,7 +59,9 @@ def ine_codes(fields: list[dict[str, Any]]) -> dict[str, Any] | None:
         return None
     level = "municipio" if re.search(r"mun", code["id"], re.IGNORECASE) else "departamento"
     label = (value.get("info") or {}).get("label") or value["id"]
-    return {"title": str(_l("{label} por departamento")).format(label=label),
+    title = _l("{label} por municipio") if level == "municipio" and _municipal() \
+        else _l("{label} por departamento")
+    return {"title": str(title).format(label=label),
             "code_field": code["id"],
             "value_field": value["id"], "level": level}
 
@@ -75,7 +80,7 @@ def map_setup(resource, table) -> dict[str, Any] | None:
         return None
     saved = default_view(resource, "map")
     if saved and saved.get("code_field"):
-        return {"kind": "areas", "view": saved, **tiles}
+        return {"kind": "areas", "view": saved, **_areas(saved), **tiles}
     found = coordinates(table.fields)
     if saved and saved.get("lat_field"):
         found = (saved["lat_field"], saved["lon_field"])
@@ -83,12 +88,35 @@ def map_setup(resource, table) -> dict[str, Any] | None:
         return {"kind": "points", "lat_field": found[0], "lon_field": found[1], **tiles}
     areas = ine_codes(table.fields)
     # "none": nothing to draw yet; the page offers its publishers to choose the columns.
-    return {"kind": "areas", "view": areas, **tiles} if areas else {"kind": "none", **tiles}
+    return {"kind": "areas", "view": areas, **_areas(areas), **tiles} if areas \
+        else {"kind": "none", **tiles}
+
+
+def _municipal() -> bool:
+    return bool(current_app.config.get(municipal.SETTING))
+
+
+def _areas(view: dict[str, Any]) -> dict[str, Any]:
+    """Which boundaries a choropleth draws: municipalities for municipal codes when their file
+    is configured; else departments (``fallback``: municipal codes counted by department)."""
+    wanted = view.get("level") == "municipio"
+    level = "municipio" if wanted and _municipal() else "departamento"
+    return {"level": level, "fallback": wanted and level != "municipio",
+            "boundaries": url_for("resource_views.boundaries",
+                                  level="municipios" if level == "municipio"
+                                  else "departamentos")}
 
 
 @bp.route("/mapas/bolivia/<level>.geojson")
 def boundaries(level: str):
-    """The boundaries shipped in standards/bolivia (choropleths), cached for a day."""
+    """The boundaries shipped in standards/bolivia and the configured municipalities
+    (choropleths), cached for a day."""
+    if level == "municipios":
+        found = municipal.municipalities(current_app)
+        if found is None:
+            abort(404)
+        return send_file(io.BytesIO(found.body), mimetype="application/geo+json",
+                         max_age=86400, etag=found.etag, last_modified=found.modified)
     path = BOUNDARIES.get(level)
     if path is None:
         abort(404)
@@ -96,6 +124,11 @@ def boundaries(level: str):
 
 
 def init_app(app: Flask) -> None:
+    from portal.resource_views import cli
+
+    # A file the portal cannot use stops it now, naming the setting, not at the first map.
+    municipal.municipalities(app)
+    app.cli.add_command(cli.maps_group)
     app.register_blueprint(bp)
     app.add_template_global(default_view)
     app.add_template_global(map_setup)

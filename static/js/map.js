@@ -3,10 +3,12 @@
  * <div data-map data-kind data-tile-url data-tile-attribution ...> says what to draw:
  *   kind "geojson": the resource's own file (data-geojson-url);
  *   kind "points":  the explorer's current view, data-lat / data-lon columns (DataStore API);
- *   kind "areas":   a choropleth of Bolivia's departments (data-boundaries) from a saved map view
- *                   (data-view: code_field, value_field): the values summed per INE department
- *                   code ("1".."9" or "01".."09"; a 6-digit municipality code counts for its
- *                   department, the first two digits), with the figures as a table beside it.
+ *   kind "areas":   a choropleth of Bolivia's departments or municipalities (data-level,
+ *                   data-boundaries) from a saved map view (data-view: code_field, value_field):
+ *                   the values summed per INE code, with the figures as a table beside it.
+ *                   Departments: "1".."9" or "01".."09" (a 6-digit municipality code counts for
+ *                   its department, the first two digits); municipalities (when the portal has
+ *                   their boundaries): 6 digits, leading zeros added ("20101" is "020101").
  */
 (function () {
   "use strict";
@@ -30,6 +32,13 @@
     if (!/^\d{1,2}$/.test(text)) { return null; }
     var number = parseInt(text, 10);
     return number >= 1 && number <= 9 ? String(number) : null;
+  }
+
+  function municipality(code) {
+    var text = String(code === null || code === undefined ? "" : code).trim();
+    if (!/^\d{5,6}$/.test(text)) { return null; }
+    text = ("0" + text).slice(-6);
+    return text.slice(0, 2) >= "01" && text.slice(0, 2) <= "09" ? text : null;
   }
 
   function MapView(root) {
@@ -57,6 +66,7 @@
     };
     var kind = el("select", {id: "map-kind"}, [
       el("option", {value: "areas", text: t("Departamentos coloreados (códigos del INE)")}),
+      el("option", {value: "municipios", text: t("Municipios coloreados (códigos del INE)")}),
       el("option", {value: "points", text: t("Puntos (latitud y longitud)")})]);
     var areas = el("div", {"class": "chart-builder"}, [
       select("map-code", t("Columna de códigos del INE"), fields),
@@ -64,7 +74,7 @@
     var points = el("div", {"class": "chart-builder", hidden: ""}, [
       select("map-lat", t("Latitud"), numeric), select("map-lon", t("Longitud"), numeric)]);
     kind.addEventListener("change", function () {
-      areas.hidden = kind.value !== "areas";
+      areas.hidden = kind.value === "points";
       points.hidden = kind.value !== "points";
     });
     var title = el("input", {type: "text", id: "map-view-title", maxlength: "200"});
@@ -80,9 +90,9 @@
       var value = function (id) { return document.getElementById(id).value; };
       var body = {resource_id: self.root.getAttribute("data-resource-id"), view_type: "map",
                   default: true, title: title.value.trim() || t("Mapa")};
-      if (kind.value === "areas") {
+      if (kind.value !== "points") {
         Object.assign(body, {code_field: value("map-code"), value_field: value("map-value"),
-                             level: "departamento"});
+                             level: kind.value === "municipios" ? "municipio" : "departamento"});
       } else {
         Object.assign(body, {lat_field: value("map-lat"), lon_field: value("map-lon")});
       }
@@ -163,6 +173,7 @@
   MapView.prototype.areas = function (params) {
     var self = this;
     var view = JSON.parse(this.root.getAttribute("data-view"));
+    var normalise = this.root.getAttribute("data-level") === "municipio" ? municipality : department;
     var query = Object.assign({}, params, {fields: view.code_field + "," + view.value_field,
                                            limit: 32000});
     Promise.all([json(this.root.getAttribute("data-boundaries")),
@@ -171,7 +182,7 @@
       var boundaries = answers[0];
       var sums = {};
       answers[1].result.records.forEach(function (record) {
-        var code = department(record[view.code_field]);
+        var code = normalise(record[view.code_field]);
         if (code !== null) { sums[code] = (sums[code] || 0) + (Number(record[view.value_field]) || 0); }
       });
       var values = Object.keys(sums).map(function (code) { return sums[code]; });
@@ -204,10 +215,14 @@
     var table = make("table", undefined, {"class": "data-table"});
     table.appendChild(make("caption", view.title || ""));
     var head = table.appendChild(make("thead")).appendChild(make("tr"));
-    head.appendChild(make("th", t("Departamento"), {scope: "col"}));
+    var municipal = this.root.getAttribute("data-level") === "municipio";
+    head.appendChild(make("th", municipal ? t("Municipio") : t("Departamento"), {scope: "col"}));
     head.appendChild(make("th", view.value_field, {scope: "col"}));
     var body = table.appendChild(make("tbody"));
+    var seen = {};  // a municipality in several features: one row
     boundaries.features.forEach(function (feature) {
+      if (seen[feature.properties.codigo_ine]) { return; }
+      seen[feature.properties.codigo_ine] = true;
       var value = sums[feature.properties.codigo_ine];
       var row = body.appendChild(make("tr"));
       row.appendChild(make("th", feature.properties.nombre, {scope: "row"}));

@@ -1,0 +1,144 @@
+"""Municipal boundaries of Bolivia, from the file ``PORTAL_MUNICIPAL_BOUNDARIES`` names.
+
+No package reachable from here carries them under an open licence, so they are not shipped:
+an operator downloads them (GeoBolivia / INE, see docs/datastore.md) and names the file. It is
+read once per process (again when the file or the settings change) and turned into the shape
+of the departments' file: one feature per municipality with ``codigo_ine`` (6 digits, leading
+zeros) and ``nombre``, geometry as it was, every other property dropped. A file the portal
+cannot use (missing, not GeoJSON, no feature with a well-formed code) is a ``SettingError``;
+malformed codes in a usable file are listed by ``check`` (``portal maps check``) and left out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+
+from portal.config import SettingError
+
+SETTING = "PORTAL_MUNICIPAL_BOUNDARIES"
+EXTENSION = "municipal_boundaries"
+POLYGONS = frozenset({"Polygon", "MultiPolygon"})
+DIGITS = re.compile(r"^\d{5,6}$")
+
+
+def municipal_code(value: Any) -> str | None:
+    """An INE municipal code as 6 digits with leading zeros (``20101``, ``"20101"`` and
+    ``"020101"`` are ``"020101"``), its first two digits a department ("01".."09"); ``None``
+    for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, (int, str)):
+        return None
+    text = str(value).strip()
+    if not DIGITS.match(text):
+        return None
+    text = text.zfill(6)
+    return text if "01" <= text[:2] <= "09" else None
+
+
+@dataclass
+class Municipalities:
+    """The file read: its municipalities in the departments' shape, and what was wrong."""
+
+    path: str
+    code_property: str
+    features: int = 0
+    #: Normalised code -> the municipality's name.
+    names: dict[str, str] = field(default_factory=dict)
+    #: (feature number from 1, the property's value) of codes that are not 6-digit INE codes.
+    malformed: list[tuple[int, Any]] = field(default_factory=list)
+    #: Feature numbers without the code property.
+    missing: list[int] = field(default_factory=list)
+    #: Feature numbers whose geometry is not a polygon (they are left out).
+    not_polygons: list[int] = field(default_factory=list)
+    #: Codes held by more than one feature (their parts are drawn alike).
+    repeated: list[str] = field(default_factory=list)
+    body: bytes = b""
+    etag: str = ""
+    modified: float = 0.0
+    key: tuple = ()
+
+    @property
+    def problems(self) -> bool:
+        return bool(self.malformed or self.missing or self.not_polygons)
+
+
+def read(path: str, code_property: str, name_property: str) -> Municipalities:
+    """Read and normalise the file; a ``SettingError`` naming ``PORTAL_MUNICIPAL_BOUNDARIES``
+    when it cannot be used at all."""
+    try:
+        stat = os.stat(path)
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise SettingError(SETTING, f"cannot read {path!r} ({exc.strerror or exc})") from exc
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise SettingError(SETTING, f"{path!r} is not GeoJSON (not JSON: {exc})") from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" \
+            or not isinstance(data.get("features"), list):
+        raise SettingError(SETTING, f"{path!r} is not a GeoJSON FeatureCollection")
+    found = Municipalities(path=path, code_property=code_property,
+                           features=len(data["features"]))
+    features, counts = [], {}
+    for number, feature in enumerate(data["features"], start=1):
+        properties = (feature.get("properties") if isinstance(feature, dict) else None) or {}
+        if not isinstance(properties, dict) or code_property not in properties:
+            found.missing.append(number)
+            continue
+        code = municipal_code(properties[code_property])
+        if code is None:
+            found.malformed.append((number, properties[code_property]))
+            continue
+        geometry = feature.get("geometry")
+        if not isinstance(geometry, dict) or geometry.get("type") not in POLYGONS:
+            found.not_polygons.append(number)
+            continue
+        name = properties.get(name_property)
+        name = str(name).strip() if name not in (None, "") else code
+        found.names.setdefault(code, name)
+        counts[code] = counts.get(code, 0) + 1
+        features.append({"type": "Feature", "id": code,
+                         "properties": {"codigo_ine": code, "nombre": found.names[code]},
+                         "geometry": geometry})
+    if not features:
+        raise SettingError(SETTING, f"{path!r} has no polygon feature whose property "
+                                    f"{code_property!r} holds a 6-digit INE municipal code "
+                                    "(see PORTAL_MUNICIPAL_CODE_PROPERTY)")
+    found.repeated = sorted(code for code, count in counts.items() if count > 1)
+    features.sort(key=lambda feature: feature["id"])
+    found.body = json.dumps({"type": "FeatureCollection", "features": features},
+                            ensure_ascii=False, separators=(",", ":")).encode()
+    found.etag = hashlib.sha256(found.body).hexdigest()[:32]
+    found.modified = stat.st_mtime
+    found.key = (path, code_property, name_property, stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def municipalities(app: Flask) -> Municipalities | None:
+    """The configured municipalities (``None`` when the setting is empty), read again when the
+    file or the settings changed; a ``SettingError`` when the file cannot be used."""
+    path = app.config.get(SETTING) or ""
+    if not path:
+        return None
+    code_property = app.config["PORTAL_MUNICIPAL_CODE_PROPERTY"]
+    name_property = app.config["PORTAL_MUNICIPAL_NAME_PROPERTY"]
+    cached = app.extensions.get(EXTENSION)
+    try:
+        stat = os.stat(path)
+    except OSError as exc:
+        raise SettingError(SETTING, f"cannot read {path!r} ({exc.strerror or exc})") from exc
+    if cached is None or cached.key != (path, code_property, name_property, stat.st_mtime_ns,
+                                        stat.st_size):
+        cached = app.extensions[EXTENSION] = read(path, code_property, name_property)
+    return cached

@@ -1,7 +1,8 @@
 """Charts and maps of a resource page in headless Chromium, at 1280 and 390 px, against the
 portal served over HTTP with the tables loaded into the DataStore: a bar chart of the explorer's
 view with its data table, saved by an editor as the default view and drawn for the next reader;
-points from latitude/longitude columns; departments coloured by INE code; a GeoJSON file."""
+points from latitude/longitude columns; departments, and municipalities when their boundaries are
+configured, coloured by INE code; a GeoJSON file."""
 
 from __future__ import annotations
 
@@ -136,6 +137,43 @@ def test_departments_coloured_by_ine_code(app, live_server, world, open_page, wi
     rows = dict(row.split("\t") for row in
                 page.locator("[data-map-table] tbody tr").all_inner_texts())
     assert rows["La Paz"] == "15" and rows["Santa Cruz"] == "25" and rows["Pando"] == "—"
+    _fits(page, width)
+
+
+@pytest.mark.parametrize("width", (1280, 390))
+def test_municipalities_coloured_by_ine_code(app, live_server, world, open_page, tmp_path,
+                                             width):
+    """With PORTAL_MUNICIPAL_BOUNDARIES set (three made-up municipalities, not real data), a
+    column of municipal codes colours each municipality; "20101" is "020101"."""
+    from tests.resource_views.test_municipal import write
+
+    app.config["PORTAL_MUNICIPAL_BOUNDARIES"] = write(tmp_path / "municipios.geojson")
+    with app.app_context():
+        from portal.catalog import services as catalog
+
+        resource = factories.resource(
+            catalog.get_dataset("casos"), filename="municipios.csv", name="Por municipio",
+            content=b"cod_mun,casos\n020101,10\n20101,5\n070101,1\n",
+            schema={"fields": [{"name": "cod_mun", "type": "string"},
+                               {"name": "casos", "type": "integer", "title": "Casos"}]})
+        assert datastore.ingest(resource.id, force=True).status == "active"
+        path = f"/dataset/casos/resource/{resource.id}"
+    page = open_page(width)
+    page.goto(live_server + path)
+    page.wait_for_selector("[data-map][data-kind=areas][data-level=municipio]"
+                           "[data-map-state=drawn]")
+    assert page.locator(".map-box path.leaflet-interactive").count() == 3
+    assert page.locator("[data-map-table] caption").inner_text() == "Casos por municipio"
+    assert page.locator("[data-map-table] thead th").first.inner_text() == "Municipio"
+    rows = [row.split("\t") for row in
+            page.locator("[data-map-table] tbody tr").all_inner_texts()]
+    assert rows == [["Uno", "15"], ["Dos", "—"], ["Tres", "1"]]
+    # Coloured by value: the municipality without data stays white.
+    fills = page.locator(".map-box path.leaflet-interactive").evaluate_all(
+        "paths => paths.map(path => path.getAttribute('fill'))")
+    assert sorted(fills) == sorted(["#00573f", "#ffffff", "#eaf4ef"])
+    box = page.locator(".map-box").bounding_box()
+    assert box["width"] > 0 and box["width"] <= width
     _fits(page, width)
 
 

@@ -26,6 +26,9 @@ SETTING = "PORTAL_MUNICIPAL_BOUNDARIES"
 EXTENSION = "municipal_boundaries"
 POLYGONS = frozenset({"Polygon", "MultiPolygon"})
 DIGITS = re.compile(r"^\d{5,6}$")
+#: Bolivia with a wide margin, in longitude/latitude: a vertex outside it means the file is in
+#: another coordinate system (GeoBolivia also publishes in UTM) or is not of Bolivia.
+BOLIVIA = (-75.0, -25.0, -55.0, -5.0)
 
 
 def municipal_code(value: Any) -> str | None:
@@ -60,6 +63,8 @@ class Municipalities:
     missing: list[int] = field(default_factory=list)
     #: Feature numbers whose geometry is not a polygon (they are left out).
     not_polygons: list[int] = field(default_factory=list)
+    #: Feature numbers whose first vertex is not a longitude/latitude in Bolivia (left out).
+    outside: list[int] = field(default_factory=list)
     #: Codes held by more than one feature (their parts are drawn alike).
     repeated: list[str] = field(default_factory=list)
     body: bytes = b""
@@ -69,7 +74,7 @@ class Municipalities:
 
     @property
     def problems(self) -> bool:
-        return bool(self.malformed or self.missing or self.not_polygons)
+        return bool(self.malformed or self.missing or self.not_polygons or self.outside)
 
 
 def read(path: str, code_property: str, name_property: str) -> Municipalities:
@@ -104,6 +109,9 @@ def read(path: str, code_property: str, name_property: str) -> Municipalities:
         if not isinstance(geometry, dict) or geometry.get("type") not in POLYGONS:
             found.not_polygons.append(number)
             continue
+        if not _in_bolivia(geometry):
+            found.outside.append(number)
+            continue
         name = properties.get(name_property)
         name = str(name).strip() if name not in (None, "") else code
         found.names.setdefault(code, name)
@@ -114,7 +122,8 @@ def read(path: str, code_property: str, name_property: str) -> Municipalities:
     if not features:
         raise SettingError(SETTING, f"{path!r} has no polygon feature whose property "
                                     f"{code_property!r} holds a 6-digit INE municipal code "
-                                    "(see PORTAL_MUNICIPAL_CODE_PROPERTY)")
+                                    "(see PORTAL_MUNICIPAL_CODE_PROPERTY) with longitudes and "
+                                    "latitudes (WGS 84) in Bolivia")
     found.repeated = sorted(code for code, count in counts.items() if count > 1)
     features.sort(key=lambda feature: feature["id"])
     found.body = json.dumps({"type": "FeatureCollection", "features": features},
@@ -123,6 +132,18 @@ def read(path: str, code_property: str, name_property: str) -> Municipalities:
     found.modified = stat.st_mtime
     found.key = (path, code_property, name_property, stat.st_mtime_ns, stat.st_size)
     return found
+
+
+def _in_bolivia(geometry: dict[str, Any]) -> bool:
+    """Whether the polygon's first vertex is a longitude/latitude in Bolivia."""
+    vertex = geometry.get("coordinates")
+    while isinstance(vertex, list) and vertex and isinstance(vertex[0], list):
+        vertex = vertex[0]
+    if not isinstance(vertex, list) or len(vertex) < 2 \
+            or not all(isinstance(value, (int, float)) for value in vertex[:2]):
+        return False
+    west, south, east, north = BOLIVIA
+    return west <= vertex[0] <= east and south <= vertex[1] <= north
 
 
 def municipalities(app: Flask) -> Municipalities | None:

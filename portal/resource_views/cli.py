@@ -56,6 +56,10 @@ def check_command(path: str | None) -> None:
     if found.not_polygons:
         click.echo(f"Features that are not polygons ({len(found.not_polygons)}): "
                    f"{_numbers(found.not_polygons)}")
+    if found.outside:
+        click.echo(f"Features not in longitude/latitude (WGS 84) in Bolivia "
+                   f"({len(found.outside)}; convert the file to EPSG:4326): "
+                   f"{_numbers(found.outside)}")
     if found.repeated:
         click.echo(f"Codes held by several features (drawn alike): "
                    f"{', '.join(found.repeated[:SHOWN])}")

@@ -89,8 +89,10 @@ def test_a_replaced_file_is_read_again(make_app, tmp_path, municipios):
     (json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"COD_INE": "020101"}, "geometry": square(0, 0)}]}),
      "no polygon feature whose property 'CODIGO'"),
-    (json.dumps({"type": "FeatureCollection", "features": [feature("ABC", "X", 0, 0)]}),
+    (json.dumps({"type": "FeatureCollection", "features": [feature("ABC", "X", -66, -17)]}),
      "6-digit INE municipal code"),
+    (json.dumps({"type": "FeatureCollection", "features": [
+        feature("020101", "En UTM", 0, 0, square(500000, 8100000))]}), "(WGS 84) in Bolivia"),
 ])
 def test_a_file_the_portal_cannot_use_stops_it_naming_the_setting(make_app, tmp_path, content,
                                                                    problem):
@@ -127,16 +129,20 @@ def test_maps_check_lists_malformed_codes_and_exits_1(runner, tmp_path):
     path = write(tmp_path / "malos.geojson", [
         *FEATURES, feature("2010", "Corto", 0, 0), feature("150101", "Fuera", 0, 0),
         {"type": "Feature", "properties": {"MUNICIPIO": "Sin código"}, "geometry": square(0, 0)},
-        feature("030101", "Punto", 0, 0, {"type": "Point", "coordinates": [0, 0]}),
-        feature("020101", "Uno bis", 1, 1)])
+        feature("030101", "Punto", -66, -17, {"type": "Point", "coordinates": [-66, -17]}),
+        feature("020101", "Uno bis", -68.5, -16.0),
+        feature("040101", "En UTM", 0, 0, square(500000, 8100000))])
     result = runner.invoke(args=["maps", "check", "--file", path])
     assert result.exit_code == 1, result.output
     lines = result.output.splitlines()
-    assert lines[0] == f"{path}: 3 municipalities in 8 features (codes from 'CODIGO')."
+    assert lines[0] == f"{path}: 3 municipalities in 9 features (codes from 'CODIGO')."
     assert "  feature 4: '2010'" in lines and "  feature 5: '150101'" in lines
     assert "Features without 'CODIGO' (1): 6" in lines
     assert "Features that are not polygons (1): 7" in lines
+    assert "Features not in longitude/latitude (WGS 84) in Bolivia (1; convert the file to " \
+        "EPSG:4326): 9" in lines
     assert "Codes held by several features (drawn alike): 020101" in lines
+    assert lines[-1] == "These features are left out of the maps."
 
 
 def test_maps_check_without_a_file(runner, tmp_path):

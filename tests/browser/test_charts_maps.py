@@ -177,6 +177,41 @@ def test_municipalities_coloured_by_ine_code(app, live_server, world, open_page,
     _fits(page, width)
 
 
+def test_a_publisher_saves_a_municipal_map(app, live_server, world, open_page, tmp_path):
+    """Columns whose names say nothing: the editor chooses municipalities, and the saved view
+    (level municipio) colours the configured municipalities."""
+    from tests.resource_views.test_municipal import write
+
+    app.config["PORTAL_MUNICIPAL_BOUNDARIES"] = write(tmp_path / "municipios.geojson")
+    with app.app_context():
+        from portal.catalog import services as catalog
+
+        resource = factories.resource(
+            catalog.get_dataset("casos"), filename="zonas.csv", name="Zonas",
+            content=b"zona,valor\n020102,4\n070101,9\n",
+            schema={"fields": [{"name": "zona", "type": "string"},
+                               {"name": "valor", "type": "integer"}]})
+        assert datastore.ingest(resource.id, force=True).status == "active"
+        path = f"/dataset/casos/resource/{resource.id}"
+    page = open_page(390)
+    login(page, live_server, "editora")
+    page.goto(live_server + path)
+    page.click("details.map-settings > summary")
+    page.select_option("#map-kind", "municipios")
+    page.select_option("#map-code", "zona")
+    page.select_option("#map-value", "valor")
+    page.fill("#map-view-title", "Valor por municipio")
+    with page.expect_navigation():
+        page.click("text=Guardar el mapa")
+    page.wait_for_selector("[data-map][data-level=municipio][data-map-state=drawn]")
+    assert page.locator(".map-box path.leaflet-interactive").count() == 3
+    rows = dict(row.split("\t") for row in
+                page.locator("[data-map-table] tbody tr").all_inner_texts())
+    assert rows == {"Uno": "—", "Dos": "4", "Tres": "9"}
+    assert page.locator("[data-map-fallback]").count() == 0
+    _fits(page, 390)
+
+
 def test_a_geojson_file_is_drawn(live_server, world, open_page):
     page = open_page(390)
     page.goto(live_server + world["shapes"])

@@ -99,6 +99,10 @@ class BulkSegmentWriter(SegmentWriter):
 
     def __init__(self, ix, **kwargs):
         kwargs.setdefault("codec", PortalCodec())
+        # Separate files, not whoosh's compound one: a reader of a compound segment copies each
+        # part it opens into memory (the postings of 500,000 datasets: over a gigabyte in every
+        # web process); separate files are read through the page cache, shared by processes.
+        kwargs.setdefault("compound", False)
         super().__init__(ix, **kwargs)
         self.pool = TermPool(self.schema)
 

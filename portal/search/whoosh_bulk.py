@@ -99,10 +99,11 @@ class BulkSegmentWriter(SegmentWriter):
 
     def __init__(self, ix, **kwargs):
         kwargs.setdefault("codec", PortalCodec())
-        # Separate files, not whoosh's compound one: a reader of a compound segment copies each
-        # part it opens into memory (the postings of 500,000 datasets: over a gigabyte in every
-        # web process); separate files are read through the page cache, shared by processes.
-        kwargs.setdefault("compound", False)
+        # Whoosh's compound file, whose reader copies each part it opens into memory (over a
+        # gigabyte per web process at a million datasets). Separate files would be read through
+        # the shared page cache instead, but whoosh reads them with seek() then read() on one
+        # file object shared by the threads of a process: concurrent searches read each other's
+        # positions. A thread-safe mapped file (positional reads) is the way out; not done yet.
         super().__init__(ix, **kwargs)
         self.pool = TermPool(self.schema)
 

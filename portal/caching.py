@@ -27,26 +27,18 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
-from importlib import metadata
 from typing import Any
 
 from flask import Flask, Response, current_app, request, session
 from flask_login import current_user
 from sqlalchemy import bindparam, func, or_, select
 
-from portal import db
+from portal import config, db
 
 #: The environ key portal.response_cache reads (kept here: that module imports this one).
 RESPONSE_REVISION = "portal.response_revision"
 CACHEABLE_STATUS = (200, 203, 300, 301, 304, 404, 410)
 COMPRESSED = ("br", "gzip", "zstd", "deflate")
-
-
-def _version() -> str:
-    try:
-        return metadata.version("datos-abiertos-portal")
-    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
-        return "source"
 
 
 class BodyCache:
@@ -91,7 +83,7 @@ class Revision:
 
 
 @functools.cache
-def _dataset_revision_statement():
+def dataset_revision_statement():
     """Built once: building a statement costs more than running it."""
     from portal.catalog.models import Dataset, Entity, Resource, Theme, dataset_theme
     from portal.datastore.models import DatastoreTable
@@ -133,7 +125,7 @@ def dataset_revision(ref: str) -> Revision | None:
     """What a public dataset's pages and documents show changes only when this does: its
     ``metadata_modified``, its entity's and themes' changes, its validation reports. One
     statement, no object loaded. None when ``ref`` (a name or an id) is no public dataset."""
-    row = db.session.connection().execute(_dataset_revision_statement(), {"ref": ref}).first()
+    row = db.session.connection().execute(dataset_revision_statement(), {"ref": ref}).first()
     return None if row is None else Revision(row)
 
 
@@ -251,5 +243,5 @@ def _cache_control(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.extensions["caching_bodies"] = BodyCache(app.config["PORTAL_CACHE_ENTRIES"])
-    app.extensions["caching_version"] = _version()
+    app.extensions["caching_version"] = config.portal_version()
     app.after_request(_cache_control)

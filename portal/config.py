@@ -206,3 +206,13 @@ def mode(config: Mapping[str, Any], name: str, modes: tuple[str, ...], *,
     if value not in modes:
         raise ValueError(f"{name} must be one of {', '.join(modes)}, not {value!r}")
     return value
+
+
+def portal_version() -> str:
+    """The installed distribution's version; ``0+unknown`` in a checkout never installed."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("datos-abiertos-portal")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"

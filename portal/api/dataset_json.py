@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable
-from importlib import metadata
 
 from flask import current_app, request
 from sqlalchemy import String, bindparam, select, type_coerce
@@ -37,8 +36,8 @@ IDS_PER_QUERY = 500
 @functools.cache
 def _revisions_statement():
     """``package_show``'s revision statement (``portal.caching``) for a list of ids."""
-    # The same stamps as package_show (a private helper of portal.caching, built once).
-    one = caching._dataset_revision_statement()
+    # The same stamps as package_show (portal.caching's statement, built once).
+    one = caching.dataset_revision_statement()
     # State and visibility are read, not filtered on: a condition on them leads SQLite to scan
     # the index of public datasets instead of looking the ids up by primary key.
     # The stamps are only compared, so they are read as the database gives them (as text: no
@@ -68,14 +67,6 @@ def _cache() -> caching.BodyCache:
     return found
 
 
-@functools.cache
-def _version() -> str:
-    try:
-        return metadata.version("datos-abiertos-portal")
-    except metadata.PackageNotFoundError:
-        return "source"
-
-
 def package_dicts(ids: Iterable[str], actor) -> list[jsontext.Raw]:
     """``package_show``'s dictionaries of the datasets ``ids`` that ``actor`` may read, in that
     order, as JSON text."""
@@ -84,7 +75,7 @@ def package_dicts(ids: Iterable[str], actor) -> list[jsontext.Raw]:
         return []
     revisions = _revisions(ids)
     cache = _cache()
-    suffix = f"|{language()}|{request.host_url}|{_version()}"
+    suffix = f"|{language()}|{request.host_url}|{current_app.extensions['caching_version']}"
     texts: dict[str, str] = {}
     for dataset_id, revision in revisions.items():
         text = cache.get(f"{dataset_id}|{revision}{suffix}")

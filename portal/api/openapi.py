@@ -14,7 +14,7 @@ from marshmallow import Schema
 
 from portal.api import actions as action_modules
 from portal.api import fields, registry
-from portal.api.actions.site import portal_version
+from portal.config import portal_version
 
 OPENAPI_VERSION = "3.0.3"
 COMPONENTS = "#/components/schemas/"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import metadata
-
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -11,17 +9,11 @@ from portal import health
 from portal.api import ckan, params, results
 from portal.api.registry import action, get_action
 from portal.catalog.licenses import licenses
+from portal.config import portal_version
 from portal.errors import NotFound
 
 #: The CKAN release whose Action API (v3) this API follows.
 CKAN_COMPATIBLE = "2.10.0"
-
-
-def portal_version() -> str:
-    try:
-        return metadata.version("datos-abiertos-portal")
-    except metadata.PackageNotFoundError:  # running from a checkout that is not installed
-        return "0+unknown"
 
 
 @action("status_show", params=params.EmptyParams, result=results.StatusOut, tag="site")

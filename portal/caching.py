@@ -26,12 +26,13 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, Response, current_app, request, session
 from flask_login import current_user
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import Connection, bindparam, func, or_, select
 
 from portal import config, db
 
@@ -82,6 +83,26 @@ class Revision:
         self.modified = max((p for p in parts if isinstance(p, datetime)), default=None)
 
 
+#: A connection of the engine that revision statements use instead of the session's, while
+#: ``revalidating`` runs (no ORM session is made for a read of a few stamps).
+_REVALIDATING: ContextVar[Connection | None] = ContextVar("revalidating", default=None)
+
+
+def _connection() -> Connection:
+    return _REVALIDATING.get() or db.session.connection()
+
+
+def revalidating(revision: Callable[[], Revision | None]) -> Revision | None:
+    """``revision()`` on a connection of its own, outside any session (portal.response_cache
+    checks its entries this way, in an app context)."""
+    with db.engine().connect() as connection:
+        token = _REVALIDATING.set(connection)
+        try:
+            return revision()
+        finally:
+            _REVALIDATING.reset(token)
+
+
 @functools.cache
 def dataset_revision_statement():
     """Built once: building a statement costs more than running it."""
@@ -125,7 +146,7 @@ def dataset_revision(ref: str) -> Revision | None:
     """What a public dataset's pages and documents show changes only when this does: its
     ``metadata_modified``, its entity's and themes' changes, its validation reports. One
     statement, no object loaded. None when ``ref`` (a name or an id) is no public dataset."""
-    row = db.session.connection().execute(dataset_revision_statement(), {"ref": ref}).first()
+    row = _connection().execute(dataset_revision_statement(), {"ref": ref}).first()
     return None if row is None else Revision(row)
 
 
@@ -138,7 +159,7 @@ def _columns(statement):
 def catalog_revision() -> Revision:
     """Changes whenever any dataset, entity or theme does (a write anywhere in the catalog), or
     a dataset is purged."""
-    return Revision(db.session.connection().execute(_catalog_revision_statement()).one())
+    return Revision(_connection().execute(_catalog_revision_statement()).one())
 
 
 @functools.cache

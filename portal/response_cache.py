@@ -34,9 +34,8 @@ from typing import Any
 from flask import Flask
 from werkzeug.http import parse_date, parse_etags, unquote_etag
 
-from portal import db
 from portal.caching import RESPONSE_REVISION as ENVIRON_KEY
-from portal.caching import BodyCache
+from portal.caching import BodyCache, revalidating
 
 #: Request headers an answer may depend on (the app sets ``Vary`` on them).
 VARYING = ("HTTP_HOST", "wsgi.url_scheme", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
@@ -97,10 +96,7 @@ class ResponseCache:
 
     def _current(self, entry: Entry) -> bool:
         with self.app.app_context():
-            try:
-                revision = entry.revision()
-            finally:
-                db.session.remove()
+            revision = revalidating(entry.revision)
         return revision is not None and revision.key == entry.revision_key
 
     def _answer(self, entry: Entry, environ: dict, start_response: Callable) -> Iterable[bytes]:

@@ -78,6 +78,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_SERVE_THREADS", 4, "portal serve: threads per worker process.", int),
     Setting("PORTAL_SERVE_TIMEOUT", 60, "portal serve: seconds before a silent worker is "
             "restarted.", int),
+    Setting("PORTAL_SERVE_MAX_REQUESTS", 100_000, "portal serve: a worker is replaced after "
+            "about this many requests (a slow leak cannot grow for ever); 0: never.", int),
     Setting("PORTAL_RATELIMIT_STORAGE_URI", "memory://",
             "Where rate-limit counters live: memory:// (one process), or redis://host:6379 / "
             "memcached://host:11211 shared by every process of the portal."),

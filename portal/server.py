@@ -38,9 +38,11 @@ def options(settings: dict[str, Any], *, bind: str | None = None,
         "graceful_timeout": 30,
         "keepalive": 5,
         # A worker is replaced after this many requests (a slow leak cannot grow for ever); the
-        # jitter keeps them from all restarting at once.
-        "max_requests": 5000,
-        "max_requests_jitter": 500,
+        # jitter keeps them from all restarting at once. Not a few thousand: answers kept in
+        # front of the app cost well under a millisecond, a new worker builds its app again
+        # (seconds of CPU) and starts with empty caches.
+        "max_requests": settings["PORTAL_SERVE_MAX_REQUESTS"],
+        "max_requests_jitter": settings["PORTAL_SERVE_MAX_REQUESTS"] // 10,
         "accesslog": "-",
         "errorlog": "-",
         "access_log_format": ACCESS_LOG_FORMAT,

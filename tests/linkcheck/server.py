@@ -60,17 +60,29 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer("GET")
 
     def _answer(self, method: str) -> None:
-        host = self.headers.get("Host", "")
+        host = self.host = self.headers.get("Host", "")
         with self.server.lock:
             self.server.requests[method] += 1
             self.server.active[host] += 1
             self.server.most_active[host] = max(self.server.most_active[host],
                                                 self.server.active[host])
+        self.answering = True
         try:
             self._route(method)
         finally:
+            self._answered()
+
+    def _answered(self) -> None:
+        """A request stops counting as active when its answer starts: the client may send the
+        next one as soon as it has read this answer, possibly before this thread runs again."""
+        if getattr(self, "answering", False):
+            self.answering = False
             with self.server.lock:
-                self.server.active[host] -= 1
+                self.server.active[self.host] -= 1
+
+    def send_response(self, code, message=None) -> None:
+        self._answered()
+        super().send_response(code, message)
 
     def _send(self, status: int, headers: dict[str, str] | None = None,
               body: bytes = b"") -> None:

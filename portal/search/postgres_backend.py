@@ -32,7 +32,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from portal.search import postgres_query as pq
-from portal.search.analysis import STOP_WORDS, fold, words
+from portal.search.analysis import STOP_WORDS, edit_distance, fold, words
 from portal.search.backend import (
     FACET_FIELDS,
     FacetCount,
@@ -461,7 +461,7 @@ class PostgresBackend(SearchBackend):
         ), {"w": folded, "first": _like_prefix(folded[0])}).all()
         best, best_key = None, None
         for candidate, ndoc in candidates:
-            distance = _edit_distance(folded, candidate)
+            distance = edit_distance(folded, candidate)
             if distance > maxdist:
                 continue
             key = (distance, -ndoc, candidate)
@@ -658,17 +658,6 @@ def _escape_word(word: str) -> str:
 
 def _like_prefix(value: str) -> str:
     return re.sub(r"([\\%_])", r"\\\1", value) + "%"
-
-
-def _edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
 
 
 def iter_rows(documents: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -25,7 +25,7 @@ from whoosh import highlight, index
 from whoosh import query as wq
 
 from portal.search import whoosh_bulk
-from portal.search.analysis import STOP_WORDS, fold, stem, words
+from portal.search.analysis import STOP_WORDS, edit_distance, fold, stem, words
 from portal.search.backend import (
     AllOf,
     Clause,
@@ -528,22 +528,11 @@ def _closest(reader, folded: str) -> str | None:
     maxdist = 1 if len(folded) <= 5 else 2
     best, best_key = None, None
     for candidate in reader.terms_within("spell", folded, maxdist, prefix=1):
-        distance = _edit_distance(folded, candidate)
+        distance = edit_distance(folded, candidate)
         key = (distance, -reader.doc_frequency("spell", candidate), candidate)
         if best_key is None or key < best_key:
             best, best_key = candidate, key
     return best
-
-
-def _edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
 
 
 def _highlight_terms(parsed: wq.Query) -> dict[str, set[str]]:

@@ -99,11 +99,9 @@ class BulkSegmentWriter(SegmentWriter):
 
     def __init__(self, ix, **kwargs):
         kwargs.setdefault("codec", PortalCodec())
-        # Whoosh's compound file, whose reader copies each part it opens into memory (over a
-        # gigabyte per web process at a million datasets). Separate files would be read through
-        # the shared page cache instead, but whoosh reads them with seek() then read() on one
-        # file object shared by the threads of a process: concurrent searches read each other's
-        # positions. A thread-safe mapped file (positional reads) is the way out; not done yet.
+        # Whoosh's compound file, read in place from its mapping (portal.search.whoosh_mapped).
+        # Not separate files: whoosh reads those with seek() then read() on one file object
+        # shared by the threads of a process, and concurrent searches read each other's places.
         super().__init__(ix, **kwargs)
         self.pool = TermPool(self.schema)
 

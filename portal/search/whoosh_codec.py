@@ -31,6 +31,8 @@ from whoosh.system import _INT_SIZE, pack_uint, unpack_uint
 from whoosh.util import IDCHARS
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from portal.search.whoosh_mapped import PortalSegment
+
 _NATIVE_UINT = Struct("=I")  # the layout of array("I") items
 _ONE = pack_uint(1)
 # count, last id, max weight, weights mode, values mode, min length byte, max length byte
@@ -403,9 +405,9 @@ class PortalCodec(W3Codec):
     def new_segment(self, storage, indexname):
         # whoosh names segments with the ``random`` module: were it seeded (Hypothesis seeds it
         # for every generated case) two segments would share a name and the commit would fail.
-        segment = super().new_segment(storage, indexname)
-        segment.segid = "".join(_OS_RANDOM.choice(IDCHARS) for _ in range(16))
-        return segment
+        # PortalSegment: parts read in place from the mapped file (portal.search.whoosh_mapped).
+        return PortalSegment(self, indexname,
+                             segid="".join(_OS_RANDOM.choice(IDCHARS) for _ in range(16)))
 
     def field_writer(self, storage, segment):
         return _FieldWriter(self, storage, segment)

@@ -6,10 +6,13 @@ import time
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import db
-from portal.search import documents, get_backend
+from portal.catalog.models import Dataset
+from portal.db import utcnow
+from portal.search import documents, get_backend, tasks
 
 SHOWN_IDS = 20
 
@@ -24,14 +27,30 @@ def search_group() -> None:
               help="Indexing processes (default: the number of CPUs, at most 4).")
 @with_appcontext
 def rebuild_command(procs: int | None) -> None:
-    started = time.monotonic()
+    started, began = time.monotonic(), utcnow()
     backend = get_backend()
     with Session(db.engine()) as session:
         total = documents.count_indexable(session)
         with click.progressbar(documents.iter_documents(session), length=total,
                                label="Indexing datasets", show_pos=True) as bar:
             written = backend.rebuild(bar, procs=procs)
-    click.echo(f"Indexed {written} datasets in {time.monotonic() - started:.1f} s.")
+    caught_up = catch_up(began)
+    click.echo(f"Indexed {written} datasets in {time.monotonic() - started:.1f} s."
+               + (f" {caught_up} changed during the rebuild, indexed again." if caught_up else ""))
+
+
+def catch_up(began) -> int:
+    """After a rebuild: index again the datasets changed since it began (the live index, now
+    swapped out, had them; the new one may have read them before the change), and repair
+    everything if datasets were purged meanwhile. Returns the datasets written."""
+    with Session(db.engine()) as session:
+        changed = list(session.scalars(select(Dataset.id).where(
+            Dataset.metadata_modified >= began - tasks.MARGIN)))
+        tasks.reindex(session, changed)
+        indexable = documents.count_indexable(session)
+    if get_backend().count() != indexable:
+        return len(changed) + tasks.reconcile()
+    return len(changed)
 
 
 def _show(label: str, ids: list[str]) -> None:

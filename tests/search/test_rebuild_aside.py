@@ -65,6 +65,34 @@ def test_searches_answer_from_the_old_index_during_a_rebuild_then_from_the_new(
     assert not list(get_backend().path.parent.glob("*.new")), "the build folder is left behind"
 
 
+def test_changes_made_while_the_rebuild_reads_are_in_the_new_index(search_app, two_datasets,
+                                                                    monkeypatch):
+    """The new index was read before these changes; the rebuild catches up once it is live."""
+    from portal.auth.permissions import SYSTEM
+    from portal.catalog import services as catalog
+
+    kept, _lost = two_datasets
+    original = documents.iter_documents
+
+    def changing_documents(session):
+        for number, doc in enumerate(original(session)):
+            if number == 1:  # both datasets were read: change one, purge the other
+                catalog.update_dataset(catalog.get_dataset("hospitales"),
+                                       {"title": "Hospitales y postas de salud"}, SYSTEM,
+                                       partial=True)
+                catalog.purge_dataset(catalog.get_dataset("censo"), SYSTEM)
+            yield doc
+
+    monkeypatch.setattr(documents, "iter_documents", changing_documents)
+    result = search_app.test_cli_runner().invoke(args=["search", "rebuild", "--procs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "changed during the rebuild, indexed again" in result.output
+    client = search_app.test_client()
+    assert api_names(client, "postas") == ["hospitales"]
+    assert api_names(client, "censo") == []
+    assert get_backend().count() == 1
+
+
 def test_a_failed_rebuild_leaves_the_live_index_as_it_was(search_app, two_datasets,
                                                           monkeypatch):
     def broken_documents(session):

@@ -108,11 +108,34 @@ def _dispose_engines(monkeypatch):
         engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _stop_job_threads(monkeypatch):
+    """No job thread outlives its test. An app that is not ``TESTING`` runs its jobs in the
+    background and starts its threads with its first request; one a test made without
+    ``make_app`` kept polling the worker's database in later tests and claimed their jobs with
+    its own storage folder (a valid upload "not found": report status ``error``). Every
+    embedded backend started during the test is stopped when it ends, by ``make_app`` before it
+    empties the tables, else here."""
+    from portal.jobs.inprocess import InProcessBackend
+
+    started: list[InProcessBackend] = []
+    start = InProcessBackend.start
+
+    def recording(self, *args, **kwargs):
+        started.append(self)
+        start(self, *args, **kwargs)
+
+    monkeypatch.setattr(InProcessBackend, "start", recording)
+    yield started
+    for backend in started:
+        backend.stop()
+
+
 @pytest.fixture
-def make_app(migrated, tmp_path: Path):
+def make_app(migrated, tmp_path: Path, _stop_job_threads):
     """``make_app(**settings)``: an app on the test database (unless the settings name another),
-    with its own instance folder. When the test ends, the apps' job threads are stopped, the test
-    database is emptied and every engine is disposed."""
+    with its own instance folder. When the test ends, the job threads started in the test are
+    stopped, the test database is emptied and every engine is disposed."""
     apps = []
 
     def make(**overrides):
@@ -133,6 +156,8 @@ def make_app(migrated, tmp_path: Path):
         running = app.extensions.get("jobs")
         if running is not None:
             running.stop()
+    for backend in _stop_job_threads:  # those of apps made without make_app
+        backend.stop()
     on_test_database = [app for app in apps if app.config["PORTAL_DATABASE_URL"] == migrated]
     if on_test_database:
         _empty_tables(on_test_database[0].extensions["db_engine"])

@@ -172,8 +172,9 @@ class InProcessBackend:
             db.session.remove()
 
     def _dispatch(self) -> None:
+        pool = self._pool  # stop() lets it go: a dispatcher that outlived its join claims nothing
         free = self.workers - len(self._running)
-        if free <= 0:
+        if free <= 0 or pool is None:
             return
         other = aliased(QueuedJob)
         busy = exists().where(other.lock_key == QueuedJob.lock_key, other.status == "running")
@@ -183,7 +184,7 @@ class InProcessBackend:
             .order_by(QueuedJob.created).limit(free * 4)).all()
         db.session.rollback()
         for job_id, name, args in candidates:
-            if free <= 0:
+            if free <= 0 or self._stop.is_set():
                 break
             now = utcnow()
             # Named as running here before the claim is committed: recover(), run by the
@@ -207,8 +208,23 @@ class InProcessBackend:
                         self._running.discard(job_id)
             if claimed != 1:
                 continue
+            try:
+                pool.submit(self._execute, job_id, name, args or {})
+            except RuntimeError:  # stop() shut the pool down after the claim: give it back
+                self._give_back(job_id)
+                return
             free -= 1
-            self._pool.submit(self._execute, job_id, name, args or {})
+
+    def _give_back(self, job_id: str) -> None:
+        """A job claimed here that will not run here goes back to the queue as it was."""
+        with unit_of_work() as session:
+            session.execute(update(QueuedJob).where(
+                QueuedJob.id == job_id, QueuedJob.status == "running",
+                QueuedJob.owner == self.owner)
+                .values(status="queued", owner="", attempts=QueuedJob.attempts - 1)
+                .execution_options(synchronize_session=False))
+        with self._lock:
+            self._running.discard(job_id)
 
     def _execute(self, job_id: str, name: str, args: dict[str, Any]) -> None:
         error = ""

@@ -230,6 +230,35 @@ def test_a_job_just_claimed_is_not_taken_for_one_whose_thread_died(make_app, mon
     assert row.status == "running" and row.attempts == 1 and len(submitted) == 1
 
 
+def test_a_dispatcher_that_outlives_stop_gives_back_what_it_claimed(make_app, monkeypatch):
+    """stop() waits 10 s for the dispatcher; one still claiming a row after that (a slow
+    database under load) finds the pool shut down: the row goes back to the queue as it was,
+    not left running under this process with nothing running it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from portal.jobs import inprocess
+
+    app = make_app(PORTAL_JOBS_MODE="background", PORTAL_JOBS_WORKERS=1)
+    carrier = jobs.backend(app)
+    with app.app_context(), db.unit_of_work():
+        jobs.enqueue(record, what="late")
+    real_unit_of_work = inprocess.unit_of_work
+
+    @contextlib.contextmanager
+    def stopped_meanwhile():
+        with real_unit_of_work() as session:
+            yield session
+        carrier.stop()  # the claim has committed: now stop() shuts the pool down
+
+    monkeypatch.setattr(carrier, "_pool", ThreadPoolExecutor(1))
+    monkeypatch.setattr(inprocess, "unit_of_work", stopped_meanwhile)
+    with app.app_context():
+        carrier._dispatch()
+    [row] = _rows(app)
+    assert (row.status, row.attempts, row.owner) == ("queued", 0, "")
+    assert carrier._running == set() and calls == []
+
+
 def test_after_commit_work_does_not_wait_for_a_second_connection(make_app, migrated):
     """Issue 19 item 4: with one connection in the pool, an after-commit callback that opens
     a session of its own still gets one (the committing session has given its back)."""

@@ -240,15 +240,99 @@ def _parse_block(data: bytes, offset: int):
     return count, ids, weights, value_mode, position
 
 
-def read_block_arrays(matcher: PortalLeafMatcher) -> tuple[np.ndarray, np.ndarray]:
-    """Every document number and weight of a term's postings, from the raw bytes in one pass."""
-    postfile = matcher._postfile
+def _postings_bytes(matcher: PortalLeafMatcher) -> bytes:
     start = matcher._baseoffset
     length = matcher._length
     if isinstance(length, tuple):  # whoosh's W3TermInfo.from_bytes leaves it as unpack()'s tuple
         length = length[0]
-    end = matcher._startoffset + length
-    data = postfile.get(start, end - start)
+    return matcher._postfile.get(start, matcher._startoffset + length - start)
+
+
+def _layout(data: bytes) -> tuple[np.ndarray, ...] | None:
+    """Where each block's parts are, in 4-byte words: (counts, ids, weight modes, weights,
+    value modes, values), one entry per block; None when a block does not start on a 4-byte
+    boundary (a plain writer's values of any length came before it) or is empty: such postings
+    are read block by block. Headers are walked in Python (their sizes chain); the parts are
+    then gathered with a few numpy operations for all blocks at once, instead of a dozen per
+    block (a frequent word has hundreds of blocks per segment)."""
+    counts, ids, weight_modes, weights, value_modes, values = [], [], [], [], [], []
+    unpack_size, unpack_header = _INT_STRUCT.unpack_from, _BLOCK_HEADER.unpack_from
+    offset, end = 0, len(data)
+    while offset < end:
+        if offset & 3:
+            return None
+        size = unpack_size(data, offset)[0]
+        offset += _INT_SIZE
+        count, _maxid, _maxweight, weight_mode, value_mode, _mn, _mx = unpack_header(data, offset)
+        if not count:
+            return None
+        position = offset + _BLOCK_HEADER.size
+        counts.append(count)
+        ids.append(position >> 2)
+        position += 4 * count
+        weight_modes.append(weight_mode)
+        weights.append(position >> 2)
+        if weight_mode == _WEIGHTS_CONSTANT:
+            position += 4
+        elif weight_mode == _WEIGHTS_ARRAY:
+            position += 4 * count
+        value_modes.append(value_mode)
+        values.append(position >> 2)
+        offset += abs(size)
+        if size < 0:
+            break
+    return (np.array(counts, dtype=np.int64), np.array(ids, dtype=np.int64),
+            np.array(weight_modes, dtype=np.int8), np.array(weights, dtype=np.int64),
+            np.array(value_modes, dtype=np.int8), np.array(values, dtype=np.int64))
+
+
+def _gather(words: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``words[starts[i]:starts[i] + counts[i]]`` for every i, concatenated."""
+    before = np.cumsum(counts) - counts
+    return words[np.repeat(starts - before, counts) + np.arange(int(counts.sum()))]
+
+
+def read_block_arrays(matcher: PortalLeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    """Every document number and weight of a term's postings, from the raw bytes in one pass."""
+    data = _postings_bytes(matcher)
+    layout = _layout(data)
+    if layout is None:
+        return _read_arrays_by_block(data)
+    counts, id_starts, weight_modes, weight_starts, _, _ = layout
+    words = len(data) // 4
+    ids = _gather(np.frombuffer(data, _LITTLE_UINT32, words), id_starts, counts)
+    # One index per posting into the float view: its own weight, or its block's constant one.
+    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    per_posting = np.repeat(weight_modes, counts)
+    index = np.repeat(weight_starts, counts) + within * (per_posting == _WEIGHTS_ARRAY)
+    ones = per_posting == _WEIGHTS_ONE
+    index[ones] = 0
+    weights = np.frombuffer(data, _LITTLE_FLOAT32, words)[index]
+    weights[ones] = 1.0
+    return ids.astype(np.int32), weights.astype(np.float32)
+
+
+def read_block_positions(matcher: PortalLeafMatcher) -> np.ndarray:
+    """Every (document, position) of a term's postings as one sorted int64 array of
+    ``document << 32 | position``, from the raw bytes (positions packed by the bulk build are
+    read for all blocks at once; those a plain writer encoded are decoded posting by
+    posting)."""
+    data = _postings_bytes(matcher)
+    layout = _layout(data)
+    if layout is None or (layout[4] != _VALUES_POSITIONS).any():
+        return _read_positions_by_block(data, matcher.format.decode_positions)
+    counts, id_starts, _, _, _, value_starts = layout
+    words = np.frombuffer(data, _LITTLE_UINT32, len(data) // 4)
+    documents = _gather(words, id_starts, counts).astype(np.int64) << 32
+    # Each block's values: one count per posting, then the positions of all its postings.
+    per_posting = _gather(words, value_starts, counts).astype(np.int64)
+    per_block = np.add.reduceat(per_posting, np.cumsum(counts) - counts)
+    flat = _gather(words, value_starts + counts, per_block).astype(np.int64)
+    return np.repeat(documents, per_posting) | flat
+
+
+def _read_arrays_by_block(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """``read_block_arrays`` one block at a time (any layout)."""
     id_parts, weight_parts = [], []
     offset = 0
     while offset < len(data):
@@ -266,17 +350,9 @@ def read_block_arrays(matcher: PortalLeafMatcher) -> tuple[np.ndarray, np.ndarra
             np.concatenate(weight_parts).astype(np.float32))
 
 
-def read_block_positions(matcher: PortalLeafMatcher) -> np.ndarray:
-    """Every (document, position) of a term's postings as one sorted int64 array of
-    ``document << 32 | position``, from the raw bytes (positions packed by the bulk build are
-    read in one call; those a plain writer encoded are decoded posting by posting)."""
-    postfile = matcher._postfile
-    start = matcher._baseoffset
-    length = matcher._length
-    if isinstance(length, tuple):
-        length = length[0]
-    data = postfile.get(start, matcher._startoffset + length - start)
-    decode = matcher.format.decode_positions
+def _read_positions_by_block(data: bytes, decode) -> np.ndarray:
+    """``read_block_positions`` one block at a time (any layout, positions encoded by a plain
+    writer too)."""
     parts = []
     offset = 0
     while offset < len(data):

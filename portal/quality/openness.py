@@ -22,9 +22,11 @@ The dataset's rating is its best resource's (``best``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 #: Formats (upper-case names, as the catalog stores them) and their media types.
@@ -97,6 +99,13 @@ def _kind(format_: str, media_type: str) -> str:
 
 def rate(facts: Facts) -> Rating:
     """The stars of one resource, what earned each and why the next one is missing."""
+    # Few distinct facts, many resources (each dataset dictionary rates all of its own): the
+    # rating in the reader's language is worked out once.
+    return _rate(facts, str(get_locale()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _rate(facts: Facts, _locale: str) -> Rating:
     if facts.link_ok is False:
         return Rating(0, (), str(_l(
             "El enlace no responde en la última comprobación: los datos no están disponibles "

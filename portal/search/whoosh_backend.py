@@ -363,15 +363,11 @@ class WhooshBackend(SearchBackend):
                 mask &= self._filter_mask(leaf, flt)
             for fieldname in query.facet_fields:
                 values, maps = view.facet_map(fieldname)
-                arrays = leaf.arrays.facet(leaf.reader, fieldname)
-                selected = mask[arrays.docs]
-                counts = np.bincount(
-                    maps[position][arrays.ords[selected]], minlength=len(values)
-                )
-                if fieldname in facet_totals:
-                    facet_totals[fieldname] += counts
-                else:
-                    facet_totals[fieldname] = counts
+                totals = facet_totals.get(fieldname)
+                if totals is None:
+                    totals = facet_totals[fieldname] = np.zeros(len(values), dtype=np.int64)
+                # A segment's values map to distinct global ones: no repeated index here.
+                totals[maps[position]] += leaf.arrays.facet(leaf.reader, fieldname).counts(mask)
             matched = np.flatnonzero(mask)
             docnums.append(matched + leaf.offset)
             scores.append(leaf_scores[matched])

@@ -11,6 +11,7 @@ gunicorn's own handling of ``X-Forwarded-Proto`` is switched off so there is one
 
 from __future__ import annotations
 
+import faulthandler
 import os
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,9 @@ class PortalServer(BaseApplication):
     def load(self):
         from portal.app import create_app
 
+        # In each worker: a crash in native code (a segmentation fault) writes the Python stack
+        # of every thread to the error log before the process dies.
+        faulthandler.enable()
         return create_app()
 
 

@@ -83,7 +83,14 @@ def init_app(app: Flask) -> None:
 
     @app.teardown_appcontext
     def _remove_session(_exc: BaseException | None) -> None:
+        # The loaded objects stay referenced while the session detaches their states: objects
+        # in reference cycles (a dataset and its resources) that the cyclic GC collected during
+        # close() ran SQLAlchemy's weakref cleanup on a state whose attributes close() was
+        # setting, a re-entrant store that on Python 3.11 freed the state's attribute values
+        # under it (worker SIGSEGV under load).
+        loaded = list(session().identity_map.values()) if session.registry.has() else []
         session.remove()
+        del loaded
 
 
 def engine() -> Engine:

@@ -71,7 +71,6 @@ def test_changes_made_while_the_rebuild_reads_are_in_the_new_index(search_app, t
     from portal.auth.permissions import SYSTEM
     from portal.catalog import services as catalog
 
-    kept, _lost = two_datasets
     original = documents.iter_documents
 
     def changing_documents(session):

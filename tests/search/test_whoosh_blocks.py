@@ -13,8 +13,8 @@ from portal.search.backend import SearchQuery
 from portal.search.whoosh_codec import PortalLeafMatcher
 from tests.search.conftest import doc
 
-WORDS = ("agua potable salud censo riego tierra presupuesto municipal escuela camino puente "
-         "hospital cosecha lluvia mercado").split()
+WORDS = ["agua", "potable", "salud", "censo", "riego", "tierra", "presupuesto", "municipal",
+         "escuela", "camino", "puente", "hospital", "cosecha", "lluvia", "mercado"]
 
 
 def _text(rng: random.Random, words: int) -> str:

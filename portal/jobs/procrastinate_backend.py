@@ -24,6 +24,10 @@ from portal.jobs.registry import JOBS, Job, abandon
 log = logging.getLogger(__name__)
 
 STALLED_SECONDS = 30
+#: How often an idle worker looks for jobs besides being told of new ones. Jobs sharing a lock
+#: (quality scores) wait while one of them runs, and nothing tells the worker when it ends:
+#: procrastinate's default (5 s) made each of them wait up to 5 s once the queue went quiet.
+FETCH_POLL_SECONDS = 1.0
 HEARTBEAT_SECONDS = 10
 
 
@@ -119,7 +123,8 @@ class ProcrastinateBackend:
         if not schedule:
             proc.periodic_registry.periodic_tasks.clear()
         proc.run_worker(concurrency=self.workers, update_heartbeat_interval=HEARTBEAT_SECONDS,
-                        stalled_worker_timeout=STALLED_SECONDS, install_signal_handlers=True)
+                        stalled_worker_timeout=STALLED_SECONDS, install_signal_handlers=True,
+                        fetch_job_polling_interval=FETCH_POLL_SECONDS)
 
     def recover(self) -> list[int]:
         """Jobs left "doing" by workers without a heartbeat run again or fail, with a reason."""

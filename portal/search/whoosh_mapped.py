@@ -78,10 +78,8 @@ class ViewFile(BufferFile):
 
 class MappedCompoundStorage(CompoundStorage):
     def open_file(self, name, *args, **kwargs):
-        if self._source is None:  # not mapped (no mmap here): whoosh's sub-files
+        if self._source is None or self.is_closed:  # not mapped, or closed: whoosh's answer
             return super().open_file(name, *args, **kwargs)
-        if self.is_closed:
-            return super().open_file(name, *args, **kwargs)  # raises whoosh's error
         offset, length = self.range(name)
         return ViewFile(memoryview(self._source)[offset:offset + length], name=name)
 

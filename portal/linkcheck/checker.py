@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import heapq
 import logging
+import math
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -134,13 +136,26 @@ class Politeness:
 
 
 class _Host:
-    __slots__ = ("active", "next_start", "queued", "waiting")
+    __slots__ = ("active", "gate", "last_start", "next_start", "queued", "waiting")
 
     def __init__(self) -> None:
         self.queued: deque[tuple[Any, str]] = deque()
         self.active = 0
         self.next_start = 0.0
         self.waiting = False  # in the heap of hosts that may start a request
+        # The scheduler spaces submissions; a pool thread may still start late and its successor
+        # on time, so the thread itself waits for the delay since the last real start, under
+        # the gate (at most ``per_host`` threads ever wait on one host).
+        self.gate = threading.Lock()
+        self.last_start = -math.inf
+
+    def begin(self, delay: float) -> None:
+        """In the pool thread, just before the request: keep real starts ``delay`` apart."""
+        with self.gate:
+            pause = self.last_start + delay - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            self.last_start = time.monotonic()
 
 
 def check_many(items: Iterable[tuple[Any, str]], policy: FetchPolicy, politeness: Politeness,
@@ -184,8 +199,9 @@ def check_many(items: Iterable[tuple[Any, str]], policy: FetchPolicy, politeness
             buffered += 1
             offer(name, host)
 
-    def run(url: str) -> Outcome:
+    def run(host: _Host, url: str) -> Outcome:
         try:
+            host.begin(politeness.host_delay)
             return check(Fetcher(policy), url)
         except Exception as exc:  # a bug must cost one URL, not the run
             log.exception("link check of %s failed", url)
@@ -205,7 +221,7 @@ def check_many(items: Iterable[tuple[Any, str]], policy: FetchPolicy, politeness
                 buffered -= 1
                 host.active += 1
                 host.next_start = now + politeness.host_delay
-                running[pool.submit(run, url)] = (key, name)
+                running[pool.submit(run, host, url)] = (key, name)
                 offer(name, host)
             if not running and (stopping or (exhausted and not buffered)):
                 return
@@ -223,7 +239,9 @@ def check_many(items: Iterable[tuple[Any, str]], policy: FetchPolicy, politeness
                 host = hosts[name]
                 host.active -= 1
                 offer(name, host)
-                if not host.queued and not host.active and host.next_start <= time.monotonic():
+                if (not host.queued and not host.active
+                        and max(host.next_start, host.last_start + politeness.host_delay)
+                        <= time.monotonic()):
                     del hosts[name]  # idle and past its delay: nothing to remember
                 yield key, future.result()
     finally:

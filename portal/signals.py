@@ -21,3 +21,7 @@ resource_saving = _signals.signal("resource-saving")
 #: sender: resource id (str), with ``status=`` (success, failure, error). A validation run has
 #: stored its report (committed); the DataStore loads the tables that passed.
 resource_validated = _signals.signal("resource-validated")
+#: sender: tuple of dataset ids (str). Link checks have been recorded (committed) that changed what
+#: the datasets' scores read of their links: a link now answering or failing, checked for the first
+#: time or at a new URL, or a new ``Last-Modified`` of its data.
+links_checked = _signals.signal("links-checked")

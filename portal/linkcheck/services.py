@@ -23,9 +23,9 @@ from flask import current_app
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from portal import config, db
+from portal import config, db, signals
 from portal.catalog.models import Dataset, Entity, Resource
-from portal.db import unit_of_work, utcnow
+from portal.db import on_commit, unit_of_work, utcnow
 from portal.linkcheck.checker import Outcome, Politeness, check_many
 from portal.linkcheck.models import FAILED, LinkCheck
 from portal.outbound import FetchPolicy
@@ -164,15 +164,18 @@ def record(outcomes: list[tuple[str, str, Outcome]], now: datetime | None = None
 
 def _record(outcomes: list[tuple[str, str, Outcome]], now: datetime) -> None:
     ids = [resource_id for resource_id, _url, _outcome in outcomes]
+    changed: dict[str, None] = {}
     with unit_of_work() as session:
-        current = dict(session.execute(select(Resource.id, Resource.url)
-                                       .where(Resource.id.in_(ids))).all())
+        current = {row.id: row for row in session.execute(
+            select(Resource.id, Resource.url, Resource.dataset_id).where(Resource.id.in_(ids)))}
         rows = {row.resource_id: row for row in session.scalars(
             select(LinkCheck).where(LinkCheck.resource_id.in_(ids)))}
         for resource_id, url, outcome in outcomes:
-            if current.get(resource_id) != url:
+            resource = current.get(resource_id)
+            if resource is None or resource.url != url:
                 continue
             row = rows.get(resource_id)
+            before = _scored(row, url)
             if row is None:
                 row = LinkCheck(resource_id=resource_id, url=url, url_since=now, failures=0)
                 session.add(row)
@@ -181,6 +184,19 @@ def _record(outcomes: list[tuple[str, str, Outcome]], now: datetime) -> None:
                 row.failures, row.first_failure, row.last_success = 0, None, None
                 row.remote_modified = None
             _apply(row, outcome, now)
+            if _scored(row, url) != before:
+                changed[resource.dataset_id] = None
+        if changed:
+            datasets = tuple(changed)
+            on_commit(lambda: signals.links_checked.send(datasets))
+
+
+def _scored(row: LinkCheck | None, url: str) -> tuple[Any, ...] | None:
+    """What the quality score reads of a link's check (``quality.links``, ``quality.freshness``):
+    whether it answers, and the dates of its data; ``None`` when its current URL is unchecked."""
+    if row is None or row.url != url:
+        return None
+    return row.status == "ok", row.remote_modified, row.url_since
 
 
 def _apply(row: LinkCheck, outcome: Outcome, now: datetime) -> None:

@@ -1,5 +1,6 @@
 """Quality scores, one row per dataset and day: today's row is rewritten by every recomputation,
-earlier days stay as the history the observatory draws its trends from."""
+earlier days stay as the history the observatory draws its trends from. ``quality_pending``
+holds the datasets waiting for a score after a change (``services.ask``)."""
 
 from __future__ import annotations
 
@@ -50,3 +51,21 @@ class QualityScore(Base):
     #: indicator key -> share met (0..1) or null; "findings": the DCAT-AP findings.
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     computed: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class QualityPending(Base):
+    """A dataset whose score was asked for and not computed yet: the "dirty set" that the job
+    ``quality.score_pending`` drains. Asking again for a dataset already waiting updates its row
+    (one row per dataset, however many changes), and the drain deletes a row only if it was not
+    asked for again while it was being scored. No foreign key: a purged dataset's row is simply
+    drained (scoring a missing dataset writes nothing)."""
+
+    __tablename__ = "quality_pending"
+    __table_args__ = (Index("ix_quality_pending_asked", "asked"),)
+
+    dataset_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    #: When it was last asked for (the drain takes the oldest first).
+    asked: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: How many times it was asked for since it last left the set: the drain deletes the row
+    #: only if the count is still the one it read (exact, whatever the clock's resolution).
+    asks: Mapped[int] = mapped_column(Integer, default=1)

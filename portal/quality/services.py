@@ -4,6 +4,12 @@ a dataset's latest score.
 ``score_datasets(ids)`` scores the given datasets as the database has them now and rewrites
 today's row of each (the rows of earlier days are the history). ``recompute_all()`` does it for
 every active dataset in chunks, one transaction per chunk, so a killed run leaves whole chunks.
+
+After a change the score is asked for, not computed: ``ask(ids)`` adds the datasets to
+``quality_pending`` (one row per dataset however often it is asked for) and ``score_pending()``
+(the job ``quality.score_pending``) drains that set in batches. A batch's rows are deleted only
+once its scores are written and only if nobody asked again meanwhile, so a dataset changed while
+it was being scored is scored again and a run killed mid-way leaves its rows for the next one.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from portal import db
@@ -22,7 +29,7 @@ from portal.db import utcnow
 from portal.feeds.rows import RowLoader
 from portal.quality import freshness, links, mqa, shacl
 from portal.quality.facts import dataset_facts
-from portal.quality.models import QualityScore
+from portal.quality.models import QualityPending, QualityScore
 from portal.validation.models import ValidationReport
 
 CHUNK = 500
@@ -116,6 +123,58 @@ def recompute_all() -> int:
     ids = list(db.session.scalars(select(Dataset.id).where(Dataset.state != "deleted")
                                   .order_by(Dataset.id)))
     return score_datasets(ids)
+
+
+# --- the datasets waiting for a score ---------------------------------------------------------
+
+#: Datasets scored per transaction of the drain (and rows taken from ``quality_pending``).
+PENDING_BATCH = 200
+
+
+def ask(dataset_ids: Iterable[str]) -> int:
+    """Add these datasets to the ones waiting for a score, in one short transaction of its own
+    (an upsert: a dataset already waiting is asked again, never duplicated). Returns how many."""
+    ids = sorted(set(dataset_ids))  # one order for every writer: no deadlock between two asks
+    if not ids:
+        return 0
+    now = utcnow()
+    with db.unit_of_work() as session:
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        for start in range(0, len(ids), CHUNK):
+            statement = dialect.insert(QualityPending).values(
+                [{"dataset_id": i, "asked": now, "asks": 1} for i in ids[start:start + CHUNK]])
+            session.execute(statement.on_conflict_do_update(
+                index_elements=[QualityPending.dataset_id],
+                set_={"asked": statement.excluded.asked, "asks": QualityPending.asks + 1}))
+    return len(ids)
+
+
+def pending(limit: int | None = None) -> list[tuple[str, int]]:
+    """``(dataset_id, asks)`` of the datasets waiting for a score, the longest waiting first."""
+    statement = select(QualityPending.dataset_id, QualityPending.asks).order_by(
+        QualityPending.asked, QualityPending.dataset_id)
+    if limit is not None:
+        statement = statement.limit(limit)
+    with db.unit_of_work() as session:
+        return [(row.dataset_id, row.asks) for row in session.execute(statement)]
+
+
+def _forget(taken: list[tuple[str, int]]) -> None:
+    """Delete the rows taken, unless asked for again since they were read."""
+    with db.unit_of_work() as session:
+        session.execute(delete(QualityPending).where(or_(*(
+            and_(QualityPending.dataset_id == dataset_id, QualityPending.asks == asks)
+            for dataset_id, asks in taken))))
+
+
+def score_pending(batch: int = PENDING_BATCH) -> int:
+    """Score the datasets waiting for it, ``batch`` at a time, until none is left (those asked
+    for during the run included). Returns the number of datasets scored."""
+    done = 0
+    while taken := pending(batch):
+        done += score_datasets([dataset_id for dataset_id, _asks in taken])
+        _forget(taken)
+    return done
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -88,6 +88,31 @@ def test_init_creates_the_queue_once_and_jobs_leave_only_with_the_write(papp):
     assert (health["queued"], health["running"]) == (2, 0)
 
 
+def test_quality_scores_wait_as_one_job_and_a_change_during_the_run_queues_one_more(papp):
+    """Changes ask for ``quality.score_pending`` under a queueing lock: one job waits (``todo``)
+    however many changes come; once it runs (``doing``) the next change queues one more."""
+    assert papp.test_cli_runner().invoke(init_command).exit_code == 0
+    waiting = "task_name = 'quality.score_pending' AND status = 'todo'"
+    with papp.app_context():
+        factories.entity("ine")
+        created = [factories.dataset(f"cambio-{i}") for i in range(4)]
+        assert _count(papp, waiting) == 1
+        assert db.session.execute(text("SELECT count(*) FROM quality_pending")).scalar() == 4
+        with db.unit_of_work() as session:  # a worker has taken it
+            session.execute(text(f"UPDATE procrastinate_jobs SET status = 'doing' "
+                                 f"WHERE {waiting}"))
+        factories.dataset("otro-cambio")
+        factories.dataset("y-otro")
+        assert _count(papp, waiting) == 1
+        assert _count(papp, "task_name = 'quality.score_pending'") == 2
+        assert _count(papp, "task_name = 'quality.score_datasets'") == 0
+        jobs.run_now("quality.score_pending")  # what either job does: drain the set
+        assert db.session.execute(text("SELECT count(*) FROM quality_pending")).scalar() == 0
+        assert db.session.execute(text("SELECT count(DISTINCT dataset_id) FROM quality_score"))\
+            .scalar() == len(created) + 2
+        db.session.remove()
+
+
 def test_a_real_worker_runs_the_jobs_and_the_schedule(papp, tmp_path):
     assert papp.test_cli_runner().invoke(init_command).exit_code == 0
     env = {**os.environ, **{k: str(v) for k, v in papp.config["settings"].items()

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import mimetypes
 import os
 import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +39,8 @@ from flask_babel import lazy_gettext as _l
 from portal import uploads
 from portal.config import SettingError
 from portal.errors import ValidationError
+
+log = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
 #: Lifetime of a presigned download URL: long enough to start a download, short enough that a
@@ -203,8 +206,15 @@ class LocalStorage(_Backend):
     def delete(self, key: str) -> None:
         target = self.root / key
         target.unlink(missing_ok=True)
-        with contextlib.suppress(OSError):  # not empty: another file of the resource remains
-            target.parent.rmdir()
+        # Empty folders of the key go too (``versions/<id>/<resource id>/``), but never the
+        # top one (``resources``, ``versions``): an upload may be creating its folder in it.
+        folder = target.parent
+        while folder.parent != self.root and folder != self.root:
+            try:
+                folder.rmdir()
+            except OSError:  # not empty: another file of the resource remains (or gone)
+                break
+            folder = folder.parent
 
     def send(self, key: str, *, filename: str, media_type: str,
              last_modified: datetime | None = None) -> Response:
@@ -377,3 +387,45 @@ def init_app(app: Flask) -> None:
 
 def storage() -> Storage:
     return current_app.extensions["storage"]
+
+
+#: ``keys -> the keys among them that rows still reference``.
+Holder = Callable[[list[str]], set[str]]
+
+
+def register_holder(app: Flask, holder: Holder) -> None:
+    """A domain whose rows hold storage keys says which keys are still referenced: ``discard``
+    keeps those."""
+    holders = app.extensions.setdefault("storage_holders", [])
+    if holder not in holders:
+        holders.append(holder)
+
+
+def discard(keys: Iterable[str]) -> list[str]:
+    """Delete the stored files of rows that are gone; call it once their deletion has committed
+    (``db.on_commit``), so a rolled-back write loses no file. A key that a row still references
+    (any registered holder says so) is kept; a file already missing is no error; a backend
+    failure is logged, not raised: the rows are gone, an orphan file costs space only. Returns
+    the keys deleted."""
+    wanted = list(dict.fromkeys(key for key in keys if key))
+    if not wanted:
+        return []
+    try:
+        kept = set().union(*(holder(wanted) for holder in
+                             current_app.extensions.get("storage_holders", [])))
+    except Exception:  # cannot tell whether they are shared: keeping them is the safe side
+        log.exception("could not check whether the stored files %s are still referenced: "
+                      "they are kept", wanted)
+        return []
+    deleted = []
+    for key in wanted:
+        if key in kept:
+            log.warning("stored file %s is still referenced by another row: kept", key)
+            continue
+        try:
+            storage().delete(key)
+        except Exception:
+            log.exception("could not delete the stored file %s", key)
+            continue
+        deleted.append(key)
+    return deleted

@@ -36,7 +36,7 @@ from portal.catalog.translations import (
 )
 from portal.db import new_id, on_commit, on_rollback, unit_of_work, utcnow
 from portal.errors import NotFound, ValidationError
-from portal.storage import storage
+from portal.storage import discard, storage
 
 DATASET_FIELDS = (
     "name", "title", "description", "license_id", "contact_name", "contact_email",
@@ -542,7 +542,12 @@ def delete_dataset(dataset: Dataset, actor) -> None:
 def purge_dataset(dataset: Dataset, actor) -> None:
     """Remove a dataset for good, as CKAN's ``dataset_purge`` (sysadmins only): its row, its
     resources and their stored files, reports and link checks, and its activity records
-    (they hold its content). One unit of work; the audit log keeps who purged what."""
+    (they hold its content). One unit of work; the audit log keeps who purged what.
+
+    The stored files go once the transaction has committed (``storage.discard``): the
+    resources' uploads here, and what other domains stored for the dataset through their own
+    ``before_delete`` listeners (its versions' copies, its DataStore tables). A purge that
+    rolls back deletes nothing."""
     from portal.activity.models import Activity
     from portal.audit import services as audit
 
@@ -555,9 +560,14 @@ def purge_dataset(dataset: Dataset, actor) -> None:
         db.session.flush()
         audit.record("dataset.purge", actor=actor, target=name,
                      detail=f"{dataset_id} {title}"[:1000])
-        for key in keys:
-            on_commit(lambda key=key: storage().delete(key))
+        on_commit(lambda: discard(keys))
         on_commit(lambda: signals.dataset_deleted.send(dataset_id))
+
+
+def stored_keys_in_use(keys: list[str]) -> set[str]:
+    """The storage keys among ``keys`` that a resource still holds (``storage.discard``)."""
+    return set(db.session.scalars(select(Resource.storage_key).where(
+        Resource.storage_key.in_(keys))))
 
 
 def datasets_with_resources(query) -> list[Dataset]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, render_template
 
-from portal import caching
+from portal import caching, storage
 from portal.catalog import error_pages, listing, services, templating
 from portal.catalog.licenses import licenses
 
@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
 
     templating.init_app(app)
     error_pages.init_app(app)
+    storage.register_holder(app, services.stored_keys_in_use)
     # publish_views.bp is dataset_views.bp with the publisher's form routes added.
     for blueprint in (home, publish_views.bp, entity_views.bp, theme_views.bp):
         app.register_blueprint(blueprint)

@@ -5,7 +5,8 @@ dataset's metadata and resources as they are now (``catalog.dataset_snapshot``) 
 each uploaded file is copied under a key of its own (``versions/<version id>/...``): the
 catalog replaces or deletes a resource's file when it changes. The version is citable at
 ``/dataset/<name>/version/<version>`` and keeps showing and serving what it held. A label is
-unique per dataset and never reused; a version is never changed.
+unique per dataset and never reused; a version is never changed. Purging the dataset deletes its
+versions (``ON DELETE CASCADE``) and, once that has committed, their copies (``forget_files``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from flask import g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Text, cast, or_, select
 
 from portal import db
 from portal.auth import permissions
@@ -29,7 +30,7 @@ from portal.errors import NotFound, ValidationError
 from portal.series import services
 from portal.series.diff import DEFAULT_LIMIT, TableDiff, diff_tables
 from portal.series.models import DatasetVersion
-from portal.storage import storage
+from portal.storage import discard, storage
 
 LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$")
 NOTES_MAX = 5000
@@ -104,6 +105,34 @@ def create_version(dataset: Dataset, label: str, notes: str, actor) -> DatasetVe
         g.pop("dataset_versions", None)
         services.touch([dataset.id])  # the feeds' caches follow its new dcat:hasVersion
     return version
+
+
+def _snapshot_keys(snapshot: dict[str, Any]) -> list[str]:
+    return [item["storage_key"] for item in (snapshot or {}).get("resources", [])
+            if isinstance(item, dict) and item.get("storage_key")]
+
+
+def forget_files(_mapper, connection, dataset) -> None:
+    """A dataset is being deleted (purged; its versions go with it, ``ON DELETE CASCADE``):
+    the files its versions copied are discarded once the deletion commits."""
+    keys = [key for snapshot in connection.execute(
+        select(DatasetVersion.snapshot).where(DatasetVersion.dataset_id == dataset.id)).scalars()
+        for key in _snapshot_keys(snapshot)]
+    if keys:
+        db.on_commit(lambda: discard(keys))
+
+
+def stored_keys_in_use(keys: list[str]) -> set[str]:
+    """The storage keys among ``keys`` that a version still holds (``storage.discard``). The
+    snapshots are JSON: the rows whose text names a key are read, and their keys compared."""
+    wanted = set(keys)
+    text = cast(DatasetVersion.snapshot, Text)
+    found: set[str] = set()
+    for start in range(0, len(keys), 50):
+        clause = or_(*(text.contains(key, autoescape=True) for key in keys[start:start + 50]))
+        for snapshot in db.session.scalars(select(DatasetVersion.snapshot).where(clause)):
+            found.update(key for key in _snapshot_keys(snapshot) if key in wanted)
+    return found
 
 
 @dataclass(frozen=True)

@@ -149,8 +149,10 @@ def package_delete(values, actor):
 def dataset_purge(values, actor):
     """Remove a dataset for good (sysadmins only): unlike package_delete, nothing is kept.
 
-    Its resources, their stored files, validation reports and link checks and its activity
-    go with it, in one transaction; the audit log records who purged it. It cannot be undone.
+    Its resources, validation reports, link checks, versions and activity go with it, in one
+    transaction; the audit log records who purged it. Every file it stored (its uploads, its
+    versions' copies, its DataStore tables) is deleted once that transaction has committed: a
+    purge that fails keeps them. It cannot be undone.
     """
     catalog.purge_dataset(catalog.get_dataset(values["id"]), actor)
 

@@ -14,10 +14,11 @@ SQLite). Timed:
   ones only today's), median of 3 after the first.
 * ``latency``: a dataset changed through the catalog's services (its keywords dropped), then
   the time until its new score is in the database, through the real queue: the change's signal,
-  the listener, ``quality.score_datasets`` queued with the inprocess backend in background mode
-  and run by its worker thread. Only the quality listener is connected in this process (the
-  search index, validation and link checks would otherwise queue work on the 100,000 datasets
-  that competes with what is measured). Median and worst of 5 changes. Target: seconds.
+  the listener (the dataset recorded in ``quality_pending``), ``quality.score_pending`` queued
+  with the inprocess backend in background mode and run by its worker thread. Only the quality
+  listener is connected in this process (the search index, validation and link checks would
+  otherwise queue work on the 100,000 datasets that competes with what is measured). Median
+  and worst of 5 changes. Target: seconds.
 
 Ends with one JSON line: ``datasets``, ``recompute_s``, ``datasets_per_s``, ``observatory_ms``,
 ``scorecard_ms``, ``latency_ms``, ``latency_max_ms``.

@@ -12,8 +12,8 @@ PENDING_SWEEP = 300
 
 
 #: One writer of scores at a time: two runs rewriting the same dataset's row of the day would
-#: collide on its key. During the nightly run the drain waits for it (the datasets it scores
-#: stay in ``quality_pending`` and are scored again after it).
+#: collide on its key. During the nightly run the drain waits for it (the datasets changed
+#: meanwhile stay in ``quality_pending`` and are scored after it).
 LOCK = "quality-scores"
 
 

@@ -7,14 +7,20 @@ of the departments' file: one feature per municipality with ``codigo_ine`` (6 di
 zeros) and ``nombre``, geometry as it was, every other property dropped. A file the portal
 cannot use (missing, not GeoJSON, no feature with a well-formed code) is a ``SettingError``;
 malformed codes in a usable file are listed by ``check`` (``portal maps check``) and left out.
+
+While the portal runs, requests ask ``current``: a file replaced by one it cannot use (broken,
+removed, unreadable) makes the municipal maps ``Unavailable`` instead of failing the request;
+the reason is logged once, with the path, and the file is read again as soon as it changes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +28,13 @@ from flask import Flask
 
 from portal.config import SettingError
 
+log = logging.getLogger(__name__)
+
 SETTING = "PORTAL_MUNICIPAL_BOUNDARIES"
 EXTENSION = "municipal_boundaries"
+#: The app extension holding the ``Unavailable`` of a file that cannot be used.
+FAILURE = "municipal_boundaries_failure"
+_failure_lock = threading.Lock()
 POLYGONS = frozenset({"Polygon", "MultiPolygon"})
 DIGITS = re.compile(r"^\d{5,6}$")
 #: Bolivia with a wide margin, in longitude/latitude: a vertex outside it means the file is in
@@ -163,3 +174,52 @@ def municipalities(app: Flask) -> Municipalities | None:
                                         stat.st_size):
         cached = app.extensions[EXTENSION] = read(path, code_property, name_property)
     return cached
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """The configured file cannot be used now: ``reason`` (for the log, it names the path)."""
+
+    path: str
+    reason: str
+    #: The file's state when it failed (or the reason it has none): a change means read again.
+    state: tuple = ()
+
+
+def _state(app: Flask, path: str) -> tuple:
+    """What identifies this version of the file: a new file (renamed over it), new content or new
+    permissions (``chmod`` changes ``ctime``) or other settings are a new state."""
+    try:
+        found = os.stat(path)
+    except OSError as exc:
+        return (path, "stat", exc.errno)
+    return (path, app.config["PORTAL_MUNICIPAL_CODE_PROPERTY"],
+            app.config["PORTAL_MUNICIPAL_NAME_PROPERTY"], found.st_ino, found.st_mtime_ns,
+            found.st_ctime_ns, found.st_size)
+
+
+def current(app: Flask) -> Municipalities | Unavailable | None:
+    """What a request may use: the municipalities, ``None`` when the setting is empty, or
+    ``Unavailable`` when the file became unusable after start-up. The failure is logged once per
+    state of the file (with its path and why) and not read again until the file changes."""
+    path = app.config.get(SETTING) or ""
+    if not path:
+        return None
+    state = _state(app, path)
+    failed = app.extensions.get(FAILURE)
+    if failed is not None and failed.state == state:
+        return failed
+    try:
+        found = municipalities(app)
+    except SettingError as exc:
+        with _failure_lock:
+            failed = app.extensions.get(FAILURE)
+            if failed is None or failed.state != state:
+                log.error("municipal maps unavailable (they are drawn by department until the "
+                          "file is fixed): %s", exc)
+                failed = app.extensions[FAILURE] = Unavailable(path, str(exc), state)
+        return failed
+    if app.extensions.pop(FAILURE, None) is not None:
+        log.warning("municipal maps available again: %s read (%d municipalities)", path,
+                    len(found.names))
+    return found

@@ -2,7 +2,9 @@
 first saved view of that type, as the API shows it) and ``map_setup(resource)`` (how the map
 can draw it), as template globals; the boundaries of Bolivia for choropleths at
 ``/mapas/bolivia/departamentos.geojson`` (shipped) and ``/mapas/bolivia/municipios.geojson``
-(from the file ``PORTAL_MUNICIPAL_BOUNDARIES`` names, when it is set)."""
+(from the file ``PORTAL_MUNICIPAL_BOUNDARIES`` names, when it is set). A municipal file that
+became unusable while running draws municipal maps by department, says so on the page, and
+answers its address with a 503 in the feeds' JSON error shape, never a 500."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import io
 import re
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, send_file, url_for
+from flask import Blueprint, Flask, abort, current_app, jsonify, send_file, url_for
 from flask_babel import lazy_gettext as _l
 
 from portal.resource_views import boundaries as municipal
@@ -93,18 +95,27 @@ def map_setup(resource, table) -> dict[str, Any] | None:
 
 
 def _municipal() -> bool:
-    return bool(current_app.config.get(municipal.SETTING))
+    """Whether municipal maps can be drawn now: the file is configured and usable."""
+    return isinstance(municipal.current(current_app), municipal.Municipalities)
 
 
 def _areas(view: dict[str, Any]) -> dict[str, Any]:
     """Which boundaries a choropleth draws: municipalities for municipal codes when their file
-    is configured; else departments (``fallback``: municipal codes counted by department)."""
+    is configured and usable; else departments (``fallback``: municipal codes counted by
+    department; ``unavailable``: the configured file cannot be read now)."""
     wanted = view.get("level") == "municipio"
-    level = "municipio" if wanted and _municipal() else "departamento"
+    found = municipal.current(current_app) if wanted else None
+    level = "municipio" if isinstance(found, municipal.Municipalities) else "departamento"
     return {"level": level, "fallback": wanted and level != "municipio",
+            "unavailable": isinstance(found, municipal.Unavailable),
             "boundaries": url_for("resource_views.boundaries",
                                   level="municipios" if level == "municipio"
                                   else "departamentos")}
+
+
+def unavailable_message() -> str:
+    return str(_l("El mapa de municipios no está disponible en este momento: cada código "
+                  "municipal se suma en su departamento."))
 
 
 @bp.route("/mapas/bolivia/<level>.geojson")
@@ -112,9 +123,15 @@ def boundaries(level: str):
     """The boundaries shipped in standards/bolivia and the configured municipalities
     (choropleths), cached for a day."""
     if level == "municipios":
-        found = municipal.municipalities(current_app)
+        found = municipal.current(current_app)
         if found is None:
             abort(404)
+        if isinstance(found, municipal.Unavailable):  # the reason (a path) is in the log only
+            response = jsonify({"error": {"status": 503, "message": unavailable_message()}})
+            response.status_code = 503
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Retry-After"] = "300"
+            return response
         return send_file(io.BytesIO(found.body), mimetype="application/geo+json",
                          max_age=86400, etag=found.etag, last_modified=found.modified)
     path = BOUNDARIES.get(level)

@@ -5,6 +5,7 @@ The files are written by the tests: made-up municipalities, not real data."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -209,3 +210,87 @@ def test_without_the_file_a_municipal_map_falls_back_and_tells_editors(app, clie
     page = client.get(path).get_data(as_text=True)
     assert "data-map-fallback" in page
     assert "Los límites de los municipios no están instalados" in page
+
+
+UNAVAILABLE = ("El mapa de municipios no está disponible en este momento: cada código municipal "
+               "se suma en su departamento.")
+
+
+def _failures(caplog) -> list[str]:
+    return [record.getMessage() for record in caplog.records
+            if record.name == "portal.resource_views.boundaries" and record.levelname == "ERROR"]
+
+
+def test_a_file_broken_while_running_answers_503_logs_once_and_comes_back(make_app, municipios,
+                                                                          caplog):
+    client = make_app(PORTAL_MUNICIPAL_BOUNDARIES=municipios).test_client()
+    assert client.get("/mapas/bolivia/municipios.geojson").status_code == 200
+    Path(municipios).write_text('{"type": "FeatureCollection", "features": [')  # cut short
+    for _ in range(3):
+        with client.get("/mapas/bolivia/municipios.geojson") as response:
+            assert response.status_code == 503
+            assert response.headers["Cache-Control"] == "no-store"
+            assert response.get_json() == {"error": {"status": 503, "message": UNAVAILABLE}}
+            assert municipios not in response.get_data(as_text=True)  # the path: log only
+    [logged] = _failures(caplog)
+    assert municipios in logged and "is not GeoJSON" in logged
+    # Removed: another reason, logged once more.
+    Path(municipios).unlink()
+    assert client.get("/mapas/bolivia/municipios.geojson").status_code == 503
+    assert client.get("/mapas/bolivia/municipios.geojson").status_code == 503
+    assert len(_failures(caplog)) == 2 and "cannot read" in _failures(caplog)[1]
+    # A good file again: served at once, without a restart.
+    write(Path(municipios), FEATURES[:2])
+    with client.get("/mapas/bolivia/municipios.geojson") as response:
+        assert response.status_code == 200
+        assert [f["id"] for f in response.get_json()["features"]] == ["020101", "020102"]
+    assert any("available again" in record.getMessage() for record in caplog.records)
+
+
+def test_a_folder_in_place_of_the_file_is_unavailable(make_app, municipios, caplog):
+    client = make_app(PORTAL_MUNICIPAL_BOUNDARIES=municipios).test_client()
+    Path(municipios).unlink()
+    Path(municipios).mkdir()  # an unpacked archive named like the file: cannot be read
+    assert client.get("/mapas/bolivia/municipios.geojson").status_code == 503
+    [logged] = _failures(caplog)
+    assert municipios in logged and "cannot read" in logged
+    Path(municipios).rmdir()
+    write(Path(municipios))
+    assert client.get("/mapas/bolivia/municipios.geojson").status_code == 200
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
+def test_an_unreadable_file_is_unavailable_until_its_mode_is_fixed(make_app, municipios, caplog):
+    client = make_app(PORTAL_MUNICIPAL_BOUNDARIES=municipios).test_client()
+    os.chmod(municipios, 0)
+    try:
+        assert client.get("/mapas/bolivia/municipios.geojson").status_code == 503
+        [logged] = _failures(caplog)
+        assert municipios in logged and "cannot read" in logged
+    finally:
+        os.chmod(municipios, 0o644)  # the same content and mtime; only its ctime changes
+    assert client.get("/mapas/bolivia/municipios.geojson").status_code == 200
+
+
+def test_a_municipal_map_page_degrades_while_the_file_is_broken(make_app, municipios, caplog):
+    app = make_app(PORTAL_MUNICIPAL_BOUNDARIES=municipios)
+    path, _ = _municipal_table(app)
+    client = app.test_client()
+    assert _map(client.get(path).get_data(as_text=True))["data-level"] == "municipio"
+    Path(municipios).write_text("no es geojson")
+    response = client.get(path)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    shown = _map(page)
+    assert shown["data-level"] == "departamento"
+    assert shown["data-boundaries"] == "/mapas/bolivia/departamentos.geojson"
+    assert json.loads(shown["data-view"].replace("&#34;", '"'))["title"] == \
+        "Casos por departamento"
+    assert "data-map-unavailable" in page and UNAVAILABLE in page
+    assert "data-map-fallback" not in page
+    assert 'id="map-title"' in page and "data-chart-builder" in page  # the rest is shown
+    assert client.get(path).status_code == 200
+    assert len(_failures(caplog)) == 1
+    write(Path(municipios))
+    page = client.get(path).get_data(as_text=True)
+    assert _map(page)["data-level"] == "municipio" and "data-map-unavailable" not in page

@@ -161,17 +161,23 @@ def pending(limit: int | None = None) -> list[tuple[str, int]]:
 
 def _forget(taken: list[tuple[str, int]]) -> None:
     """Delete the rows taken, unless asked for again since they were read."""
+    ids = sorted(dataset_id for dataset_id, _asks in taken)
     with db.unit_of_work() as session:
+        # Rows locked in the order ``ask`` locks them (PostgreSQL; SQLite has one writer): a
+        # delete and an upsert of the same rows never wait for each other in a cycle.
+        session.execute(select(QualityPending.dataset_id).where(
+            QualityPending.dataset_id.in_(ids)).order_by(QualityPending.dataset_id)
+            .with_for_update())
         session.execute(delete(QualityPending).where(or_(*(
             and_(QualityPending.dataset_id == dataset_id, QualityPending.asks == asks)
             for dataset_id, asks in taken))))
 
 
-def score_pending(batch: int = PENDING_BATCH) -> int:
-    """Score the datasets waiting for it, ``batch`` at a time, until none is left (those asked
-    for during the run included). Returns the number of datasets scored."""
+def score_pending(batch: int | None = None) -> int:
+    """Score the datasets waiting for it, ``batch`` (``PENDING_BATCH``) at a time, until none is
+    left (those asked for during the run included). Returns the number of datasets scored."""
     done = 0
-    while taken := pending(batch):
+    while taken := pending(batch or PENDING_BATCH):
         done += score_datasets([dataset_id for dataset_id, _asks in taken])
         _forget(taken)
     return done

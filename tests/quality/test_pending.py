@@ -156,3 +156,29 @@ def test_a_purged_dataset_leaves_the_set_without_a_score(make_app):
         assert set(_waiting()) == {dataset.id}
         assert services.score_pending() == 0
         assert _waiting() == {} and services.latest(dataset.id) is None
+
+
+def test_a_drain_that_dies_leaves_what_it_did_not_score(make_app, monkeypatch):
+    app = make_app(PORTAL_JOBS_MODE="off")
+    with app.app_context():
+        factories.entity()
+        ids = [factories.dataset(f"caida-{i}").id for i in range(5)]
+        real = services.score_datasets
+        batches: list[list[str]] = []
+
+        def dying(dataset_ids):
+            batches.append(list(dataset_ids))
+            if len(batches) == 2:
+                raise RuntimeError("the worker died")
+            return real(batches[-1])
+
+        monkeypatch.setattr(services, "score_datasets", dying)
+        monkeypatch.setattr(services, "PENDING_BATCH", 2)
+        with pytest.raises(RuntimeError):
+            jobs.run_now("quality.score_pending")
+        assert len(batches) == 2 and len(batches[0]) == 2
+        assert set(_waiting()) == set(ids) - set(batches[0])  # the first batch was done
+        monkeypatch.setattr(services, "score_datasets", real)
+        jobs.run_now("quality.score_pending")
+        assert _waiting() == {}
+        assert all(services.latest(i) is not None for i in ids)

@@ -25,12 +25,15 @@ def _ask(dataset_ids: list[str]) -> None:
 
     if not has_app_context() or not dataset_ids:
         return
-    try:
-        services.ask(dataset_ids)
-    except Exception:  # the catalog write has committed already: report, never break it
-        log.exception("could not record that %d datasets wait for their score",
-                      len(dataset_ids))
-        return
+    for attempt in (1, 2):  # once more after a failure (a deadlock, a busy database)
+        try:
+            services.ask(dataset_ids)
+            break
+        except Exception:  # the catalog write has committed already: report, never break it
+            if attempt == 2:
+                log.exception("could not record that %d datasets wait for their score",
+                              len(dataset_ids))
+                return
     try:
         jobs.enqueue(tasks.score_pending)
     except Exception:  # the ids wait in quality_pending: the schedule's sweep scores them

@@ -163,11 +163,13 @@ def _forget(taken: list[tuple[str, int]]) -> None:
     """Delete the rows taken, unless asked for again since they were read."""
     ids = sorted(dataset_id for dataset_id, _asks in taken)
     with db.unit_of_work() as session:
-        # Rows locked in the order ``ask`` locks them (PostgreSQL; SQLite has one writer): a
-        # delete and an upsert of the same rows never wait for each other in a cycle.
+        # Rows locked in the order ``ask`` writes them, Python's (PostgreSQL's "C" collation;
+        # SQLite has one writer): a delete and an upsert never wait for each other in a cycle.
+        order = QualityPending.dataset_id
+        if session.get_bind().dialect.name == "postgresql":
+            order = order.collate("C")
         session.execute(select(QualityPending.dataset_id).where(
-            QualityPending.dataset_id.in_(ids)).order_by(QualityPending.dataset_id)
-            .with_for_update())
+            QualityPending.dataset_id.in_(ids)).order_by(order).with_for_update())
         session.execute(delete(QualityPending).where(or_(*(
             and_(QualityPending.dataset_id == dataset_id, QualityPending.asks == asks)
             for dataset_id, asks in taken))))

@@ -49,12 +49,36 @@ def _app_scope() -> int:
     return id(g._get_current_object())
 
 
+class PortalSession(Session):
+    """Every session of the portal: the app context's and those opened apart
+    (``standalone_session()``: job tasks, CLI commands).
+
+    The loaded objects stay referenced while ``close()`` detaches their states: objects in
+    reference cycles (a dataset and its resources) that the cyclic GC collected during
+    ``close()`` ran SQLAlchemy's weakref cleanup on a state whose attributes ``close()`` was
+    setting, a re-entrant store that on Python 3.11 freed the state's attribute values under it
+    (web workers died of SIGSEGV under load)."""
+
+    def close(self) -> None:
+        loaded = list(self.identity_map.values())
+        try:
+            super().close()
+        finally:
+            del loaded
+
+
 def _new_session() -> Session:
     """A session bound to the current app's engine (tests and tools may run several apps)."""
-    return Session(bind=current_app.extensions["db_engine"], expire_on_commit=False)
+    return PortalSession(bind=current_app.extensions["db_engine"], expire_on_commit=False)
 
 
 session: scoped_session[Session] = scoped_session(_new_session, scopefunc=_app_scope)
+
+
+def standalone_session(bind: Engine | None = None) -> Session:
+    """A session of its own, outside the app context's (``with standalone_session() as s``),
+    on the current app's engine unless ``bind`` is given."""
+    return PortalSession(bind if bind is not None else engine())
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
@@ -83,14 +107,7 @@ def init_app(app: Flask) -> None:
 
     @app.teardown_appcontext
     def _remove_session(_exc: BaseException | None) -> None:
-        # The loaded objects stay referenced while the session detaches their states: objects
-        # in reference cycles (a dataset and its resources) that the cyclic GC collected during
-        # close() ran SQLAlchemy's weakref cleanup on a state whose attributes close() was
-        # setting, a re-entrant store that on Python 3.11 freed the state's attribute values
-        # under it (worker SIGSEGV under load).
-        loaded = list(session().identity_map.values()) if session.registry.has() else []
         session.remove()
-        del loaded
 
 
 def engine() -> Engine:

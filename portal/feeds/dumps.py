@@ -285,7 +285,7 @@ def _guarded(refresh_ids) -> None:
     if not _enabled():
         return
     try:
-        with Session(db.engine()) as session:
+        with db.standalone_session() as session:
             mark_dirty(refresh_ids(session))
     except Exception:  # any failure only makes the dump stale
         log.exception("could not update the dump fragments; the next dump rebuilds them")

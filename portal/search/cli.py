@@ -7,7 +7,6 @@ import time
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from portal import db
 from portal.catalog.models import Dataset
@@ -29,7 +28,7 @@ def search_group() -> None:
 def rebuild_command(procs: int | None) -> None:
     started, began = time.monotonic(), utcnow()
     backend = get_backend()
-    with Session(db.engine()) as session:
+    with db.standalone_session() as session:
         total = documents.count_indexable(session)
         with click.progressbar(documents.iter_documents(session), length=total,
                                label="Indexing datasets", show_pos=True) as bar:
@@ -43,7 +42,7 @@ def catch_up(began) -> int:
     """After a rebuild: index again the datasets changed since it began (the live index, now
     swapped out, had them; the new one may have read them before the change), and repair
     everything if datasets were purged meanwhile. Returns the datasets written."""
-    with Session(db.engine()) as session:
+    with db.standalone_session() as session:
         changed = list(session.scalars(select(Dataset.id).where(
             Dataset.metadata_modified >= began - tasks.MARGIN)))
         tasks.reindex(session, changed)
@@ -67,7 +66,7 @@ def _show(label: str, ids: list[str]) -> None:
 )
 @with_appcontext
 def check_command() -> None:
-    with Session(db.engine()) as session:
+    with db.standalone_session() as session:
         in_db = documents.modified_in_database(session)
     in_index = get_backend().modified_by_id()
     only_index = [i for i in in_index if i not in in_db]

@@ -79,7 +79,7 @@ def sync() -> int:
     state = _state()
     if state.watermark is None:
         return reconcile()
-    with Session(db.engine()) as session:
+    with db.standalone_session() as session:
         rows = dict(session.execute(select(Dataset.id, Dataset.metadata_modified).where(
             Dataset.metadata_modified >= state.watermark - MARGIN)).all())
         changed = [i for i, modified in rows.items() if state.recent.get(i) != modified]
@@ -96,7 +96,7 @@ def sync() -> int:
 def reconcile() -> int:
     """Compare the whole index with the database and repair every difference."""
     backend = get_backend()
-    with Session(db.engine()) as session:
+    with db.standalone_session() as session:
         in_db = documents.modified_in_database(session)
         in_index = backend.modified_by_id()
         gone = [i for i in in_index if i not in in_db]
@@ -116,11 +116,11 @@ def reconcile() -> int:
 @jobs.job("search.index_entity", queue="search", lock=lambda **_: INDEX_LOCK)
 def index_entity(entity_id: str) -> int:
     """An entity was renamed or retitled: its datasets' documents show it."""
-    with Session(db.engine()) as session:
+    with db.standalone_session() as session:
         return reindex(session, documents.dataset_ids_of_entity(session, entity_id))
 
 
 @jobs.job("search.index_theme", queue="search", lock=lambda **_: INDEX_LOCK)
 def index_theme(theme_id: str) -> int:
-    with Session(db.engine()) as session:
+    with db.standalone_session() as session:
         return reindex(session, documents.dataset_ids_of_theme(session, theme_id))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import secrets
 import socket
 import threading
 import time
@@ -75,7 +76,9 @@ class InProcessBackend:
         self.app = app
         self.mode = resolve_mode(app)
         self.workers = max(0, int(app.config.get("PORTAL_JOBS_WORKERS") or 0))
-        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        # host:pid:instance: a process may hold several apps (tests, tools), each its own
+        # backend; one must never take the other's running jobs for those of a dead worker.
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -304,7 +307,8 @@ class InProcessBackend:
         recovered = []
         rows = db.session.scalars(select(QueuedJob).where(QueuedJob.status == "running")).all()
         for row in rows:
-            owner_host, _, pid = row.owner.rpartition(":")
+            owner_host, _, pid = row.owner.partition(":")
+            pid = pid.partition(":")[0]  # host:pid:instance (host:pid before)
             if row.owner == self.owner and row.id in self._running:
                 continue
             dead = owner_host == host and pid.isdigit() and (

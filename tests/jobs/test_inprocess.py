@@ -6,6 +6,8 @@ connection."""
 from __future__ import annotations
 
 import contextlib
+import os
+import socket
 import subprocess
 import sys
 import threading
@@ -166,7 +168,8 @@ def _dead_pid() -> int:
 def test_jobs_of_a_dead_process_come_back_or_fail_with_the_reason(make_app):
     app = make_app(PORTAL_JOBS_MODE="background", PORTAL_JOBS_WORKERS=1)
     carrier = jobs.backend(app)
-    host = carrier.owner.rpartition(":")[0]
+    host = socket.gethostname()
+    assert carrier.owner.startswith(f"{host}:{os.getpid()}:")
     dead = f"{host}:{_dead_pid()}"
     with app.app_context(), db.unit_of_work() as session:
         now = db.utcnow()
@@ -194,6 +197,24 @@ def test_jobs_of_a_dead_process_come_back_or_fail_with_the_reason(make_app):
     assert _rows(app, id="alive")[0].status == "running"
     assert sorted((kw["item"], final) for _reason, final, kw in abandoned) == [
         ("a", False), ("b", True), ("d", False)]
+
+
+def test_two_apps_in_one_process_never_take_each_others_running_jobs(make_app):
+    """Each backend has an owner of its own: another app's job running in this process is
+    alive, not the leftover of a dead worker."""
+    one = make_app(PORTAL_JOBS_MODE="background", PORTAL_JOBS_WORKERS=1)
+    other = jobs.backend(make_app(PORTAL_JOBS_MODE="background", PORTAL_JOBS_WORKERS=1))
+    assert other.owner != jobs.backend(one).owner
+    with one.app_context(), db.unit_of_work() as session:
+        now = db.utcnow()
+        session.add(QueuedJob(id="the-other-apps", name="test.abandonable", args={"item": "o"},
+                              status="running", attempts=1, max_attempts=2,
+                              owner=other.owner, started=now, heartbeat=now))
+    other._running.add("the-other-apps")
+    with one.app_context():
+        assert jobs.backend(one).recover() == []
+    assert _rows(one, id="the-other-apps")[0].status == "running"
+    assert abandoned == []
 
 
 _alive_pid = subprocess.os.getppid()

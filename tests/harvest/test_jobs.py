@@ -4,6 +4,7 @@ CLI, and a run whose worker died."""
 from __future__ import annotations
 
 import json
+import socket
 import sys
 import time
 from datetime import timedelta
@@ -147,7 +148,7 @@ def test_a_run_whose_worker_died_is_failed_with_the_reason_and_frees_the_source(
     with unit_of_work() as session:
         session.add(QueuedJob(name="harvest.run_source", args={"source_id": source.id},
                               lock_key=f"harvest:{source.id}", status="running", attempts=1,
-                              owner=f"{carrier.owner.rpartition(':')[0]}:{dead.pid}",
+                              owner=f"{socket.gethostname()}:{dead.pid}",
                               started=utcnow(), heartbeat=utcnow()))
     assert len(carrier.recover()) == 1
     db.session.expire_all()

@@ -22,7 +22,10 @@ End to end (``--http``, issue 12):
 
 The same synthetic datasets are bulk-inserted into a portal's SQLite database (entities, themes,
 keywords, resources; no services), ``portal search rebuild`` builds the index from it (timed:
-``rebuild_db_s``, also ``build_s``), the query mix runs once on the engine alone in this process
+``rebuild_db_s``, also ``build_s``), ``portal search dictionaries`` stores ``package_search``'s
+dictionaries of every public dataset (timed: ``store_dictionaries_s``; the hourly job
+``api.store_dictionaries`` in a running portal; ``--no-store`` skips it, then every page builds
+the dictionaries it has not kept), the query mix runs once on the engine alone in this process
 (``p50_ms``, ``p95_ms``, ``max_ms``), then ``portal serve`` (gunicorn, 2 workers) answers it over
 HTTP for ``--seconds`` from ``--clients`` connections, each sending the next request when the last
 one answered, shapes in turn: ``package_search`` with one or two words, a quoted phrase of two of
@@ -33,9 +36,9 @@ reported apart (nothing kept by the portal yet). Prints per-shape p50 / p95 / ma
 serving process's resident memory, and one JSON line with ``datasets``, ``build_s``, ``p50_ms``,
 ``p95_ms``, ``max_ms`` (engine), ``http_p50_ms``, ``http_p95_ms``, ``http_max_ms``
 (``package_search`` over HTTP), ``page_p95_ms``, ``first_pass_http_p95_ms``, ``rebuild_db_s``,
-``rebuild_peak_mb``, ``serving_rss_mb``, ``serving_anon_mb``, ``errors``, ``backend`` and
-``load_average``. With ``--dir`` the instance is kept, and a later run with the same ``--dir``
-reuses its database (and, with ``--no-rebuild``, its index).
+``store_dictionaries_s``, ``rebuild_peak_mb``, ``serving_rss_mb``, ``serving_anon_mb``,
+``errors``, ``backend`` and ``load_average``. With ``--dir`` the instance is kept, and a later
+run with the same ``--dir`` reuses its database (and, with ``--no-rebuild``, its index).
 """
 
 from __future__ import annotations
@@ -369,9 +372,12 @@ def main_http(args) -> int:
     folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="search-http-"))
     instance = folder / "instance"
     instance.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    # The site's address is the one served: the stored dictionaries are built for it.
     settings = {"PORTAL_DATABASE_URL": f"sqlite:///{instance / 'portal.db'}",
                 "PORTAL_INSTANCE_PATH": str(instance), "PORTAL_SECRET_KEY": "bench",
-                "PORTAL_SITE_URL": "http://127.0.0.1", "PORTAL_JOBS_MODE": "off",
+                "PORTAL_SITE_URL": url, "PORTAL_JOBS_MODE": "off",
                 "PORTAL_JOBS_WORKERS": "0", "PORTAL_VALIDATION_MODE": "off"}
     env = {**os.environ, **settings, "FLASK_DEBUG": "0"}
     server = None
@@ -379,6 +385,7 @@ def main_http(args) -> int:
         app = create_app(dict(settings))
         if (instance / "portal.db").exists():  # a --dir of an earlier run: measure it again
             print(f"reusing the database of {instance}", flush=True)
+            migrations.upgrade(app)  # a database of an older version gains the new tables
         else:
             migrations.upgrade(app)
             started = time.perf_counter()
@@ -402,6 +409,17 @@ def main_http(args) -> int:
                   f"({rebuild_s:.1f} s wall, largest process {rebuild_mb:.0f} MB; load average "
                   f"{os.getloadavg()[0]:.1f})", flush=True)
 
+        store_s = None
+        if not args.no_store:
+            started = time.perf_counter()
+            stored = subprocess.run([*PORTAL, "search", "dictionaries"], env=env, cwd=ROOT,
+                                    capture_output=True, text=True)
+            store_s = round(time.perf_counter() - started, 2)
+            if stored.returncode:
+                raise RuntimeError(f"portal search dictionaries failed: {stored.stderr[-2000:]}")
+            print(f"portal search dictionaries: {stored.stdout.strip().splitlines()[-1]} "
+                  f"({store_s:.1f} s wall; load average {os.getloadavg()[0]:.1f})", flush=True)
+
         requests = http_requests(catalog)
         app = create_app(dict(settings))
         started = time.perf_counter()
@@ -412,10 +430,8 @@ def main_http(args) -> int:
         engine_summary = _summary(engine[1:], SHAPES)
         _print_table("engine alone, per shape:", engine_summary)
 
-        port = free_port()
         server = start([*PORTAL, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
                        env, folder / "serve.log")
-        url = f"http://127.0.0.1:{port}"
         wait_up(url, server, "/api/3")
         warm_started = time.perf_counter()
         for _ in range(4):  # both workers open the index and warm their caches
@@ -460,7 +476,7 @@ def main_http(args) -> int:
                    "page_p95_ms": round(percentile(pages, 0.95), 2),
                    "first_pass_http_p95_ms": round(percentile(first_api, 0.95), 2)
                    if first_api else None,
-                   "rebuild_db_s": rebuild_s,
+                   "rebuild_db_s": rebuild_s, "store_dictionaries_s": store_s,
                    "rebuild_peak_mb": round(rebuild_mb) if rebuild_mb is not None else None,
                    "serving_rss_mb": round(rss), "serving_anon_mb": round(anon),
                    "errors": len(bad), "backend": "whoosh",
@@ -500,6 +516,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="--http: seconds of requests")
     parser.add_argument("--clients", type=int, default=1,
                         help="--http: connections sending requests one after the other")
+    parser.add_argument("--no-store", action="store_true",
+                        help="--http: do not store package_search's dictionaries after the "
+                             "rebuild (every page builds them)")
     parser.add_argument("--no-rebuild", action="store_true",
                         help="--http with the --dir of an earlier run: measure its index as it is")
     args = parser.parse_args(argv)

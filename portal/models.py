@@ -4,6 +4,7 @@ Only alembic's environment and the tests import this; domains import their own m
 """
 
 from portal.activity import models as _activity  # noqa: F401
+from portal.api import stored_json as _stored_json  # noqa: F401
 from portal.audit import models as _audit  # noqa: F401
 from portal.auth import models as _auth  # noqa: F401
 from portal.auth import tokens as _tokens  # noqa: F401

@@ -7,7 +7,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from portal.api import actions, cli, views
+    from portal.api import actions, cli, stored_json, views  # noqa: F401 - stored_json: a job
     from portal.auth import csrf, login_manager, tokens
 
     actions.load()

@@ -4,8 +4,9 @@ dataset's revision changes.
 A page of results is a few grouped statements for the revisions of its public datasets (the
 stamps ``package_show``'s cache is keyed by: the dataset's, its entity's and themes' changes,
 its resources' validation reports, link checks and DataStore loads, its quality score, the
-day), then the texts kept under those revisions; only the datasets missing there (changed, never
-asked for, or private: those are never kept) are loaded and serialised, in one batch. The kept
+day), then the texts kept under those revisions, then those stored in the database under them
+(``stored_json``, shared by every process); only the datasets missing there (changed since,
+never stored, or private: those are never kept) are loaded and serialised, in one batch. The kept
 texts are written into the answer as they are (``portal.api.jsontext.Raw``). A dictionary does
 not depend on who asks for a public dataset, but on the interface language, the host (absolute
 links) and the portal's version, which are part of the key.
@@ -14,14 +15,14 @@ links) and the portal's version, which are part of the key.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Iterable
 
 from flask import current_app, request
 from sqlalchemy import String, bindparam, func, select, type_coerce
 
 from portal import caching, db
-from portal.api import jsontext, results
+from portal.api import jsontext, results, stored_json
+from portal.auth.permissions import SYSTEM
 from portal.catalog.models import Dataset, Entity
 from portal.i18n import language
 from portal.search.pages import datasets_in_order
@@ -108,23 +109,35 @@ def _cache() -> caching.BodyCache:
 
 def package_dicts(ids: Iterable[str], actor) -> list[jsontext.Raw]:
     """``package_show``'s dictionaries of the datasets ``ids`` that ``actor`` may read, in that
-    order, as JSON text."""
+    order, as JSON text: kept by this process, else stored (``stored_json``), else built."""
     ids = list(dict.fromkeys(ids))
     if not ids:
         return []
     revisions = _revisions(ids)
     cache = _cache()
-    suffix = f"|{language()}|{request.host_url}|{current_app.extensions['caching_version']}"
+    wanted = stored_json.variant(language(), request.host_url,
+                                 current_app.extensions["caching_version"])
     texts: dict[str, str] = {}
     for dataset_id, revision in revisions.items():
-        text = cache.get(f"{dataset_id}|{revision}{suffix}")
+        text = cache.get(f"{dataset_id}|{revision}|{wanted}")
         if text is not None:
             texts[dataset_id] = text
+    unkept = {i: revision for i, revision in revisions.items() if i not in texts}
+    if unkept:
+        for dataset_id, text in stored_json.read(unkept, wanted).items():
+            texts[dataset_id] = text
+            cache.put(f"{dataset_id}|{unkept[dataset_id]}|{wanted}", text)
     missing = [dataset_id for dataset_id in ids if dataset_id not in texts]
     if missing:
-        for package in results.PackageOut(many=True).dump(datasets_in_order(missing, actor)):
-            text = json.dumps(package, ensure_ascii=False, default=jsontext.default)
-            texts[package["id"]] = text
-            if package["id"] in revisions:
-                cache.put(f"{package['id']}|{revisions[package['id']]}{suffix}", text)
+        for dataset_id, text in build(missing, actor).items():
+            texts[dataset_id] = text
+            if dataset_id in revisions:
+                cache.put(f"{dataset_id}|{revisions[dataset_id]}|{wanted}", text)
     return [jsontext.Raw(texts[dataset_id]) for dataset_id in ids if dataset_id in texts]
+
+
+def build(ids: list[str], actor=SYSTEM) -> dict[str, str]:
+    """The dictionaries of the datasets ``ids`` that ``actor`` may read, built from the
+    database in one batch, as JSON text by id."""
+    return {package["id"]: stored_json.dumps(package)
+            for package in results.PackageOut(many=True).dump(datasets_in_order(ids, actor))}

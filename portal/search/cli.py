@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -36,6 +37,19 @@ def rebuild_command(procs: int | None) -> None:
     caught_up = catch_up(began)
     click.echo(f"Indexed {written} datasets in {time.monotonic() - started:.1f} s."
                + (f" {caught_up} changed during the rebuild, indexed again." if caught_up else ""))
+
+
+@search_group.command(
+    "dictionaries",
+    help="Store package_search's dictionaries of the public datasets whose revision moved "
+         "(the job api.store_dictionaries does it every hour).")
+@with_appcontext
+def dictionaries_command() -> None:
+    from portal.api import stored_json
+
+    started = time.monotonic()
+    written = stored_json.refresh(current_app._get_current_object())
+    click.echo(f"Stored {written} dictionaries in {time.monotonic() - started:.1f} s.")
 
 
 def catch_up(began) -> int:

@@ -24,12 +24,14 @@ import json
 import logging
 from collections.abc import Iterable
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from sqlalchemy import String, Text, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal import db, jobs
 from portal.db import Base
+from portal.i18n import language
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +58,6 @@ class StoredDatasetJson(Base):
 
 def variant(language: str, host_url: str, version: str) -> str:
     return f"{language}|{host_url}|{version}"
-
-
-def canonical_variant(app: Flask) -> str:
-    return variant(app.config["PORTAL_DEFAULT_LOCALE"], _site_url(app),
-                   app.extensions["caching_version"])
 
 
 def _site_url(app: Flask) -> str:
@@ -92,8 +89,9 @@ def refresh(app: Flask, ids: Iterable[str] | None = None) -> int:
     from portal.catalog.models import Dataset
 
     written = 0
-    wanted = canonical_variant(app)
     with app.test_request_context("/", base_url=_site_url(app)):
+        # As a request from the public to the site's address would have it.
+        wanted = variant(language(), request.host_url, app.extensions["caching_version"])
         if ids is None:
             public = db.session.scalars(
                 select(Dataset.id).where(Dataset.state == "active", Dataset.private.is_(False))
@@ -110,12 +108,8 @@ def refresh(app: Flask, ids: Iterable[str] | None = None) -> int:
             stale = [i for i in chunk if i in revisions and stored.get(i) != revisions[i]]
             if stale:
                 texts = dataset_json.build(stale)
-                with db.unit_of_work() as session:
-                    session.execute(delete(StoredDatasetJson).where(
-                        StoredDatasetJson.dataset_id.in_(list(texts))))
-                    session.add_all(StoredDatasetJson(dataset_id=i, variant=wanted,
-                                                      revision=revisions[i], body=text)
-                                    for i, text in texts.items())
+                _upsert([{"dataset_id": i, "variant": wanted, "revision": revisions[i],
+                          "body": text} for i, text in texts.items()])
                 written += len(texts)
             db.session.remove()  # the chunk's objects go: a full run holds one chunk at a time
         if ids is None:
@@ -125,6 +119,19 @@ def refresh(app: Flask, ids: Iterable[str] | None = None) -> int:
                 session.execute(delete(StoredDatasetJson).where(
                     StoredDatasetJson.dataset_id.not_in(gone)))
     return written
+
+
+def _upsert(rows: list[dict]) -> None:
+    """Write these rows in one transaction, replacing those of the same datasets (a run of
+    the command may meet the job's)."""
+    if not rows:
+        return
+    with db.unit_of_work() as session:
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(StoredDatasetJson).values(rows)
+        session.execute(statement.on_conflict_do_update(
+            index_elements=[StoredDatasetJson.dataset_id],
+            set_={name: statement.excluded[name] for name in ("variant", "revision", "body")}))
 
 
 @jobs.job("api.store_dictionaries", queue="default", lock=lambda **_: "api.store_dictionaries",

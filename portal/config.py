@@ -102,6 +102,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_RESPONSE_CACHE_ENTRIES", 2000, "Whole answers to anonymous public reads "
             "each web process keeps in front of the app, revalidated on every request "
             "(portal.response_cache); 0: off.", int),
+    Setting("PORTAL_STORE_DICTIONARIES", True, "Keep package_search's dictionaries of the "
+            "public datasets in the database (about 6 kB each), written by the hourly job "
+            "api.store_dictionaries (portal.api.stored_json); off: the job writes nothing and "
+            "deletes what it wrote.", _bool),
     Setting("PORTAL_COMPRESS", True, "Compress HTML, JSON and RDF answers (gzip, or brotli when "
             "the client takes it); off when the reverse proxy compresses.", _bool),
     Setting("PORTAL_DEBUG_SQL", False, "Log every SQL statement.", _bool),

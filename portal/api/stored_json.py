@@ -137,7 +137,12 @@ def _upsert(rows: list[dict]) -> None:
 @jobs.job("api.store_dictionaries", queue="default", lock=lambda **_: "api.store_dictionaries",
           every=EVERY)
 def store_dictionaries() -> int:
-    """Keep the stored dictionaries of every public dataset at their current revision."""
+    """Keep the stored dictionaries of every public dataset at their current revision (with
+    ``PORTAL_STORE_DICTIONARIES`` off: delete them)."""
+    if not current_app.config["PORTAL_STORE_DICTIONARIES"]:
+        with db.unit_of_work() as session:
+            session.execute(delete(StoredDatasetJson))
+        return 0
     count = refresh(current_app._get_current_object())
     if count:
         log.info("stored the dictionaries of %d datasets", count)

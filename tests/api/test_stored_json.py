@@ -133,3 +133,12 @@ def test_the_job_and_the_command_refresh_the_store(catalog):
     result = catalog.test_cli_runner().invoke(args=["search", "dictionaries"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Stored 0 dictionaries")
+
+
+def test_turned_off_the_job_deletes_what_was_stored(catalog):
+    stored_json.refresh(catalog)
+    assert _stored(catalog)
+    catalog.config["PORTAL_STORE_DICTIONARIES"] = False
+    with catalog.app_context():
+        assert jobs.registry.JOBS["api.store_dictionaries"].function() == 0
+    assert _stored(catalog) == {}

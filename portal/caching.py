@@ -104,39 +104,48 @@ def revalidating(revision: Callable[[], Revision | None]) -> Revision | None:
 
 
 @functools.cache
-def dataset_revision_statement():
-    """Built once: building a statement costs more than running it."""
-    from portal.catalog.models import Dataset, Entity, Resource, Theme, dataset_theme
+def dataset_stamp_groups():
+    """What a public dataset's pages and documents are made of besides its own row and its
+    entity's, as ``(dataset id column, one-row aggregate)`` per table, uncorrelated: the single
+    statement below compares each with one dataset, ``package_search`` groups them over a page
+    of datasets (``portal.api.dataset_json``)."""
+    from portal.catalog.models import Resource, Theme, dataset_theme
     from portal.datastore.models import DatastoreTable
     from portal.linkcheck.models import LinkCheck
     from portal.quality.models import QualityScore
     from portal.validation.models import ValidationReport
 
-    themes = select(func.max(Theme.modified), func.count()).join(
-        dataset_theme, dataset_theme.c.theme_id == Theme.id).where(
-        dataset_theme.c.dataset_id == Dataset.id)
+    themes = select(func.max(Theme.modified), func.count()).join_from(
+        Theme, dataset_theme, dataset_theme.c.theme_id == Theme.id)
     reports = select(func.count(), func.max(ValidationReport.created),
                      func.max(ValidationReport.started), func.max(ValidationReport.finished),
-                     func.min(ValidationReport.status), func.max(ValidationReport.status)).join(
-        Resource, Resource.id == ValidationReport.resource_id).where(
-        Resource.dataset_id == Dataset.id)
-    # Link checks, and the day: a dataset becomes overdue (freshness) without any write.
-    links = select(func.count(), func.max(LinkCheck.checked_at)).join(
-        Resource, Resource.id == LinkCheck.resource_id).where(Resource.dataset_id == Dataset.id)
+                     func.min(ValidationReport.status), func.max(ValidationReport.status)) \
+        .join_from(ValidationReport, Resource, Resource.id == ValidationReport.resource_id)
+    # Link checks, and the day (in the statements themselves): a dataset becomes overdue
+    # (freshness) without any write.
+    links = select(func.count(), func.max(LinkCheck.checked_at)).join_from(
+        LinkCheck, Resource, Resource.id == LinkCheck.resource_id)
+    # The DataStore's loads (the resource page's section, ``datastore_active``), after the job.
+    stores = select(func.count(), func.max(DatastoreTable.finished)).join_from(
+        DatastoreTable, Resource, Resource.id == DatastoreTable.resource_id)
     # The quality score (its DQV measurements are in the dataset's documents), rescored after
     # the change's commit and each night.
-    score = select(func.max(QualityScore.computed)).where(QualityScore.dataset_id == Dataset.id)
-    # The DataStore's loads (the resource page's section, ``datastore_active``), after the job.
-    stores = select(func.count(), func.max(DatastoreTable.finished)).join(
-        Resource, Resource.id == DatastoreTable.resource_id).where(
-        Resource.dataset_id == Dataset.id)
+    score = select(func.max(QualityScore.computed))
+    return ((dataset_theme.c.dataset_id, themes), (Resource.dataset_id, reports),
+            (Resource.dataset_id, links), (Resource.dataset_id, stores),
+            (QualityScore.dataset_id, score))
+
+
+@functools.cache
+def dataset_revision_statement():
+    """Built once: building a statement costs more than running it."""
+    from portal.catalog.models import Dataset, Entity
+
     ref = bindparam("ref")
     return select(Dataset.id, Dataset.name, Dataset.metadata_modified, Entity.modified,
-                  *(column.scalar_subquery() for column in _columns(themes)),
-                  *(column.scalar_subquery() for column in _columns(reports)),
-                  *(column.scalar_subquery() for column in _columns(links)),
-                  *(column.scalar_subquery() for column in _columns(stores)),
-                  score.scalar_subquery(), func.current_date()) \
+                  *(column.scalar_subquery() for key, group in dataset_stamp_groups()
+                    for column in _columns(group.where(key == Dataset.id))),
+                  func.current_date()) \
         .join(Entity, Entity.id == Dataset.entity_id) \
         .where(or_(Dataset.name == ref, Dataset.id == ref), Dataset.state == "active",
                Dataset.private.is_(False))

@@ -40,12 +40,6 @@ def _stamp_statements():
     statement per table grouped by dataset (a correlated subquery per stamp and id cost 40-70 ms
     for a page of 1,000). Stamps are only compared, so they are read as the database gives them
     (as text: no date parsing for each of a thousand rows)."""
-    from portal.catalog.models import Resource, Theme, dataset_theme
-    from portal.datastore.models import DatastoreTable
-    from portal.linkcheck.models import LinkCheck
-    from portal.quality.models import QualityScore
-    from portal.validation.models import ValidationReport
-
     ids = bindparam("ids", expanding=True)
 
     def text(*columns):
@@ -58,26 +52,9 @@ def _stamp_statements():
                       *text(Dataset.name, Dataset.metadata_modified, Entity.modified,
                             func.current_date())).join(
         Entity, Entity.id == Dataset.entity_id).where(Dataset.id.in_(ids))
-    of_resources = Resource.dataset_id.in_(ids)
-    groups = (
-        select(dataset_theme.c.dataset_id, *text(func.max(Theme.modified), func.count()))
-        .join(Theme, Theme.id == dataset_theme.c.theme_id)
-        .where(dataset_theme.c.dataset_id.in_(ids)).group_by(dataset_theme.c.dataset_id),
-        select(Resource.dataset_id, *text(
-            func.count(), func.max(ValidationReport.created), func.max(ValidationReport.started),
-            func.max(ValidationReport.finished), func.min(ValidationReport.status),
-            func.max(ValidationReport.status)))
-        .join(Resource, Resource.id == ValidationReport.resource_id)
-        .where(of_resources).group_by(Resource.dataset_id),
-        select(Resource.dataset_id, *text(func.count(), func.max(LinkCheck.checked_at)))
-        .join(Resource, Resource.id == LinkCheck.resource_id)
-        .where(of_resources).group_by(Resource.dataset_id),
-        select(Resource.dataset_id, *text(func.count(), func.max(DatastoreTable.finished)))
-        .join(Resource, Resource.id == DatastoreTable.resource_id)
-        .where(of_resources).group_by(Resource.dataset_id),
-        select(QualityScore.dataset_id, *text(func.max(QualityScore.computed)))
-        .where(QualityScore.dataset_id.in_(ids)).group_by(QualityScore.dataset_id),
-    )
+    groups = tuple(group.with_only_columns(key, *text(*group.selected_columns))
+                   .where(key.in_(ids)).group_by(key)
+                   for key, group in caching.dataset_stamp_groups())
     return datasets, groups
 
 
@@ -139,5 +116,5 @@ def package_dicts(ids: Iterable[str], actor) -> list[jsontext.Raw]:
 def build(ids: list[str], actor=SYSTEM) -> dict[str, str]:
     """The dictionaries of the datasets ``ids`` that ``actor`` may read, built from the
     database in one batch, as JSON text by id."""
-    return {package["id"]: stored_json.dumps(package)
+    return {package["id"]: jsontext.dumps(package)
             for package in results.PackageOut(many=True).dump(datasets_in_order(ids, actor))}

@@ -20,9 +20,7 @@ after midnight writes every row again. Rows of datasets no longer public are del
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Iterable
 
 from flask import Flask, current_app, request
 from sqlalchemy import String, Text, delete, select
@@ -81,10 +79,10 @@ def read(revisions: dict[str, str], wanted: str) -> dict[str, str]:
     return found
 
 
-def refresh(app: Flask, ids: Iterable[str] | None = None) -> int:
-    """Write the rows of the public datasets (all, or ``ids``) whose stored text is missing or
-    built at another revision or variant; delete the rows of datasets no longer public (all
-    only). One transaction per chunk. Returns how many rows were written."""
+def refresh(app: Flask) -> int:
+    """Write the rows of the public datasets whose stored text is missing or built at another
+    revision or variant; delete the rows of datasets no longer public. One transaction per
+    chunk. Returns how many rows were written."""
     from portal.api import dataset_json
     from portal.catalog.models import Dataset
 
@@ -92,12 +90,9 @@ def refresh(app: Flask, ids: Iterable[str] | None = None) -> int:
     with app.test_request_context("/", base_url=_site_url(app)):
         # As a request from the public to the site's address would have it.
         wanted = variant(language(), request.host_url, app.extensions["caching_version"])
-        if ids is None:
-            public = db.session.scalars(
-                select(Dataset.id).where(Dataset.state == "active", Dataset.private.is_(False))
-                .order_by(Dataset.id)).all()
-        else:
-            public = sorted(set(ids))
+        public_ids = select(Dataset.id).where(Dataset.state == "active",
+                                              Dataset.private.is_(False))
+        public = db.session.scalars(public_ids.order_by(Dataset.id)).all()
         for start in range(0, len(public), CHUNK):
             chunk = public[start:start + CHUNK]
             revisions = dataset_json._revisions(chunk)
@@ -112,12 +107,9 @@ def refresh(app: Flask, ids: Iterable[str] | None = None) -> int:
                           "body": text} for i, text in texts.items()])
                 written += len(texts)
             db.session.remove()  # the chunk's objects go: a full run holds one chunk at a time
-        if ids is None:
-            with db.unit_of_work() as session:
-                gone = select(Dataset.id).where(Dataset.state == "active",
-                                                Dataset.private.is_(False))
-                session.execute(delete(StoredDatasetJson).where(
-                    StoredDatasetJson.dataset_id.not_in(gone)))
+        with db.unit_of_work() as session:
+            session.execute(delete(StoredDatasetJson).where(
+                StoredDatasetJson.dataset_id.not_in(public_ids)))
     return written
 
 
@@ -134,8 +126,7 @@ def _upsert(rows: list[dict]) -> None:
             set_={name: statement.excluded[name] for name in ("variant", "revision", "body")}))
 
 
-@jobs.job("api.store_dictionaries", queue="default", lock=lambda **_: "api.store_dictionaries",
-          every=EVERY)
+@jobs.job("api.store_dictionaries", every=EVERY)  # periodic: one run at a time
 def store_dictionaries() -> int:
     """Keep the stored dictionaries of every public dataset at their current revision (with
     ``PORTAL_STORE_DICTIONARIES`` off: delete them)."""
@@ -147,9 +138,3 @@ def store_dictionaries() -> int:
     if count:
         log.info("stored the dictionaries of %d datasets", count)
     return count
-
-
-def dumps(package: dict) -> str:
-    from portal.api import jsontext
-
-    return json.dumps(package, ensure_ascii=False, default=jsontext.default)

@@ -17,8 +17,7 @@ PENDING_SWEEP = 300
 LOCK = "quality-scores"
 
 
-@jobs.job("quality.score_pending", queue="quality", lock=lambda **_: LOCK,
-          queueing_lock=lambda **_: "quality.score_pending", every=PENDING_SWEEP)
+@jobs.job("quality.score_pending", queue="quality", lock=lambda **_: LOCK, every=PENDING_SWEEP)
 def score_pending() -> int:
     """Score the datasets of ``quality_pending`` until none is left. At most one waits in the
     queue (its queueing lock): however many changes are asked for while it waits, it is the one

@@ -177,6 +177,41 @@ def test_municipalities_coloured_by_ine_code(app, live_server, world, open_page,
     _fits(page, width)
 
 
+@pytest.mark.parametrize("width", (1280, 390))
+def test_a_broken_municipal_file_draws_departments_with_a_notice(app, live_server, world,
+                                                                  open_page, tmp_path, width):
+    """The configured municipalities' file replaced by one the portal cannot read: the page
+    still draws the codes by department, says why, fits the width and passes axe."""
+    from tests.resource_views.test_municipal import write
+
+    boundaries = tmp_path / "municipios.geojson"
+    app.config["PORTAL_MUNICIPAL_BOUNDARIES"] = write(boundaries)
+    with app.app_context():
+        from portal.catalog import services as catalog
+
+        resource = factories.resource(
+            catalog.get_dataset("casos"), filename="municipios.csv", name="Por municipio",
+            content=b"cod_mun,casos\n020101,10\n20101,5\n070101,1\n",
+            schema={"fields": [{"name": "cod_mun", "type": "string"},
+                               {"name": "casos", "type": "integer", "title": "Casos"}]})
+        assert datastore.ingest(resource.id, force=True).status == "active"
+        path = f"/dataset/casos/resource/{resource.id}"
+    boundaries.write_text('{"type": "FeatureCollection", "features": [')  # cut short
+    page = open_page(width)
+    page.goto(live_server + path)
+    page.wait_for_selector("[data-map][data-kind=areas][data-level=departamento]"
+                           "[data-map-state=drawn]")
+    expect(page.locator("[data-map-unavailable]")).to_be_visible()
+    _fits(page, width)
+    axe = pytest.importorskip(
+        "axe_playwright_python.sync_playwright",
+        reason="axe-playwright-python is not installed: pip install -e '.[test]'").Axe()
+    violations = [f"{v['id']} ({v['impact']}) {v['help']}: {[n['target'] for n in v['nodes'][:3]]}"
+                  for v in axe.run(page).response["violations"]
+                  if v["impact"] in ("moderate", "serious", "critical")]
+    assert violations == [], "\n".join(violations)
+
+
 def test_a_publisher_saves_a_municipal_map(app, live_server, world, open_page, tmp_path):
     """Columns whose names say nothing: the editor chooses municipalities, and the saved view
     (level municipio) colours the configured municipalities."""

@@ -18,7 +18,7 @@ import functools
 from collections.abc import Iterable
 
 from flask import current_app, request
-from sqlalchemy import String, bindparam, func, select, type_coerce
+from sqlalchemy import String, func, select, type_coerce
 
 from portal import caching, db
 from portal.api import jsontext, results, stored_json
@@ -26,12 +26,11 @@ from portal.auth.permissions import SYSTEM
 from portal.catalog.models import Dataset, Entity
 from portal.i18n import language
 from portal.search.pages import datasets_in_order
+from portal.sql_constructs import as_parameter, in_list
 
 EXTENSION = "api_dataset_json"
 #: Dictionaries each web process keeps (a few kB each).
 ENTRIES = 10_000
-#: Ids in one revision statement.
-IDS_PER_QUERY = 500
 
 
 @functools.cache
@@ -40,7 +39,6 @@ def _stamp_statements():
     statement per table grouped by dataset (a correlated subquery per stamp and id cost 40-70 ms
     for a page of 1,000). Stamps are only compared, so they are read as the database gives them
     (as text: no date parsing for each of a thousand rows)."""
-    ids = bindparam("ids", expanding=True)
 
     def text(*columns):
         return [type_coerce(column, String) for column in columns]
@@ -51,9 +49,9 @@ def _stamp_statements():
     datasets = select(Dataset.id, Dataset.state, Dataset.private,
                       *text(Dataset.name, Dataset.metadata_modified, Entity.modified,
                             func.current_date())).join(
-        Entity, Entity.id == Dataset.entity_id).where(Dataset.id.in_(ids))
+        Entity, Entity.id == Dataset.entity_id).where(in_list(Dataset.id, "ids"))
     groups = tuple(group.with_only_columns(key, *text(*group.selected_columns))
-                   .where(key.in_(ids)).group_by(key)
+                   .where(in_list(key, "ids")).group_by(key)
                    for key, group in caching.dataset_stamp_groups())
     return datasets, groups
 
@@ -61,20 +59,17 @@ def _stamp_statements():
 def _revisions(ids: list[str]) -> dict[str, str]:
     """Revision keys of the public active datasets among ``ids``: everything their
     dictionaries are made of (``package_show``'s stamps)."""
-    found: dict[str, list] = {}
     datasets, groups = _stamp_statements()
     connection = db.session.connection()
-    for start in range(0, len(ids), IDS_PER_QUERY):
-        chunk = {"ids": ids[start:start + IDS_PER_QUERY]}
-        public = {row[0]: [*row[3:]] for row in connection.execute(datasets, chunk)
-                  if row[1] == "active" and not row[2]}
-        for statement in groups:
-            stamps = {row[0]: row[1:] for row in connection.execute(statement, chunk)}
-            for dataset_id, key in public.items():
-                key.extend(stamps.get(dataset_id, ("-",)))
-        found.update(public)
+    parameters = {"ids": as_parameter(ids)}
+    public = {row[0]: [*row[3:]] for row in connection.execute(datasets, parameters)
+              if row[1] == "active" and not row[2]}
+    for statement in groups:
+        stamps = {row[0]: row[1:] for row in connection.execute(statement, parameters)}
+        for dataset_id, key in public.items():
+            key.extend(stamps.get(dataset_id, ("-",)))
     return {dataset_id: "|".join(str(stamp) for stamp in key)
-            for dataset_id, key in found.items()}
+            for dataset_id, key in public.items()}
 
 
 def _cache() -> caching.BodyCache:
@@ -94,7 +89,7 @@ def package_dicts(ids: Iterable[str], actor) -> list[jsontext.Raw]:
     cache = _cache()
     wanted = stored_json.variant(language(), request.host_url,
                                  current_app.extensions["caching_version"])
-    texts: dict[str, str] = {}
+    texts: dict[str, bytes] = {}
     for dataset_id, revision in revisions.items():
         text = cache.get(f"{dataset_id}|{revision}|{wanted}")
         if text is not None:
@@ -113,8 +108,8 @@ def package_dicts(ids: Iterable[str], actor) -> list[jsontext.Raw]:
     return [jsontext.Raw(texts[dataset_id]) for dataset_id in ids if dataset_id in texts]
 
 
-def build(ids: list[str], actor=SYSTEM) -> dict[str, str]:
+def build(ids: list[str], actor=SYSTEM) -> dict[str, bytes]:
     """The dictionaries of the datasets ``ids`` that ``actor`` may read, built from the
-    database in one batch, as JSON text by id."""
-    return {package["id"]: jsontext.dumps(package)
+    database in one batch, as JSON (UTF-8) by id."""
+    return {package["id"]: jsontext.encode(package)
             for package in results.PackageOut(many=True).dump(datasets_in_order(ids, actor))}

@@ -1,6 +1,6 @@
-"""The JSON text of API answers: one encoder for every envelope, into which fragments serialised
-earlier (``Raw``: a dataset dictionary kept by ``portal.api.dataset_json``) are written as they
-are, instead of being parsed and encoded again."""
+"""The JSON text of API answers, as UTF-8 bytes: one encoder for every envelope, into which
+fragments serialised earlier (``Raw``: a dataset dictionary kept by ``portal.api.dataset_json``)
+are written as they are, instead of being parsed and encoded again."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ _MARK = f"raw-{secrets.token_hex(16)}"
 
 
 class Raw:
-    """A value already serialised as JSON text."""
+    """A value already serialised as JSON, in UTF-8."""
 
-    __slots__ = ("text",)
+    __slots__ = ("data",)
 
-    def __init__(self, text: str):
-        self.text = text
+    def __init__(self, data: bytes):
+        self.data = data
 
 
 def default(value: Any) -> Any:
@@ -29,23 +29,23 @@ def default(value: Any) -> Any:
     return str(value)
 
 
-def dumps(value: Any) -> str:
-    fragments: list[str] = []
+def encode(value: Any) -> bytes:
+    fragments: list[bytes] = []
 
-    def encode(item: Any) -> Any:
+    def mark(item: Any) -> Any:
         if isinstance(item, Raw):
-            fragments.append(item.text)
+            fragments.append(item.data)
             return _MARK
         return default(item)
 
-    text = json.dumps(value, ensure_ascii=False, default=encode)
+    text = json.dumps(value, ensure_ascii=False, default=mark).encode()
     if not fragments:
         return text
-    parts = text.split(f'"{_MARK}"')
+    parts = text.split(f'"{_MARK}"'.encode())
     if len(parts) != len(fragments) + 1:  # never expected: then encode the fragments again
-        return json.dumps(value, ensure_ascii=False, default=lambda item: json.loads(item.text)
-                          if isinstance(item, Raw) else default(item))
+        return json.dumps(value, ensure_ascii=False, default=lambda item: json.loads(item.data)
+                          if isinstance(item, Raw) else default(item)).encode()
     out = [parts[0]]
     for fragment, part in zip(fragments, parts[1:], strict=True):
         out += (fragment, part)
-    return "".join(out)
+    return b"".join(out)

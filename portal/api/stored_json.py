@@ -20,16 +20,18 @@ after midnight writes every row again. Rows of datasets no longer public are del
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from flask import Flask, current_app, request
-from sqlalchemy import String, Text, delete, select
+from sqlalchemy import String, Text, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal import db, jobs
 from portal.db import Base
 from portal.i18n import language
+from portal.sql_constructs import as_parameter, in_list, utf8
 
 log = logging.getLogger(__name__)
 
@@ -62,21 +64,23 @@ def _site_url(app: Flask) -> str:
     return app.config["PORTAL_SITE_URL"].rstrip("/") + "/"
 
 
-def read(revisions: dict[str, str], wanted: str) -> dict[str, str]:
-    """The stored texts of these datasets (id -> revision key) built at that revision for the
-    ``wanted`` variant."""
-    found: dict[str, str] = {}
-    ids = list(revisions)
-    connection = db.session.connection()
-    for start in range(0, len(ids), CHUNK):
-        for dataset_id, revision, body in connection.execute(
-                select(StoredDatasetJson.dataset_id, StoredDatasetJson.revision,
-                       StoredDatasetJson.body).where(
-                    StoredDatasetJson.dataset_id.in_(ids[start:start + CHUNK]),
-                    StoredDatasetJson.variant == wanted)):
-            if revisions.get(dataset_id) == revision:
-                found[dataset_id] = body
+def read(revisions: dict[str, str], wanted: str) -> dict[str, bytes]:
+    """The stored texts (UTF-8) of these datasets (id -> revision key) built at that revision
+    for the ``wanted`` variant."""
+    found: dict[str, bytes] = {}
+    for dataset_id, revision, body in db.session.connection().execute(
+            _read_statement(), {"ids": as_parameter(revisions), "variant": wanted}):
+        if revisions.get(dataset_id) == revision:
+            found[dataset_id] = body
     return found
+
+
+@functools.cache
+def _read_statement():
+    return select(StoredDatasetJson.dataset_id, StoredDatasetJson.revision,
+                  utf8(StoredDatasetJson.body)).where(
+        in_list(StoredDatasetJson.dataset_id, "ids"),
+        StoredDatasetJson.variant == bindparam("variant"))
 
 
 def refresh(app: Flask) -> int:
@@ -104,7 +108,7 @@ def refresh(app: Flask) -> int:
             if stale:
                 texts = dataset_json.build(stale)
                 _upsert([{"dataset_id": i, "variant": wanted, "revision": revisions[i],
-                          "body": text} for i, text in texts.items()])
+                          "body": text.decode()} for i, text in texts.items()])
                 written += len(texts)
             db.session.remove()  # the chunk's objects go: a full run holds one chunk at a time
         with db.unit_of_work() as session:

@@ -50,7 +50,7 @@ class BadRequest(Exception):
 
 
 def _respond(body: dict[str, Any], status: int = 200) -> Response:
-    return Response(jsontext.dumps(body), status, mimetype="application/json")
+    return Response(jsontext.encode(body), status, mimetype="application/json")
 
 
 def _help_url(name: str) -> str:

@@ -8,6 +8,7 @@ matching documents at once instead of one document at a time.
 
 from __future__ import annotations
 
+import bisect
 import os
 import shutil
 import threading
@@ -413,17 +414,23 @@ class WhooshBackend(SearchBackend):
     def _hits(self, view: _View, parsed, page, docs, scores, with_highlights) -> tuple[Hit, ...]:
         searcher = view.searcher
         terms = _highlight_terms(parsed) if with_highlights else {}
+        offsets = [leaf.offset for leaf in view.leaves]
         hits = []
         for position in page:
             docnum = int(docs[position])
-            stored = searcher.stored_fields(docnum)
+            # The id from its column (kept per segment): reading the stored fields means
+            # decompressing a document's title and description, 22 ms for a page of 1,000.
+            leaf = view.leaves[bisect.bisect_right(offsets, docnum) - 1]
+            dataset_id = leaf.arrays.strings(leaf.reader, "id_sort")[docnum - leaf.offset]
+            stored = searcher.stored_fields(docnum) if with_highlights or not dataset_id else {}
             marks = {}
             for fieldname in HIGHLIGHT_FIELDS if with_highlights else ():
                 fragment = _highlight(self.schema, fieldname, stored.get(fieldname, ""),
                                       terms.get(fieldname, set()))
                 if fragment:
                     marks[fieldname] = fragment
-            hits.append(Hit(id=stored["id"], score=float(scores[position]), highlights=marks))
+            hits.append(Hit(id=dataset_id.decode() if dataset_id else stored["id"],
+                            score=float(scores[position]), highlights=marks))
         return tuple(hits)
 
     @staticmethod

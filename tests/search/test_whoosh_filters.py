@@ -3,9 +3,10 @@ CKAN's Solr syntax as harvesters send it; an index written before the range colu
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
-from whoosh import index
+from whoosh import index, reading
 
 from portal.search.backend import SearchQuery, SortKey
 from portal.search.ckan_params import package_search_query
@@ -105,15 +106,38 @@ def test_an_index_of_an_older_schema_gains_the_new_columns(tmp_path):
         assert backend.modified_by_id() == {"presupuesto": datetime(1970, 1, 1),
                                             "matricula": datetime(1970, 1, 1)}
         assert search(backend, fq="num_resources:[0 TO *]") == []
+        # No id column in that segment: the ids come from the stored fields.
+        assert backend.search(SearchQuery(rows=5)).ids == ["presupuesto", "matricula"]
         backend.index([doc("nuevo", metadata_modified=datetime(2025, 1, 1), num_resources=2),
                        {**CATALOG[0], "num_resources": 2}])
         assert search(backend, fq="num_resources:[1 TO *]") == ["nuevo", "presupuesto"]
         assert backend.modified_by_id()["nuevo"] == datetime(2025, 1, 1)
-        assert backend.search(SearchQuery(sort=(SortKey("id"),), rows=5)).ids[-1] == \
-            "presupuesto"
+        assert backend.search(SearchQuery(sort=(SortKey("id"),), rows=5)).ids == \
+            ["matricula", "nuevo", "presupuesto"]
         # Merged into one segment that has the columns, the old document is still stale.
         backend._ix.optimize()
         assert backend.modified_by_id()["matricula"] == datetime(1970, 1, 1)
         assert backend.modified_by_id()["presupuesto"] == CATALOG[0]["metadata_modified"]
+    finally:
+        backend.close()
+
+
+def test_result_ids_are_read_from_the_id_column_not_the_stored_fields(tmp_path, monkeypatch):
+    """A page of 1,000 results decompressed each hit's stored title and description only to read
+    its id; highlights still need them."""
+    read = []
+    for reader in (reading.SegmentReader, reading.MultiReader):
+        monkeypatch.setattr(reader, "stored_fields", functools.partialmethod(
+            lambda self, docnum, original: read.append(docnum) or original(self, docnum),
+            original=reader.stored_fields))
+    backend = WhooshBackend(tmp_path / "index")
+    try:
+        backend.index(_catalog())
+        backend.index([doc("nuevo")])  # a second segment
+        found = backend.search(SearchQuery(rows=50, sort=(SortKey("id"),))).ids
+        assert found == sorted([*(d["id"] for d in CATALOG if not d.get("private")), "nuevo"])
+        assert read == []
+        highlighted = backend.search(SearchQuery(q="presupuesto", highlight=True))
+        assert highlighted.hits[0].highlights and read
     finally:
         backend.close()

@@ -95,6 +95,21 @@ class Params:
 
 
 _GROUP_RE = re.compile("\x01(\\d+)\x01")
+#: A lexeme in a tsquery's text, with its prefix mark and weights (``'escuel':*AB``).
+_LEXEME_RE = re.compile(r"'((?:[^']|'')*)'(:[*A-D]+)?")
+
+
+def any_lexeme(lexemes: list[list[tuple[str, str]]], head: bool = False) -> str:
+    """A tsquery text matching the documents that hold any lexeme of these words (prefixes as
+    prefixes, weights dropped, negated words included): a document it does not match ranks 0
+    with ``ts_rank_cd``, which only looks at the positions of the query's lexemes. ``head``:
+    as ``Params.resolve``'s."""
+    found = dict.fromkeys(
+        f"'{match.group(1)}'" + (":*" if "*" in (match.group(2) or "") else "")
+        for leaves in lexemes for config, text in leaves
+        if text and not (head and config == "portal_simple")
+        for match in _LEXEME_RE.finditer(text))
+    return " | ".join(found)
 
 
 def _raw_schema():

@@ -19,10 +19,16 @@
   var SCALE = ["#eaf4ef", "#b7dcc8", "#7fbf9f", "#3f9a73", "#00573f"];
   var numberFormat = new Intl.NumberFormat("es-BO", {maximumFractionDigits: 2});
 
+  /* The JSON at url; an error answer throws with the message the portal put in it (the API's
+   * and the feeds' error shapes both have error.message), else with the status. */
   function json(url) {
     return window.fetch(url, {credentials: "same-origin"}).then(function (response) {
-      if (!response.ok) { throw new Error(response.status + " " + response.statusText); }
-      return response.json();
+      if (response.ok) { return response.json(); }
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        var error = body && body.error;
+        var message = error && typeof error.message === "string" ? error.message : "";
+        throw new Error(message || response.status + " " + response.statusText);
+      });
     });
   }
 

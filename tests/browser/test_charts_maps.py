@@ -212,6 +212,40 @@ def test_a_broken_municipal_file_draws_departments_with_a_notice(app, live_serve
     assert violations == [], "\n".join(violations)
 
 
+@pytest.mark.parametrize("width", (1280, 390))
+def test_a_municipal_file_broken_after_the_page_loaded_is_explained(app, live_server, world,
+                                                                     open_page, tmp_path, width):
+    """The file breaks between the page and its map script's request for it: the map says what
+    the portal answered (its 503's message), not a bare status."""
+    from tests.resource_views.test_municipal import write
+
+    boundaries = tmp_path / "municipios.geojson"
+    app.config["PORTAL_MUNICIPAL_BOUNDARIES"] = write(boundaries)
+    with app.app_context():
+        from portal.catalog import services as catalog
+
+        resource = factories.resource(
+            catalog.get_dataset("casos"), filename="municipios.csv", name="Por municipio",
+            content=b"cod_mun,casos\n020101,10\n",
+            schema={"fields": [{"name": "cod_mun", "type": "string"},
+                               {"name": "casos", "type": "integer"}]})
+        assert datastore.ingest(resource.id, force=True).status == "active"
+        path = f"/dataset/casos/resource/{resource.id}"
+    page = open_page(width)
+
+    def break_then_ask(route):
+        boundaries.write_text('{"type": "FeatureCollection", "features": [')  # cut short
+        route.continue_()
+
+    page.route("**/mapas/bolivia/municipios.geojson", break_then_ask)
+    page.goto(live_server + path)
+    page.wait_for_selector("[data-map][data-level=municipio][data-map-state=error]")
+    note = page.locator("[data-map] [data-map-note]").inner_text()
+    assert "El mapa de municipios no está disponible en este momento" in note
+    assert "503" not in note
+    _fits(page, width)
+
+
 def test_a_publisher_saves_a_municipal_map(app, live_server, world, open_page, tmp_path):
     """Columns whose names say nothing: the editor chooses municipalities, and the saved view
     (level municipio) colours the configured municipalities."""

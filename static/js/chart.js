@@ -20,18 +20,7 @@
   var LOCALE = "es-BO";
   var numberFormat = new Intl.NumberFormat(LOCALE, {maximumFractionDigits: 2});
   var percentFormat = new Intl.NumberFormat(LOCALE, {style: "percent", maximumFractionDigits: 0});
-
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      if (attrs[key] === null || attrs[key] === undefined) { return; }
-      if (key === "text") { node.textContent = attrs[key]; } else { node.setAttribute(key, attrs[key]); }
-    });
-    (children || []).forEach(function (child) {
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
+  var el = window.PortalDom.el;
 
   function format(spec, value) {
     if (value === null || value === undefined) { return "—"; }

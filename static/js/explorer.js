@@ -12,6 +12,7 @@
   "use strict";
 
   var t = window.PortalMessages.t;
+  var el = window.PortalDom.el;
   var LOCALE = "es-BO";
   var PAGE_SIZES = [10, 25, 50, 100];
   var numberFormat = new Intl.NumberFormat(LOCALE, {maximumFractionDigits: 6});
@@ -19,18 +20,6 @@
   var dateFormat = new Intl.DateTimeFormat(LOCALE, {dateStyle: "medium", timeZone: "UTC"});
   var timeFormat = new Intl.DateTimeFormat(LOCALE, {dateStyle: "medium", timeStyle: "short",
                                                     timeZone: "UTC"});
-
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      if (attrs[key] === null || attrs[key] === undefined) { return; }
-      if (key === "text") { node.textContent = attrs[key]; } else { node.setAttribute(key, attrs[key]); }
-    });
-    (children || []).forEach(function (child) {
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
 
   function label(field) {
     return (field.info && field.info.label) || field.id;

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -80,18 +81,35 @@ def start_postgres() -> str:
         run(*as_pg, pg_bin / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8")
     status = subprocess.run([*as_pg, str(pg_bin / "pg_ctl"), "-D", str(data), "status"],
                             capture_output=True)
-    if status.returncode != 0:
+    if status.returncode == 0:  # already running: on the port it was started with
+        port = int((data / "postmaster.pid").read_text().splitlines()[3])
+    else:
+        port = PG_PORT if _port_free(PG_PORT) else _port_free(0)
+        if port != PG_PORT:  # another checkout's cluster, say
+            print(f"Port {PG_PORT} is taken: the test PostgreSQL listens on {port}.", flush=True)
         run(*as_pg, pg_bin / "pg_ctl", "-D", data, "-l", PG_DIR / "server.log", "-w", "-o",
-            f"-p {PG_PORT} -k {PG_DIR} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+            f"-p {port} -k {PG_DIR} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
     for _ in range(30):
-        ready = subprocess.run([str(pg_bin / "pg_isready"), "-h", "127.0.0.1", "-p", str(PG_PORT)],
+        ready = subprocess.run([str(pg_bin / "pg_isready"), "-h", "127.0.0.1", "-p", str(port)],
                                capture_output=True)
         if ready.returncode == 0:
             break
         time.sleep(1)
-    subprocess.run([*as_pg, str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(PG_PORT),
+    subprocess.run([*as_pg, str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port),
                     "-U", "postgres", "portal_test"], capture_output=True)
-    return f"postgresql+psycopg://postgres@127.0.0.1:{PG_PORT}/portal_test"
+    return f"postgresql+psycopg://postgres@127.0.0.1:{port}/portal_test"
+
+
+def _port_free(port: int) -> int:
+    """``port`` when nothing listens on it on 127.0.0.1 (0: any free port), else 0."""
+    with socket.socket() as probe:
+        # As PostgreSQL binds: closed connections' TIME_WAIT do not make a port taken.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return 0
+        return probe.getsockname()[1]
 
 
 def ensure_chromium() -> None:

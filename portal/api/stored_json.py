@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import multiprocessing
 
 from flask import Flask, current_app, request
 from sqlalchemy import String, Text, bindparam, delete, select
@@ -83,20 +84,23 @@ def _read_statement():
         StoredDatasetJson.variant == bindparam("variant"))
 
 
-def refresh(app: Flask) -> int:
+def refresh(app: Flask, part: tuple[int, int] = (0, 1)) -> int:
     """Write the rows of the public datasets whose stored text is missing or built at another
     revision or variant; delete the rows of datasets no longer public. One transaction per
-    chunk. Returns how many rows were written."""
+    chunk. ``part`` (number, parts): this process's share of the datasets, every ``parts``-th
+    from the ``number``-th (``refresh_in_processes``); the first part deletes. Returns how many
+    rows were written."""
     from portal.api import dataset_json
     from portal.catalog.models import Dataset
 
+    number, parts = part
     written = 0
     with app.test_request_context("/", base_url=_site_url(app)):
         # As a request from the public to the site's address would have it.
         wanted = variant(language(), request.host_url, app.extensions["caching_version"])
         public_ids = select(Dataset.id).where(Dataset.state == "active",
                                               Dataset.private.is_(False))
-        public = db.session.scalars(public_ids.order_by(Dataset.id)).all()
+        public = db.session.scalars(public_ids.order_by(Dataset.id)).all()[number::parts]
         for start in range(0, len(public), CHUNK):
             chunk = public[start:start + CHUNK]
             revisions = dataset_json._revisions(chunk)
@@ -111,10 +115,37 @@ def refresh(app: Flask) -> int:
                           "body": text.decode()} for i, text in texts.items()])
                 written += len(texts)
             db.session.remove()  # the chunk's objects go: a full run holds one chunk at a time
-        with db.unit_of_work() as session:
-            session.execute(delete(StoredDatasetJson).where(
-                StoredDatasetJson.dataset_id.not_in(public_ids)))
+        if number == 0:
+            with db.unit_of_work() as session:
+                session.execute(delete(StoredDatasetJson).where(
+                    StoredDatasetJson.dataset_id.not_in(public_ids)))
     return written
+
+
+def refresh_in_processes(app: Flask, procs: int) -> int:
+    """``refresh`` shared out between ``procs`` forked processes (building a dictionary is
+    Python work: one process per CPU, about 1 ms a dataset each). Returns the rows written."""
+    if procs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return refresh(app)
+    app.extensions["db_engine"].dispose()  # no open connection crosses the fork
+    context = multiprocessing.get_context("fork")
+    counts = context.Array("q", procs)
+    workers = [context.Process(target=_refresh_part, args=(app, (number, procs), counts))
+               for number in range(procs)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    failed = [worker.exitcode for worker in workers if worker.exitcode != 0]
+    if failed:
+        raise RuntimeError(f"storing the dictionaries failed in {len(failed)} of {procs} "
+                           "processes (their errors are above)")
+    return sum(counts)
+
+
+def _refresh_part(app: Flask, part: tuple[int, int], counts) -> None:
+    app.extensions["db_engine"].dispose(close=False)  # the parent's pool is not this one's
+    counts[part[0]] = refresh(app, part)
 
 
 def _upsert(rows: list[dict]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import click
@@ -43,12 +44,15 @@ def rebuild_command(procs: int | None) -> None:
     "dictionaries",
     help="Store package_search's dictionaries of the public datasets whose revision moved "
          "(the job api.store_dictionaries does it every hour).")
+@click.option("--procs", type=int, default=None,
+              help="Processes (default: the number of CPUs, at most 4).")
 @with_appcontext
-def dictionaries_command() -> None:
+def dictionaries_command(procs: int | None) -> None:
     from portal.api import stored_json
 
     started = time.monotonic()
-    written = stored_json.refresh(current_app._get_current_object())
+    written = stored_json.refresh_in_processes(current_app._get_current_object(),
+                                               procs or min(4, os.cpu_count() or 1))
     click.echo(f"Stored {written} dictionaries in {time.monotonic() - started:.1f} s.")
 
 

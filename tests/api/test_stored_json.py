@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from portal import db, jobs
 from portal.api import dataset_json, stored_json
@@ -142,3 +142,21 @@ def test_turned_off_the_job_deletes_what_was_stored(catalog):
     with catalog.app_context():
         assert jobs.registry.JOBS["api.store_dictionaries"].function() == 0
     assert _stored(catalog) == {}
+
+
+def test_the_command_shares_the_work_out_between_processes(catalog):
+    """``--procs 2``: two forked processes store every public dataset once between them, the
+    same rows as one process, and the deletion of rows no longer public still happens."""
+    with catalog.app_context(), db.unit_of_work() as session:
+        session.add(StoredDatasetJson(dataset_id="purgado", variant="x", revision="x", body="{}"))
+    result = catalog.test_cli_runner().invoke(args=["search", "dictionaries", "--procs", "2"])
+    assert result.exit_code == 0, result.output
+    public = _public(catalog)
+    assert result.output.startswith(f"Stored {len(public)} dictionaries")
+    shared = {dataset_id: row.body for dataset_id, row in _stored(catalog).items()}
+    assert set(shared) == public
+    with catalog.app_context(), db.unit_of_work() as session:
+        session.execute(delete(StoredDatasetJson))
+    assert stored_json.refresh(catalog) == len(public)
+    assert {dataset_id: row.body for dataset_id, row in _stored(catalog).items()} == shared
+    assert stored_json.refresh_in_processes(catalog, 2) == 0  # nothing moved

@@ -140,24 +140,29 @@ def test_departments_coloured_by_ine_code(app, live_server, world, open_page, wi
     _fits(page, width)
 
 
-@pytest.mark.parametrize("width", (1280, 390))
-def test_municipalities_coloured_by_ine_code(app, live_server, world, open_page, tmp_path,
-                                             width):
-    """With PORTAL_MUNICIPAL_BOUNDARIES set (three made-up municipalities, not real data), a
-    column of municipal codes colours each municipality; "20101" is "020101"."""
+def _municipal_resource(app, boundaries) -> str:
+    """Three made-up municipalities (not real data) written to ``boundaries`` and configured,
+    and a loaded table of cases by municipal code ("20101" is "020101"); its page's path."""
+    from portal.catalog import services as catalog
     from tests.resource_views.test_municipal import write
 
-    app.config["PORTAL_MUNICIPAL_BOUNDARIES"] = write(tmp_path / "municipios.geojson")
+    app.config["PORTAL_MUNICIPAL_BOUNDARIES"] = write(boundaries)
     with app.app_context():
-        from portal.catalog import services as catalog
-
         resource = factories.resource(
             catalog.get_dataset("casos"), filename="municipios.csv", name="Por municipio",
             content=b"cod_mun,casos\n020101,10\n20101,5\n070101,1\n",
             schema={"fields": [{"name": "cod_mun", "type": "string"},
                                {"name": "casos", "type": "integer", "title": "Casos"}]})
         assert datastore.ingest(resource.id, force=True).status == "active"
-        path = f"/dataset/casos/resource/{resource.id}"
+        return f"/dataset/casos/resource/{resource.id}"
+
+
+@pytest.mark.parametrize("width", (1280, 390))
+def test_municipalities_coloured_by_ine_code(app, live_server, world, open_page, tmp_path,
+                                             width):
+    """With PORTAL_MUNICIPAL_BOUNDARIES set (three made-up municipalities, not real data), a
+    column of municipal codes colours each municipality; "20101" is "020101"."""
+    path = _municipal_resource(app, tmp_path / "municipios.geojson")
     page = open_page(width)
     page.goto(live_server + path)
     page.wait_for_selector("[data-map][data-kind=areas][data-level=municipio]"
@@ -182,20 +187,8 @@ def test_a_broken_municipal_file_draws_departments_with_a_notice(app, live_serve
                                                                   open_page, tmp_path, width):
     """The configured municipalities' file replaced by one the portal cannot read: the page
     still draws the codes by department, says why, fits the width and passes axe."""
-    from tests.resource_views.test_municipal import write
-
     boundaries = tmp_path / "municipios.geojson"
-    app.config["PORTAL_MUNICIPAL_BOUNDARIES"] = write(boundaries)
-    with app.app_context():
-        from portal.catalog import services as catalog
-
-        resource = factories.resource(
-            catalog.get_dataset("casos"), filename="municipios.csv", name="Por municipio",
-            content=b"cod_mun,casos\n020101,10\n20101,5\n070101,1\n",
-            schema={"fields": [{"name": "cod_mun", "type": "string"},
-                               {"name": "casos", "type": "integer", "title": "Casos"}]})
-        assert datastore.ingest(resource.id, force=True).status == "active"
-        path = f"/dataset/casos/resource/{resource.id}"
+    path = _municipal_resource(app, boundaries)
     boundaries.write_text('{"type": "FeatureCollection", "features": [')  # cut short
     page = open_page(width)
     page.goto(live_server + path)
@@ -217,20 +210,8 @@ def test_a_municipal_file_broken_after_the_page_loaded_is_explained(app, live_se
                                                                      open_page, tmp_path, width):
     """The file breaks between the page and its map script's request for it: the map says what
     the portal answered (its 503's message), not a bare status."""
-    from tests.resource_views.test_municipal import write
-
     boundaries = tmp_path / "municipios.geojson"
-    app.config["PORTAL_MUNICIPAL_BOUNDARIES"] = write(boundaries)
-    with app.app_context():
-        from portal.catalog import services as catalog
-
-        resource = factories.resource(
-            catalog.get_dataset("casos"), filename="municipios.csv", name="Por municipio",
-            content=b"cod_mun,casos\n020101,10\n",
-            schema={"fields": [{"name": "cod_mun", "type": "string"},
-                               {"name": "casos", "type": "integer"}]})
-        assert datastore.ingest(resource.id, force=True).status == "active"
-        path = f"/dataset/casos/resource/{resource.id}"
+    path = _municipal_resource(app, boundaries)
     page = open_page(width)
 
     def break_then_ask(route):

@@ -5,6 +5,7 @@ user meets it (create, copy, revoke)."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from portal import db
 from portal.auth import membership_requests
@@ -113,7 +114,7 @@ def test_the_tokens_page_creates_copies_and_revokes(live_server, world,  # noqa:
     token = page.input_value("#new-token")
     assert token.startswith("dab_")
     copy = page.get_by_role("button", name="Copiar")
-    assert copy.is_visible()  # the script ran under the CSP
+    expect(copy).to_be_visible()  # the script ran under the CSP (deferred: waited for)
     copy.click()
     page.wait_for_function("() => document.querySelector('[data-copy]').textContent "
                            "=== 'Copiado'")

@@ -106,8 +106,8 @@ def refresh(app: Flask, part: tuple[int, int] = (0, 1)) -> int:
             revisions = dataset_json._revisions(chunk)
             stored = dict(db.session.execute(
                 select(StoredDatasetJson.dataset_id, StoredDatasetJson.revision).where(
-                    StoredDatasetJson.dataset_id.in_(chunk),
-                    StoredDatasetJson.variant == wanted)).all())
+                    in_list(StoredDatasetJson.dataset_id, "ids"),
+                    StoredDatasetJson.variant == wanted), {"ids": as_parameter(chunk)}).all())
             stale = [i for i in chunk if i in revisions and stored.get(i) != revisions[i]]
             if stale:
                 texts = dataset_json.build(stale)

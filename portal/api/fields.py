@@ -36,6 +36,9 @@ class Integer(fields.Integer):
                               "too_large": _l("El número es demasiado grande.")}
 
     def _validated(self, value):
+        # marshmallow truncates 2.5 to 2; CKAN's int_validator refuses a fraction (2.0 passes).
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")
         number = super()._validated(value)
         if number is not None and abs(number) > INT64_MAX:
             raise self.make_error("too_large")

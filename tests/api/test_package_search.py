@@ -193,6 +193,7 @@ def test_private_datasets_only_for_those_allowed(api, searchable, role, sees_pri
     ({"fq_list": ["tags:(a OR b"]}, "fq_list"),
     ({"rows": -1}, "rows"),
     ({"rows": "2.5"}, "rows"),
+    ({"rows": 2.5}, "rows"),  # a JSON number: CKAN refuses it too, never rounds it
     ({"start": "1e3"}, "start"),
     ({"fq": "metadata_modified:[ayer TO *]"}, "fq"),
     ({"fq": "name:[a TO m]"}, "fq"),

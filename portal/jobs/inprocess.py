@@ -29,7 +29,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import and_, delete, exists, false, func, select, update
 from sqlalchemy.orm import aliased
 
 from portal import config, db
@@ -58,6 +58,19 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:  # alive, owned by someone else
         return True
     return True
+
+
+def _serialize_senders(session, key: str) -> None:
+    """Until this transaction ends, no other one sending ``key`` gets past this point, so "is a
+    copy already waiting?" and the insert that follows stay one step: two processes queueing
+    the same key at once leave one waiting job, not two. PostgreSQL: a transaction-level
+    advisory lock on the key. SQLite has one writer at a time: take its write lock now (a
+    write that changes nothing) rather than at the insert, after the read."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+    else:
+        session.execute(update(QueuedJob).where(false()).values(id=QueuedJob.id),
+                        execution_options={"synchronize_session": False})
 
 
 def run_now(app: Flask, job: Job, kwargs: dict[str, Any]) -> None:
@@ -98,6 +111,8 @@ class InProcessBackend:
             return
         waiting = job.queueing_key(kwargs)
         with unit_of_work() as session:  # joins the caller's transaction, if any
+            if waiting is not None:
+                _serialize_senders(session, waiting)
             if waiting is not None and session.scalar(select(QueuedJob.id).where(
                     QueuedJob.queueing_key == waiting, QueuedJob.status == "queued").limit(1)):
                 return  # the same work already waits in the queue

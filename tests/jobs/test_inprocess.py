@@ -15,7 +15,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.orm import Session
 
 from portal import db, jobs
@@ -137,6 +137,39 @@ def test_queueing_lock_keeps_one_waiting_copy_and_lock_keeps_runs_apart(make_app
     assert jobs.join(app, timeout=30)
     assert sorted(c[1]["n"] for c in calls if c[0] == "exclusive") == list(range(6))
     assert active["most"] == 1
+
+
+def test_two_senders_of_one_queueing_key_at_the_same_moment_leave_one_waiting_job(make_app):
+    """Both look for a waiting copy at the same moment (a barrier holds each sender's lookup
+    until the other's arrives, for up to 2 s): without the senders taking turns, both find none
+    and both insert."""
+    app = make_app(PORTAL_JOBS_MODE="background", PORTAL_JOBS_WORKERS=1)
+    barrier = threading.Barrier(2, timeout=2)
+    senders = set()
+
+    def hold_the_lookup(conn, cursor, statement, parameters, context, executemany):
+        if threading.get_ident() in senders and statement.lstrip().startswith("SELECT") \
+                and "queued_job" in statement:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait()
+
+    def send() -> None:
+        senders.add(threading.get_ident())
+        with app.app_context():
+            jobs.enqueue("search.sync")
+
+    with app.app_context():
+        engine = db.engine()
+    event.listen(engine, "before_cursor_execute", hold_the_lookup)
+    try:
+        threads = [threading.Thread(target=send) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        event.remove(engine, "before_cursor_execute", hold_the_lookup)
+    assert len(_rows(app, name="search.sync")) == 1
 
 
 def test_a_failing_job_is_retried_then_marked_failed_with_its_error(make_app):

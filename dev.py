@@ -34,12 +34,13 @@ def run(*args: str | Path, env: dict | None = None, check: bool = True) -> int:
 
 
 def ensure_venv(extras: str = "") -> None:
-    """Create .venv and install the project; reinstall only when setup.cfg changed."""
+    """Create .venv and install the project; reinstall only when its packaging changed."""
     if not (BIN / "python").exists():
         venv.create(VENV, with_pip=True)
         run(BIN / "python", "-m", "pip", "install", "-q", "--upgrade", "pip")
     stamp = VENV / f".installed{extras}"
-    digest = hashlib.sha256((ROOT / "setup.cfg").read_bytes()).hexdigest()
+    digest = hashlib.sha256(b"".join((ROOT / name).read_bytes()
+                                     for name in ("setup.cfg", "setup.py"))).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
     target = f".[{extras}]" if extras else "."

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from portal import config
+from portal.datafiles import STATIC_DIR
 
 #: Each domain exposes ``init_app(app)`` registering its blueprints, CLI commands and listeners.
 #: Order matters only where a domain listens to another's signals at start-up.
@@ -54,8 +55,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     settings = config.load(overrides)
     instance = Path(settings["PORTAL_INSTANCE_PATH"] or Path.cwd() / "instance").resolve()
     instance.mkdir(parents=True, exist_ok=True)
-    static = Path(__file__).resolve().parent.parent / "static"
-    app = Flask("portal", instance_path=str(instance), static_folder=str(static),
+    app = Flask("portal", instance_path=str(instance), static_folder=str(STATIC_DIR),
                 template_folder="templates")
     app.config.update(settings)
     app.config["PORTAL_INSTANCE_PATH"] = str(instance)

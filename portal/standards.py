@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-STANDARDS_DIR = ROOT / "standards"
-SCHEMAS_DIR = ROOT / "schemas"
+from portal.datafiles import SCHEMAS_DIR, STANDARDS_DIR
+
+__all__ = ["SCHEMAS_DIR", "STANDARDS_DIR", "load_standard"]
 
 
 @cache

@@ -1,6 +1,8 @@
 """The message catalogs: ``portal i18n extract|update|compile``, wrappers of pybabel with the
 project's settings (babel.cfg, the ``_l`` and ``N_`` keywords), and the compilation of stale
-``.mo`` files when the app starts (they are built, never committed)."""
+``.mo`` files when the app starts (they are built, never committed). A wheel carries the ``.mo``
+files only: ``setup.py`` compiles them with ``compile_catalog`` when it builds the wheel, so this
+module imports nothing from the portal and needs only click and babel."""
 
 from __future__ import annotations
 
@@ -48,9 +50,9 @@ def catalogs() -> list[Path]:
     return sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
 
 
-def compile_catalog(po: Path) -> Path:
-    """``po`` compiled beside it (written to a temporary file, then renamed: processes starting
-    together never read half a file)."""
+def compile_catalog(po: Path, target: Path | None = None) -> Path:
+    """``po`` compiled into ``target``, by default beside it (written to a temporary file, then
+    renamed: processes starting together never read half a file)."""
     with po.open("rb") as handle:
         catalog = read_po(handle, locale=po.parent.parent.name.replace("-", "_"))
     # Babel would compile an untranslated plural entry as its Spanish singular for every count;
@@ -60,8 +62,9 @@ def compile_catalog(po: Path) -> Path:
             catalog.delete(message.id, message.context)
     buffer = BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
-    target = po.with_suffix(".mo")
-    fd, temporary = tempfile.mkstemp(dir=po.parent, suffix=".mo.tmp")
+    target = target or po.with_suffix(".mo")
+    fd, temporary = tempfile.mkstemp(dir=target.parent, suffix=".mo.tmp")
+    os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide it from a service user, or in a wheel
     with os.fdopen(fd, "wb") as handle:
         handle.write(buffer.getvalue())
     os.replace(temporary, target)

@@ -22,7 +22,9 @@ from pathlib import Path
 
 import holidays
 
-DECREED_FILE = Path(__file__).resolve().parents[2] / "standards" / "holidays-decreed.json"
+from portal.datafiles import STANDARDS_DIR
+
+DECREED_FILE = STANDARDS_DIR / "holidays-decreed.json"
 COUNTRY = "BO"
 EFFECTS = frozenset({"holiday", "working_day"})
 SUBDIVISIONS = frozenset(holidays.Bolivia.subdivisions)

@@ -16,7 +16,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-FRAME_DIR = Path(__file__).resolve().parents[2] / "standards" / "pige"
+from portal.datafiles import STANDARDS_DIR
+
+FRAME_DIR = STANDARDS_DIR / "pige"
 
 PLAN_FILE = "national_plan.json"
 LINES_FILE = "lines.json"

@@ -22,10 +22,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from portal import bounded_json
+from portal.datafiles import SCHEMAS_DIR
 from portal.outbound import FetchError
 from portal.validation import remote
 
-REGISTRY_DIR = Path(__file__).resolve().parents[2] / "schemas"
+REGISTRY_DIR = SCHEMAS_DIR
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_SCHEMA_BYTES = 5 * 1024 * 1024
 

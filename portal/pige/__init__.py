@@ -2,8 +2,8 @@
 
 Pure modules, with no web or database layer: ``frame`` (the national frame read from
 ``standards/pige/``), ``calendar`` (Bolivian business days), ``procedure`` (the Chapter VI state
-machine with its deadlines) and ``progress`` (progress against targets). Import what you need from
-the module that holds it.
+machine with its deadlines), ``progress`` (progress against targets) and ``errors`` (the coded
+error the last two raise). Import what you need from the module that holds it.
 
 Stored plans and their publication: ``models``, ``schemas`` (checks of what entities write),
 ``services`` (the only writers), ``records`` (plans as data, confidentiality applied),

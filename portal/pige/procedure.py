@@ -21,6 +21,7 @@ from typing import Any
 
 from portal.pige import N_
 from portal.pige.calendar import BusinessCalendar, default_calendar
+from portal.pige.errors import CodedError
 from portal.pige.frame import Frame, LegalBasis, State, Transition, default_frame
 
 #: An identifier code as produced by the SRSP or the portal: 4 to 64 characters, no spaces.
@@ -46,21 +47,8 @@ STATUS_LABELS = {
 }
 
 
-class TransitionError(Exception):
+class TransitionError(CodedError):
     """A move refused. ``code`` is stable; ``message`` is Spanish, built from ``template``."""
-
-    def __init__(self, code: str, template: str, /, **params: Any):
-        self.code = code
-        self.template = template
-        self.params = params
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        return self.template % self.params
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "params": dict(self.params)}
 
 
 @dataclass(frozen=True)

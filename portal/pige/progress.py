@@ -23,6 +23,7 @@ from statistics import fmean
 from typing import Any
 
 from portal.pige import N_
+from portal.pige.errors import CodedError
 from portal.pige.frame import Frame, Target, default_frame
 
 NUMBER_RE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
@@ -33,21 +34,8 @@ NOT_REPORTED = "not_reported"
 NO_TARGET = "no_target"
 
 
-class ProgressError(Exception):
+class ProgressError(CodedError):
     """Input refused. ``code`` is stable; ``message`` is Spanish, built from ``template``."""
-
-    def __init__(self, code: str, template: str, /, **params: Any):
-        self.code = code
-        self.template = template
-        self.params = params
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        return self.template % self.params
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "params": dict(self.params)}
 
 
 def parse_number(value: Any, *, what: str, code: str = "not_numeric") -> float:

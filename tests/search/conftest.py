@@ -2,7 +2,9 @@
 
 ``backend`` and ``make_backend`` run each test on both engines: whoosh on a temporary folder, and
 PostgreSQL (the test database's search tables) when ``PORTAL_TEST_DATABASE_URL`` names a
-PostgreSQL server; ``whoosh_backend`` is for tests of whoosh itself.
+PostgreSQL server; ``whoosh_backend`` is for tests of whoosh itself. ``add_census_and_enrolment``
+starts the catalog of the tests that search through the app (the search page, PostgreSQL
+behind the app).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from portal.search.whoosh_backend import WhooshBackend
+from tests import factories
 
 ON_POSTGRESQL = os.environ.get("PORTAL_TEST_DATABASE_URL", "").startswith("postgresql")
 ENGINES = [
@@ -21,6 +24,25 @@ ENGINES = [
     pytest.param("postgresql", marks=pytest.mark.skipif(
         not ON_POSTGRESQL, reason="PORTAL_TEST_DATABASE_URL is not a PostgreSQL URL")),
 ]
+
+
+def add_census_and_enrolment(
+        census_description: str = "Resultados definitivos del censo por departamento.") -> None:
+    """The start of the catalog behind the app-level search tests (in an app context): INE
+    (agency) and the ministry of economy (ministry), the economy theme, and at INE the census
+    (with a CSV resource) and a school enrolment that mentions the census."""
+    factories.entity("ine", title="Instituto Nacional de Estadística", kind="agencia")
+    factories.entity("mefp", title="Ministerio de Economía y Finanzas Públicas",
+                     kind="ministerio")
+    factories.theme("economia", title="Economía y finanzas")
+    census = factories.dataset(
+        "censo-2024", title="Censo de Población 2024", description=census_description,
+        keywords=["censo", "población"], themes=["economia"])
+    factories.resource(census, name="Casos", url="https://example.org/censo.csv", format="CSV")
+    factories.dataset(
+        "matricula-escolar", title="Matrícula escolar por departamento",
+        description="Estudiantes inscritos; proyecciones basadas en el censo.",
+        keywords=["educación", "estudiantes"])
 
 
 def doc(doc_id: str, **fields) -> dict:

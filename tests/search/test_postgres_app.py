@@ -16,7 +16,7 @@ from portal.catalog import services as catalog
 from portal.search import close_backend, get_backend
 from portal.search.postgres_backend import PostgresBackend
 from tests import factories
-from tests.search.conftest import ON_POSTGRESQL
+from tests.search.conftest import ON_POSTGRESQL, add_census_and_enrolment
 
 
 def test_a_misspelt_backend_stops_the_start_naming_the_setting(tmp_path):
@@ -40,20 +40,7 @@ def pg_site(make_app):
     with app.app_context():
         assert isinstance(get_backend(), PostgresBackend)
         get_backend().clear()
-        factories.entity("ine", title="Instituto Nacional de Estadística", kind="agencia")
-        factories.entity("mefp", title="Ministerio de Economía y Finanzas Públicas",
-                         kind="ministerio")
-        factories.theme("economia", title="Economía y finanzas")
-        census = factories.dataset(
-            "censo-2024", title="Censo de Población 2024",
-            description="Resultados definitivos del censo por departamento.",
-            keywords=["censo", "población"], themes=["economia"])
-        factories.resource(census, name="Casos", url="https://example.org/censo.csv",
-                           format="CSV")
-        factories.dataset(
-            "matricula-escolar", title="Matrícula escolar por departamento",
-            description="Estudiantes inscritos; proyecciones basadas en el censo.",
-            keywords=["educación", "estudiantes"])
+        add_census_and_enrolment()
         factories.dataset("presupuesto-2024", entity_name="mefp", title="Presupuesto 2024",
                           keywords=["presupuesto"], themes=["economia"])
     yield app

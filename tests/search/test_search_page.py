@@ -16,6 +16,7 @@ from portal.catalog import services as catalog
 from portal.search import close_backend
 from tests import factories
 from tests.pages.html_check import assert_valid_page
+from tests.search.conftest import add_census_and_enrolment
 
 
 @pytest.fixture
@@ -24,20 +25,7 @@ def site(app):
     INE (agency) with the census, a school enrolment that mentions the census and a private
     register; the ministry of economy (ministry) with the budget."""
     with app.app_context():
-        factories.entity("ine", title="Instituto Nacional de Estadística", kind="agencia")
-        factories.entity("mefp", title="Ministerio de Economía y Finanzas Públicas",
-                         kind="ministerio")
-        factories.theme("economia", title="Economía y finanzas")
-        census = factories.dataset(
-            "censo-2024", title="Censo de Población 2024",
-            description="Resultados **definitivos** del censo por departamento.",
-            keywords=["censo", "población"], themes=["economia"])
-        factories.resource(census, name="Casos", url="https://example.org/censo.csv",
-                           format="CSV")
-        factories.dataset(
-            "matricula-escolar", title="Matrícula escolar por departamento",
-            description="Estudiantes inscritos; proyecciones basadas en el censo.",
-            keywords=["educación", "estudiantes"])
+        add_census_and_enrolment("Resultados **definitivos** del censo por departamento.")
         factories.dataset("registro-interno", title="Registro interno del censo", private=True,
                           license_id="other-closed")
         factories.dataset("presupuesto-2024", entity_name="mefp", title="Presupuesto 2024",

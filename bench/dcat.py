@@ -138,6 +138,18 @@ def dump_child(instance: Path) -> None:
                       "dump_peak_mb": round(peak_mb, 1), "bytes": size}))
 
 
+def populated_app(instance: Path, count: int):
+    """The app on ``instance``, migrated and holding ``count`` datasets; says how long filling
+    it took."""
+    app = make_app(instance)
+    migrations.upgrade(app)
+    started = time.perf_counter()
+    populate(app, count)
+    print(f"populated {count} datasets x 3 distributions in "
+          f"{time.perf_counter() - started:.1f} s", flush=True)
+    return app
+
+
 def page_ms(app, count: int, repeat: int = 7) -> tuple[float, float, float]:
     """(median page, first request after a change, second request) in milliseconds."""
     client = app.test_client()
@@ -170,12 +182,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="bench-dcat-") as tmp:
         instance = Path(tmp)
-        app = make_app(instance)
-        migrations.upgrade(app)
-        started = time.perf_counter()
-        populate(app, args.datasets)
-        print(f"populated {args.datasets} datasets x 3 distributions in "
-              f"{time.perf_counter() - started:.1f} s", flush=True)
+        app = populated_app(instance, args.datasets)
         child = subprocess.run([sys.executable, __file__, "--dump-child", str(instance)],
                                capture_output=True, text=True, check=True)
         dump = json.loads(child.stdout.strip().splitlines()[-1])

@@ -37,10 +37,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dcat import make_app, populate
+from dcat import populated_app
 from sqlalchemy import func, select
 
-from portal import create_app, db, jobs, migrations, signals
+from portal import create_app, db, jobs, signals
 from portal.auth.permissions import SYSTEM
 from portal.catalog import services as catalog
 from portal.catalog.models import Dataset
@@ -118,12 +118,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-quality-") as tmp:
         instance = Path(tmp)
-        app = make_app(instance)
-        migrations.upgrade(app)
-        started = time.perf_counter()
-        populate(app, args.datasets)
-        print(f"populated {args.datasets} datasets x 3 distributions in "
-              f"{time.perf_counter() - started:.1f} s", flush=True)
+        app = populated_app(instance, args.datasets)
         count, seconds = recompute(app)
         print(f"recompute: {count} datasets scored in {seconds:.1f} s "
               f"({count / seconds:.0f}/s)", flush=True)

@@ -217,6 +217,27 @@ def _unique(model, name: str, exclude_id: str | None, message) -> None:
         raise ValidationError({"name": [str(message)]})
 
 
+def _group_values(group: Entity | Theme, data: dict[str, Any], names: tuple[str, ...],
+                  schema_class: type[Schema], partial: bool) -> dict[str, Any]:
+    """The checked values of an update of an entity or a theme; a partial update keeps the
+    fields ``names`` it leaves out."""
+    if partial:
+        data = {**{f: getattr(group, f) for f in names}, **promote_spanish(data, GROUP_TRANSLATED)}
+    return load(_schema(schema_class), data)
+
+
+def _assign_group(group: Entity | Theme, values: dict[str, Any],
+                  names: tuple[str, ...]) -> dict[str, Any]:
+    """Write the fields ``names`` and the translations of an entity or a theme from ``values``;
+    the changes, for its activity."""
+    fields = (*names, *GROUP_TRANSLATIONS)
+    before = {f: getattr(group, f) for f in fields}
+    for field in names:
+        setattr(group, field, values[field])
+    _translate(group, values, GROUP_TRANSLATIONS)
+    return activity.changes(before, {f: getattr(group, f) for f in fields})
+
+
 def create_entity(data: dict[str, Any], actor, *, entity_id: str | None = None) -> Entity:
     permissions.require(permissions.is_sysadmin(actor))
     values = load(_schema(EntitySchema), data)
@@ -234,18 +255,10 @@ def create_entity(data: dict[str, Any], actor, *, entity_id: str | None = None) 
 
 def update_entity(entity: Entity, data: dict[str, Any], actor, *, partial: bool = False) -> Entity:
     permissions.require(permissions.can_admin_entity(actor, entity.id))
-    if partial:
-        data = {**{f: getattr(entity, f) for f in ENTITY_FIELDS},
-                **promote_spanish(data, GROUP_TRANSLATED)}
-    values = load(_schema(EntitySchema), data)
+    values = _group_values(entity, data, ENTITY_FIELDS, EntitySchema, partial)
     with unit_of_work():
         _unique(Entity, values["name"], entity.id, _l("Ya existe una entidad con ese nombre."))
-        fields = (*ENTITY_FIELDS, *GROUP_TRANSLATIONS)
-        before = {f: getattr(entity, f) for f in fields}
-        for field in ENTITY_FIELDS:
-            setattr(entity, field, values[field])
-        _translate(entity, values, GROUP_TRANSLATIONS)
-        diff = activity.changes(before, {f: getattr(entity, f) for f in fields})
+        diff = _assign_group(entity, values, ENTITY_FIELDS)
         if diff:
             entity.modified = utcnow()
             activity.record("changed organization", "organization", entity.id, actor,
@@ -290,18 +303,10 @@ def create_theme(data: dict[str, Any], actor, *, theme_id: str | None = None) ->
 
 def update_theme(theme: Theme, data: dict[str, Any], actor, *, partial: bool = False) -> Theme:
     permissions.require(permissions.is_sysadmin(actor))
-    if partial:
-        data = {**{f: getattr(theme, f) for f in THEME_FIELDS},
-                **promote_spanish(data, GROUP_TRANSLATED)}
-    values = load(_schema(ThemeSchema), data)
+    values = _group_values(theme, data, THEME_FIELDS, ThemeSchema, partial)
     with unit_of_work():
         _unique(Theme, values["name"], theme.id, _l("Ya existe un tema con ese nombre."))
-        fields = (*THEME_FIELDS, *GROUP_TRANSLATIONS)
-        before = {f: getattr(theme, f) for f in fields}
-        for field in THEME_FIELDS:
-            setattr(theme, field, values[field])
-        _translate(theme, values, GROUP_TRANSLATIONS)
-        diff = activity.changes(before, {f: getattr(theme, f) for f in fields})
+        diff = _assign_group(theme, values, THEME_FIELDS)
         if diff:
             activity.record("changed group", "group", theme.id, actor,
                             data={"title": theme.title, "changes": diff})

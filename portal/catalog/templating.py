@@ -19,6 +19,7 @@ from portal import i18n
 from portal.auth import permissions
 from portal.catalog.codelists import label
 from portal.catalog.licenses import get_license
+from portal.catalog.listing import FACET_TITLES
 from portal.catalog.markup import plain_excerpt, render_markdown
 from portal.catalog.translations import localized, text_language
 
@@ -30,13 +31,6 @@ ACCESS_RIGHTS_LABELS = {
 STATE_LABELS = {"draft": _l("Borrador"), "active": _l("Publicado"), "deleted": _l("Eliminado")}
 LEVEL_LABELS = {"central": _l("Nivel central"), "territorial": _l("Nivel territorial")}
 ROLE_LABELS = {"admin": _l("Administrador"), "editor": _l("Editor"), "member": _l("Miembro")}
-FACET_TITLES = {
-    "organization": _l("Entidades"),
-    "groups": _l("Temas"),
-    "tags": _l("Palabras clave"),
-    "res_format": _l("Formatos"),
-    "license_id": _l("Licencias"),
-}
 
 
 def _date(value: date | datetime | None, style: str = "medium") -> str:

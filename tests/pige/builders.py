@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from portal.auth.permissions import SYSTEM
 from portal.auth.services import get_user
+from portal.catalog import services as catalog
+from portal.demo.catalog import demo_entities, entity_input
 from portal.pige import services as pige
+from portal.pige.demo import load_demo_plans
 from portal.storage import storage
+from tests import factories
 
 D = dt.date
 #: A string found only in the content of the plans the tests write (never in public parts).
@@ -36,6 +41,15 @@ def content(marker: str = MARKER, *, target_2026=10, baseline=0, evidence=()) ->
 
 def user(name: str):
     return get_user(name)
+
+
+def demo_plans() -> None:
+    """The demo's entities and PIGE plans (every step of the procedure, progress reports, a
+    confidential plan, an update) and ``root``, a sysadmin; inside an application context."""
+    for record in demo_entities():
+        catalog.create_entity(entity_input(record), SYSTEM)
+    load_demo_plans()
+    factories.user("root", sysadmin=True)
 
 
 def draft(entity: str = "mpd", marker: str = MARKER, on: D = CREATED, **kwargs):

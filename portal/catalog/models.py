@@ -197,6 +197,9 @@ class Resource(Base):
     hash: Mapped[str] = mapped_column(String(200), default="")
     last_modified: Mapped[datetime | None] = mapped_column(DateTime)  # UTC
     license_id: Mapped[str] = mapped_column(String(100), default="")
+    # A statement of the rights on this distribution besides its licence (ckanext-dcat's
+    # ``rights``, DCAT's dct:rights as a dct:RightsStatement), as the publisher wrote it.
+    rights: Mapped[str] = mapped_column(String(2000), default="")
     schema: Mapped[Any] = mapped_column(JSON, default=None)  # Table Schema, {"url"} or {"name"}
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     modified: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -43,6 +43,7 @@ FIELD_LABELS = {
     "url": _l("Dirección web (URL)"),
     "format": _l("Formato"),
     "media_type": _l("Tipo de medio"),
+    "rights": _l("Derechos"),
     "schema": _l("Esquema de los datos"),
     "sha256": _l("Contenido del archivo (SHA-256)"),
     "size": _l("Tamaño"),

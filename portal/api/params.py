@@ -174,6 +174,9 @@ class ResourceFields(Params):
     format = String(**_doc("CSV, JSON, XLSX... (guessed from an upload)."))
     media_type = String(data_key="mimetype", **_doc("Media type, e.g. text/csv."))
     license_id = String(**_doc("Licence of this resource when it differs from the dataset's."))
+    rights = String(**_doc("Statement of the rights on this resource besides its licence "
+                           "(dct:rights), as ckanext-dcat's resource field. Up to 2000 "
+                           "characters."))
     schema = mfields.Raw(allow_none=True, metadata={
         "description": "Table Schema object (or JSON string), URL, or registered schema name.",
         "nullable": True})

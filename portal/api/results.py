@@ -133,6 +133,7 @@ class ResourceOut(_Out):
     sha256 = _str("SHA-256 of an uploaded file, computed by the portal, in hexadecimal.")
     position = fields.Integer()
     license_id = _str()
+    rights = _str("Statement of the rights on the resource besides its licence (dct:rights).")
     schema = fields.Raw(allow_none=True, metadata={
         "nullable": True, "description": "Table Schema (object), or its URL or registered name."})
     state = _const("active", "string")

@@ -917,6 +917,28 @@ def registry_schema_uri(reference: str, base_url: str) -> str:
     return f"{_base(base_url)}/schemas/{quote(reference, safe='/@')}?format=json"
 
 
+def rights_iri(rights: str) -> str:
+    """A rights statement that is a single http(s) address, written as that IRI (as
+    ckanext-dcat does); ``""`` for a text, written as a labelled ``dct:RightsStatement``."""
+    if is_http(rights) and not any(char.isspace() for char in rights) \
+            and safe_iri(rights) == rights:
+        return rights
+    return ""
+
+
+def rights_triples(node: Node, rights: str) -> Iterator[Triple]:
+    """``dct:rights`` of a distribution: ``[ a dct:RightsStatement ; rdfs:label "..." ]``, or the
+    statement's IRI typed ``dct:RightsStatement``."""
+    if not rights:
+        return
+    iri = rights_iri(rights)
+    statement = URIRef(iri) if iri else BNode()
+    yield node, DCT.rights, statement
+    yield statement, RDF.type, DCT.RightsStatement
+    if not iri:
+        yield statement, RDFS.label, Lit(rights, None, LANG)
+
+
 def distribution_triples(resource: Resource, dataset: Dataset, base_url: str,
                          refs: References | None = None, *,
                          position: int | None = None) -> Iterator[Triple]:
@@ -963,6 +985,7 @@ def distribution_triples(resource: Resource, dataset: Dataset, base_url: str,
         generic = list(_generic_license_triples(license_id))
         yield node, DCT.license, generic[0][0]
         yield from generic
+    yield from rights_triples(node, resource.rights)
     availability = EU_AVAILABILITY[_vocabularies()["availability"]["default"]]
     refs.iris.add(availability)
     yield node, DCATAP.availability, availability
@@ -1027,6 +1050,7 @@ def distribution_from_rdf(graph: Graph, node: Node) -> dict[str, Any]:
     declared = _declared_hash(*max(found, key=lambda item: item[0])[1:]) if found else ""
     schema = _iri_or_text(graph, node, DCT.conformsTo)
     name = _text(graph, node, DCT.title) or url.rsplit("/", 1)[-1][:500]
+    rights = _rights_from(graph, node)
     description = _text(graph, node, DCT.description)
     return {
         "name": name,
@@ -1037,6 +1061,7 @@ def distribution_from_rdf(graph: Graph, node: Node) -> dict[str, Any]:
         "format": fmt,
         "media_type": media_type,
         "license_id": license_id,
+        "rights": rights,
         "schema": schema if is_http(schema) else None,
         "size": _int(size),
         "hash": declared,
@@ -1312,6 +1337,22 @@ def _license_from(graph: Graph, node: Node, extras: dict) -> dict[str, str]:
         extras["license"] = str(licence) if not isinstance(licence, BNode) else _text(
             graph, licence, RDFS.label, DCT.title)
     return {"license_id": license_id}
+
+
+def _rights_from(graph: Graph, node: Node) -> str:
+    """A distribution's ``dct:rights``: a literal, the label of a ``dct:RightsStatement``, or
+    the statement's IRI when it has no label (ckanext-dcat's ``rights``). Cut to the field's
+    2000 characters."""
+    for value in graph.objects(node, DCT.rights):
+        if isinstance(value, Literal):
+            text = str(value).strip()
+        else:
+            text = _text(graph, value, RDFS.label, SKOS.prefLabel, DCT.title, DCT.description)
+            if not text and isinstance(value, URIRef):
+                text = str(value)
+        if text:
+            return text[:2000]
+    return ""
 
 
 def _access_rights_from(graph: Graph, node: Node, extras: dict) -> str:

@@ -303,6 +303,14 @@ class DcatTurtle:
         licence = self._licence(resource.license_id or dataset.license_id, iris)
         if licence:
             p.append(f"dct:license {licence}")
+        if resource.rights:
+            iri = dcat.rights_iri(resource.rights)
+            if iri:
+                p.append(f"dct:rights <{iri}>")
+                extra.append(f"<{iri}> a dct:RightsStatement .\n")
+            else:
+                p.append(f"dct:rights [ a dct:RightsStatement ; rdfs:label "
+                         f"{_lit_es(resource.rights)} ]")
         iris.add(self.availability[1])
         p.append(f"dcatap:availability {self.availability[0]}")
         if resource.size is not None and resource.size >= 0:

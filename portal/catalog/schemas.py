@@ -266,6 +266,8 @@ class ResourceSchema(_Base):
     format = fields.String(load_default="", validate=validate.Length(max=50))
     media_type = fields.String(load_default="", validate=validate.Length(max=200))
     license_id = fields.String(load_default="")
+    # A rights statement besides the licence (dct:rights), as written.
+    rights = fields.String(load_default="", validate=validate.Length(max=2000))
     schema = fields.Raw(load_default=None, allow_none=True)
     # Declared by the publisher (kept as sent; an upload's size is measured instead).
     size = fields.Integer(load_default=None, allow_none=True,

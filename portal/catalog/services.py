@@ -43,8 +43,8 @@ DATASET_FIELDS = (
     "access_rights", "temporal_start", "temporal_end", "spatial", "frequency", "language",
     "landing_page", "version", "identifier", "issued", "modified", "state", "private", "extras",
 )
-RESOURCE_FIELDS = ("name", "description", "url", "format", "media_type", "license_id", "schema",
-                   "hash", "last_modified")
+RESOURCE_FIELDS = ("name", "description", "url", "format", "media_type", "license_id", "rights",
+                   "schema", "hash", "last_modified")
 #: Fields a client declares for a link; for an upload the portal measures them.
 LINK_FIELDS = ("size", "url_type")
 ENTITY_FIELDS = ("name", "title", "description", "kind", "level", "website", "email", "logo_url")

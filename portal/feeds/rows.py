@@ -27,7 +27,7 @@ _THEME = ("id", "name", "title", "description", "eu_theme", "title_translated",
           "description_translated")
 _RESOURCE = ("id", "name", "description", "url", "url_type", "format", "media_type", "size",
              "sha256", "license_id", "schema", "created", "modified", "hash", "last_modified",
-             "name_translated", "description_translated")
+             "name_translated", "description_translated", "rights")
 _DATASET = ("id", "name", "title", "description", "license_id", "contact_name", "contact_email",
             "access_rights", "temporal_start", "temporal_end", "spatial", "frequency", "language",
             "landing_page", "version", "identifier", "issued", "modified", "extras",
@@ -77,6 +77,7 @@ class ResourceRow:
     last_modified: datetime | None
     name_translated: dict[str, str]
     description_translated: dict[str, str]
+    rights: str
 
     @property
     def is_upload(self) -> bool:

@@ -52,6 +52,10 @@ def test_remote_ckan_writes_and_uploads(server, world, tmp_path):
         dataset["notes"] = "Matrícula escolar por departamento."
         updated = portal.action.package_update(**dataset)
         assert updated["notes"].startswith("Matrícula") and updated["num_resources"] == 1
+        rights = "Uso libre citando a la fuente."
+        portal.action.resource_patch(id=resource["id"], rights=rights)
+        assert portal.action.package_show(id="matricula-2024")["resources"][0]["rights"] == \
+            rights
         assert portal.action.package_patch(id="matricula-2024", version="2")["version"] == "2"
         with pytest.raises(ckanapi.ValidationError) as excinfo:
             portal.action.package_patch(id="matricula-2024", license_id="no-existe")

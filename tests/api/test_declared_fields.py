@@ -1,5 +1,6 @@
 """What CKAN clients send is kept: licence ids by any registered spelling, and the size, hash,
-last modification, media type and url_type a client declares for a resource."""
+last modification, media type, url_type and rights statement a client declares for a
+resource."""
 
 from __future__ import annotations
 
@@ -83,11 +84,46 @@ def test_a_patch_keeps_what_it_does_not_name_and_offsets_become_utc(api, world):
 
 @pytest.mark.parametrize(("field", "value"), [("size", -1), ("size", "grande"),
                                               ("last_modified", "ayer"),
-                                              ("hash", "x" * 201), ("url_type", "x" * 21)])
+                                              ("hash", "x" * 201), ("url_type", "x" * 21),
+                                              ("rights", "x" * 2001)])
 def test_bad_declared_values_are_refused_by_name(api, world, field, value):
     error = failed(api("resource_patch", {"id": world.link_id, field: value},
                        token=world.tokens["editor"]), 409, "Validation Error")
     assert field in error, error
+
+
+RIGHTS = "Uso libre citando «INE»; \"sin\" garantía.\nVer https://www.ine.gob.bo/condiciones"
+
+
+def test_a_rights_statement_goes_through_every_write_path_unchanged(api, world):
+    """ckanext-dcat's resource field ``rights`` (dct:rights): sent, stored and returned as
+    written by resource_create/patch/update, package_create/update and package_revise."""
+    token = world.tokens["editor"]
+    created = ok(api("resource_create", {"package_id": world.public, "url": LINK,
+                                         "rights": RIGHTS}, token=token))
+    assert created["rights"] == RIGHTS
+    assert ok(api("resource_show", {"id": created["id"]}))["rights"] == RIGHTS
+    shown = ok(api("package_show", {"id": world.public}))
+    assert [r["rights"] for r in shown["resources"]] == ["", "", RIGHTS]
+    # What package_show gave, sent back unchanged, keeps it (the CKAN client's round trip).
+    updated = ok(api("package_update", shown, token=token))
+    assert [r["rights"] for r in updated["resources"]] == ["", "", RIGHTS]
+    resource = ok(api("resource_show", {"id": created["id"]}))
+    assert ok(api("resource_update", resource, token=token))["rights"] == RIGHTS
+    # A patch that names something else keeps it; one that sends null clears it.
+    assert ok(api("resource_patch", {"id": created["id"], "name": "Otro"},
+                  token=token))["rights"] == RIGHTS
+    assert ok(api("resource_patch", {"id": created["id"], "rights": None},
+                  token=token))["rights"] == ""
+    new = ok(api("package_create", {"name": "con-derechos", "owner_org": "ine",
+                                    "license_id": "CC-BY-4.0",
+                                    "resources": [{"url": LINK, "rights": RIGHTS}]},
+                 token=token))
+    assert new["resources"][0]["rights"] == RIGHTS
+    revised = ok(api("package_revise", {"match": {"name": "con-derechos"},
+                                        "update__resources__0": {"rights": "Otros derechos"}},
+                     token=token))
+    assert revised["package"]["resources"][0]["rights"] == "Otros derechos"
 
 
 def test_an_upload_measures_its_own_size_and_keeps_a_declared_hash_beside_its_sha256(

@@ -75,7 +75,8 @@ def _expected_input(dataset) -> dict:
          "description_translated": r.description_translated,
          "url": dcat.download_url(dataset.name, r, BASE) if r.is_upload else r.url,
          "format": r.format, "media_type": r.media_type, "license_id": r.license_id,
-         "schema": dcat.schema_uri(r, dataset.name, BASE) or None, "size": r.size,
+         "rights": r.rights, "schema": dcat.schema_uri(r, dataset.name, BASE) or None,
+         "size": r.size,
          "hash": r.hash or r.sha256, "sha256": r.sha256,
          "last_modified": r.last_modified.isoformat() if r.last_modified else None,
          "uri": str(dcat.distribution_uri(dataset.name, r.id, BASE)), "position": position}
@@ -267,6 +268,45 @@ def test_direct_turtle_writer_gives_the_graph_of_the_triples_for_objects_and_row
         assert refs_written.iris == refs_expected.iris, dataset.name
         assert set(refs_written.entities) == set(refs_expected.entities)
         assert set(refs_written.themes) == set(refs_expected.themes)
+
+
+def test_a_resource_s_rights_are_a_labelled_rights_statement_or_its_iri():
+    """As ckanext-dcat writes its resource field ``rights``: a text as
+    ``[ a dct:RightsStatement ; rdfs:label "..." ]``, an address as the statement's IRI."""
+    from portal.rdf import DCT, RDF, RDFS
+
+    build_catalog()
+    dataset = services.get_dataset("censo-2024")
+    graph = new_graph()
+    dcat.dataset_to_rdf(dataset, graph, BASE)
+    nodes = {r.name: dcat.distribution_uri(dataset.name, r.id, BASE) for r in dataset.resources}
+    statement = graph.value(nodes["Población por departamento"], DCT.rights)
+    assert (statement, RDF.type, DCT.RightsStatement) in graph
+    assert str(graph.value(statement, RDFS.label)) == \
+        'Uso libre citando «INE, "Censo 2024"».\nSin garantía.'
+    iri = URIRef("https://www.ine.gob.bo/condiciones-de-uso")
+    assert graph.value(nodes["Boletín"], DCT.rights) == iri
+    assert (iri, RDF.type, DCT.RightsStatement) in graph
+    assert graph.value(nodes["Viviendas"], DCT.rights) is None
+    for shapes in (SHAPES_3_0_1, SHAPES_3_0_0):
+        assert validate(graph, shapes).violations == []
+
+
+def test_rights_are_read_from_a_literal_a_statement_s_label_or_its_iri():
+    from portal.rdf import turtle_prefixes
+
+    graph = parse_graph(turtle_prefixes() + """
+        <http://x.org/d1> a dcat:Distribution ; dct:rights "  Texto libre " .
+        <http://x.org/d2> a dcat:Distribution ; dct:rights [ a dct:RightsStatement ;
+            rdfs:label "Free to use"@en, "Uso libre"@es ] .
+        <http://x.org/d3> a dcat:Distribution ; dct:rights <https://example.org/derechos> .
+        <http://x.org/d4> a dcat:Distribution ; dct:rights [ a dct:RightsStatement ] .
+        <http://x.org/d5> a dcat:Distribution .
+    """, "turtle")
+    read = {n: dcat.distribution_from_rdf(graph, URIRef(f"http://x.org/d{n}"))["rights"]
+            for n in range(1, 6)}
+    assert read == {1: "Texto libre", 2: "Uso libre", 3: "https://example.org/derechos",
+                    4: "", 5: ""}
 
 
 def test_harvested_dataset_exports_its_provenance_and_conforms():

@@ -37,12 +37,14 @@ def build_catalog() -> dict[str, object]:
     factories.resource(censo, name="Población por departamento",
                        description="Tabla de población total por departamento.",
                        url="https://www.ine.gob.bo/censo/poblacion.csv", format="csv",
-                       media_type="text/csv", schema="https://example.org/esquemas/censo.json")
+                       media_type="text/csv", schema="https://example.org/esquemas/censo.json",
+                       rights="Uso libre citando «INE, \"Censo 2024\"».\nSin garantía.")
     factories.resource(censo, content=b"departamento,viviendas\nLa Paz,1000\n",
                        filename="viviendas.csv", name="Viviendas", description="Viviendas.")
     factories.resource(censo, name="Boletín", description="Boletín en PDF.",
                        url="https://www.ine.gob.bo/censo/boletin.pdf", format="PDF",
-                       media_type="application/pdf", license_id="CC-BY-SA-4.0")
+                       media_type="application/pdf", license_id="CC-BY-SA-4.0",
+                       rights="https://www.ine.gob.bo/condiciones-de-uso")
 
     presupuesto = factories.dataset(
         "presupuesto-municipal", entity_name="gam-la-paz", title="Presupuesto municipal 2025",

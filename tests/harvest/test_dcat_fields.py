@@ -151,3 +151,24 @@ def test_a_new_declared_size_alone_is_taken_on_the_next_run(site, add_source):
     assert job.counts["updated"] == 1, services.report_dict(job)
     db.session.expire_all()
     assert db.session.scalars(select(Dataset)).one().resources[0].size == 12
+
+
+def test_the_harvester_reads_a_distribution_s_rights_statement(site, add_source):
+    """ckanext-dcat's ``dct:rights [ a dct:RightsStatement ; rdfs:label ... ]`` becomes the
+    resource's ``rights``; a new label is taken on the next run."""
+    statement = (b'dcat:byteSize 10 ; dct:rights [ a dct:RightsStatement ; '
+                 b'<http://www.w3.org/2000/01/rdf-schema#label> "Uso libre citando la fuente"@es ]')
+    remote = _remote_catalog(site.base).replace(b"dcat:byteSize 10", statement)
+    site.add("/catalog.ttl", Reply(remote, content_type="text/turtle"))
+    site.json(f"/dataset/{LONG_NAME}/resource/r1/schema.json", INLINE_SCHEMA)
+    source = add_source("remota", "dcat", f"{site.base}/catalog.ttl")
+    assert services.run_source(source).counts["added"] == 1
+    [resource] = db.session.scalars(select(Dataset)).one().resources
+    assert resource.rights == "Uso libre citando la fuente"
+    changed = remote.replace(b"citando la fuente", b"sin fines comerciales")
+    site.add("/catalog.ttl", Reply(changed, content_type="text/turtle"))
+    job = services.run_source(source)
+    assert job.counts["updated"] == 1, services.report_dict(job)
+    db.session.expire_all()
+    assert db.session.scalars(select(Dataset)).one().resources[0].rights == \
+        "Uso libre sin fines comerciales"

@@ -253,6 +253,7 @@ def _resource(resource: dict[str, Any]) -> dict[str, Any]:
         "format": resource.get("format") or "",
         "media_type": resource.get("mimetype") or "",
         "license_id": resource.get("license_id") or "",
+        "rights": str(resource.get("rights") or "")[:2000],  # ckanext-dcat's, dct:rights
         "size": _size(resource.get("size")),
         "hash": str(resource.get("hash") or "")[:200],
         "last_modified": _moment(resource.get("last_modified")),

@@ -241,6 +241,7 @@ def _resources(resources: list[dict[str, Any]], config: dict[str, Any], notes: l
             "format": _text(resource.get("format"), 50).upper(),
             "media_type": _text(resource.get("media_type"), 200),
             "license_id": license_id,
+            "rights": _text(resource.get("rights"), 2000),  # ckanext-dcat's dct:rights
             "schema": schema if isinstance(schema, dict | str) else None,
             **_translations(resource, RESOURCE_TRANSLATED),
         })

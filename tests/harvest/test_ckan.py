@@ -273,6 +273,19 @@ def test_resource_fields_a_source_declares_are_kept_when_usable():
     ]
 
 
+def test_a_resource_s_rights_statement_is_kept(site, add_source):
+    """ckanext-dcat's resource field ``rights`` (its dct:rights) comes over as written."""
+    package = ckan_package(1)
+    package["resources"][0]["rights"] = "Uso libre citando al INE."
+    package["resources"].append({"name": "b.csv", "format": "CSV", "url": "https://example.org/b",
+                                 "rights": None})
+    FakeCkan(site, [package])
+    job = services.run_source(add_source("derechos", "ckan", site.base))
+    assert _statuses(job)[package["id"]] == "added"
+    resources = _datasets()[package["id"]].resources
+    assert [r.rights for r in resources] == ["Uso libre citando al INE.", ""]
+
+
 def test_a_dataset_edit_leaves_resources_whose_declared_moment_is_unchanged(site, add_source):
     """A resource's ``last_modified`` comes as text (naive or with an offset); the catalog holds
     a UTC moment. Compared as moments, an unchanged resource is not written again."""

@@ -30,7 +30,8 @@ DATASET_TEXT_FIELDS = (
     "landing_page", "version", "identifier", "issued", "modified", "state",
 )
 DATASET_LIST_FIELDS = ("themes", "spatial", "language")
-RESOURCE_TEXT_FIELDS = ("name", "description", "url", "format", "media_type", "license_id")
+RESOURCE_TEXT_FIELDS = ("name", "description", "url", "format", "media_type", "license_id",
+                        "rights")
 
 
 def publishable_entities(actor, also: Entity | None = None) -> list[Entity]:

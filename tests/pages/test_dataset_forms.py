@@ -284,6 +284,35 @@ def test_add_resource_by_url(app, catalog, login):
         assert resource.schema is None
 
 
+def test_a_resource_s_rights_are_entered_shown_and_edited(app, catalog, login):
+    client = login("editora")
+    rights = "Uso libre citando «INE».\nSin garantía."
+    response = client.post("/dataset/censo-2024/resource/new", data={
+        "url": "https://www.ine.gob.bo/datos/censo.json", "name": "Con derechos",
+        "rights": rights})
+    assert response.status_code == 302
+    with app.app_context():
+        resource = services.get_dataset("censo-2024").resources[-1]
+        assert resource.rights == rights
+        resource_id = resource.id
+    page = text(client.get(f"/dataset/censo-2024/resource/{resource_id}"))
+    shown = page[page.index(">Derechos</th>"):]
+    assert "Uso libre citando «INE».<br>Sin garantía." in shown[:300]
+    edit = f"/dataset/censo-2024/resource/{resource_id}/edit"
+    form = text(client.get(edit))
+    assert 'name="rights"' in form and "Sin garantía.</textarea>" in form
+    assert_valid_page(form)
+    too_long = client.post(edit, data={"url": "https://www.ine.gob.bo/datos/censo.json",
+                                       "rights": "x" * 2001})
+    assert too_long.status_code == 400
+    assert 'id="error-rights"' in text(too_long)
+    assert client.post(edit, data={"url": "https://www.ine.gob.bo/datos/censo.json",
+                                   "rights": ""}).status_code == 302
+    with app.app_context():
+        assert services.get_dataset("censo-2024").resources[-1].rights == ""
+    assert ">Derechos</th>" not in text(client.get(f"/dataset/censo-2024/resource/{resource_id}"))
+
+
 def test_add_resource_by_upload_then_download_it(app, catalog, login):
     client = login("editora")
     content = b"municipio,poblacion\nSucre,300000\n"

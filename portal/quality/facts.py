@@ -71,7 +71,7 @@ def distribution_facts(resource: Any, dataset: Any, link: LinkStatus | None) -> 
         machine_readable=fmt in MACHINE_READABLE,
         licence=get_license(licence_id) is not None,
         licence_in_vocabulary=licence_id in _eu_licences(),
-        rights=False,  # the export writes no dct:rights (see docs/quality.md)
+        rights=bool(resource.rights),  # the export writes it as a dct:RightsStatement
         byte_size=resource.size is not None and resource.size >= 0,
     )
 

@@ -91,8 +91,8 @@ class Indicator:
     label: object
     fix: object
     check: Check
-    #: False when no field of the portal can meet it today (``dct:rights``): it counts in the
-    #: score but is left out of the fix reports.
+    #: False when no field of the portal could meet it: it would count in the score but be left
+    #: out of the fix reports (every indicator has its field today).
     fixable: bool = True
 
 
@@ -196,7 +196,7 @@ INDICATORS: tuple[Indicator, ...] = (
     # Contextuality: 20
     Indicator("rights", "contextuality", 5, "dct:rights", "dcat:Distribution",
               _l("Derechos"), _l("Declare los derechos de cada recurso (dct:rights)."),
-              _dist("rights"), fixable=False),
+              _dist("rights")),
     Indicator("byte_size", "contextuality", 5, "dcat:byteSize", "dcat:Distribution",
               _l("Tamaño del archivo"), _l("Indique el tamaño de cada archivo."),
               _dist("byte_size")),

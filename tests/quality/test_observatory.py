@@ -51,7 +51,8 @@ def test_figures_match_the_catalog(app, client):
         points = dict(db.session.execute(
             select(Dataset.name, QualityScore.points).join(QualityScore)).all())
         # completo: 100 + 100 (its upload is reachable, with a download URL) + 110 - 0
-        # (CSV: every format indicator) + 75 + 15 (rights 0, size 5, issued 5, modified 5)
+        # (CSV: every format indicator) + 75 + 15 (rights 0: its resource declares none;
+        # size 5, issued 5, modified 5)
         assert points["completo"] == 100 + 100 + 110 + 75 + 15 == 400
         # pelado: DCAT-AP compliance 30 + access rights 15 + publisher 10
         assert points["pelado"] == 55
@@ -118,10 +119,13 @@ def test_scorecard_fix_report_and_badge(app, client):
     assert fixes[0] == ["indicador", "nombre", "como_mejorar", "conjuntos", "puntos"]
     gains = {row[0]: float(row[4]) for row in fixes[1:]}
     # pelado misses all of findability (keywords 30 and themes 30 first), every distribution
-    # indicator; completo misses only dct:rights, which no field can give (not listed).
+    # indicator; completo misses only dct:rights: its resource declares none (its field
+    # "Derechos" gives it), 5 points each.
     assert [row[0] for row in fixes[1:3]] == ["access_url_status", "download_url_status"]
     assert gains["access_url_status"] == 50 and gains["keywords"] == 30
-    assert "rights" not in gains and fixes[1:] == sorted(fixes[1:], key=lambda r: -float(r[4]))
+    [rights] = [row for row in fixes[1:] if row[0] == "rights"]
+    assert rights[2:] == ["Declare los derechos de cada recurso (dct:rights).", "2", "10.0"]
+    assert fixes[1:] == sorted(fixes[1:], key=lambda r: -float(r[4]))
     datasets = _csv(client.get("/organization/ine/calidad/conjuntos.csv"))
     assert [row[0] for row in datasets[1:]] == ["pelado", "completo"]
     badge = client.get("/organization/ine/calidad/insignia.svg")

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from portal import db
+from portal.auth.permissions import SYSTEM
+from portal.catalog import services as catalog
 from portal.quality import mqa, services
 from portal.quality.models import QualityScore
 from tests import factories
@@ -56,7 +58,8 @@ def test_complete_dataset_with_an_upload_and_an_unchecked_link():
     # Reusability: licence 20 + EU licence vocabulary 10 + access rights 10 + its vocabulary 5
     # + contact point 20 + publisher 10.
     assert dims["reusability"] == 75
-    # Contextuality: dct:rights 0 (never exported); byte size 1/2 -> 2.5; issued 5; modified 5.
+    # Contextuality: dct:rights 0 (no resource declares it); byte size 1/2 -> 2.5; issued 5;
+    # modified 5.
     assert dims["contextuality"] == 0 + 2.5 + 5 + 5
     assert found.assessment.points == 100 + 65 + 85 + 75 + 12.5 == 337.5
     assert found.assessment.rating == "good"
@@ -66,6 +69,26 @@ def test_complete_dataset_with_an_upload_and_an_unchecked_link():
     # What to fix first: the largest gain.
     assert [(m.indicator.key, m.missing) for m in found.fixes][:3] == [
         ("access_url_status", 25), ("download_url", 10), ("machine_readable", 10)]
+
+
+def test_rights_are_met_by_the_share_of_resources_that_declare_them():
+    """dct:rights (5 points) as the resource field ``rights`` gives it: 1 of 2 resources is
+    half the points, both all of them; while one is missing it is a fix to make."""
+    ds = _full()
+    catalog.update_resource(ds.resources[0], {"rights": "Uso libre citando al INE."}, SYSTEM,
+                            partial=True)
+    services.score_datasets([ds.id])
+    found = services.latest(ds.id)
+    assert found.assessment.values()["rights"] == 0.5
+    assert found.assessment.dimensions["contextuality"] == 2.5 + 2.5 + 5 + 5
+    assert ("rights", 2.5) in [(m.indicator.key, m.missing) for m in found.fixes]
+    catalog.update_resource(ds.resources[1], {"rights": "https://example.org/derechos"},
+                            SYSTEM, partial=True)
+    services.score_datasets([ds.id])
+    found = services.latest(ds.id)
+    assert found.assessment.values()["rights"] == 1
+    assert found.assessment.points == 337.5 + 5
+    assert "rights" not in [m.indicator.key for m in found.fixes]
 
 
 def test_bare_dataset():

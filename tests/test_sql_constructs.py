@@ -1,5 +1,5 @@
-"""``in_list`` and ``utf8`` on the test database (SQLite, or PostgreSQL in CI's second stage),
-and the memory map of SQLite connections."""
+"""``in_list``, ``utf8`` and ``ordered_join`` on the test database (SQLite, or PostgreSQL in CI's
+second stage), and the memory map of SQLite connections."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select, text
 
 from portal import db
-from portal.catalog.models import Dataset
-from portal.sql_constructs import as_parameter, in_list, utf8
+from portal.catalog.models import Dataset, Entity
+from portal.sql_constructs import as_parameter, in_list, ordered_join, utf8
 from tests import factories
 
 
@@ -48,6 +48,19 @@ def test_utf8_reads_the_column_as_its_utf8_bytes(datasets):
     for title, data in rows:
         assert isinstance(data, bytes)
         assert data == title.encode("utf-8")
+
+
+def test_ordered_join_is_an_inner_join_that_sqlite_keeps_in_order(datasets):
+    factories.entity("vacia", title="Sin conjuntos")
+    tables = ordered_join(Entity.__table__, Dataset.__table__, Dataset.entity_id == Entity.id)
+    statement = select(Entity.name, Dataset.name).select_from(tables).order_by(Dataset.name)
+    assert db.session.execute(statement).all() == [
+        ("ine", "conjunto-0"), ("ine", "conjunto-1"), ("ine", "conjunto-2")]
+    sql = str(statement.compile(db.engine()))
+    if db.engine().dialect.name == "sqlite":
+        assert "FROM entity CROSS JOIN dataset ON dataset.entity_id = entity.id" in sql
+    else:
+        assert "FROM entity JOIN dataset ON dataset.entity_id = entity.id" in sql
 
 
 def test_sqlite_connections_read_through_a_memory_map(ctx):

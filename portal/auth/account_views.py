@@ -35,11 +35,13 @@ def _page() -> int:
 def dashboard():
     tab = request.args.get("tab", "all")
     tab = tab if tab in board.TABS else "all"
+    # The counts per tab are the figures at the top and the list's total: counted once.
+    counts = board.dataset_counts(current_user)
     failed, failed_total = board.failed_validations(current_user)
     return render_template(
-        "user/dashboard.html", tab=tab, counts=board.dataset_counts(current_user),
+        "user/dashboard.html", tab=tab, counts=counts,
         results=board.datasets(current_user, tab, _page(),
-                                   current_app.config["PORTAL_PAGE_SIZE"]),
+                               current_app.config["PORTAL_PAGE_SIZE"], counts=counts),
         failed=failed, failed_total=failed_total,
         harvest_jobs=board.harvest_jobs(current_user),
         pige_waiting=board.pige_waiting(current_user),

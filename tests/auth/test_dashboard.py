@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from sqlalchemy import event
@@ -171,3 +172,126 @@ def test_the_failed_validations_show_the_newest_ten_and_count_all(app, client, w
     section = html[html.index('id="validaciones"'):html.index('id="cosechas"')]
     assert "10 de 11" in section and section.count("/validation") == 10
     assert re.search(r'<a href="#validaciones">11</a>', html)
+
+
+def test_the_counts_per_tab_are_counted_once_per_request(app, client, world, monkeypatch):
+    """The figures at the top and the list's total are the same counts: one grouped query."""
+    from portal.auth import dashboard as board
+
+    _catalog(app)
+    calls = []
+    counted = board.dataset_counts
+
+    def counting(user):
+        calls.append(user.name)
+        return counted(user)
+
+    monkeypatch.setattr(board, "dataset_counts", counting)
+    login(client, "editor1")
+    for path in ("/dashboard", "/dashboard?tab=draft", "/dashboard?tab=deleted&page=2"):
+        calls.clear()
+        html = client.get(path).get_data(as_text=True)
+        assert calls == ["editor1"], path
+        assert [_count(html, tab) for tab in ("all", "draft", "private", "deleted")] \
+            == [3, 1, 1, 1]
+
+
+def test_an_admin_of_several_entities_sees_all_theirs_counted_and_paged_in_order(app, client,
+                                                                                world):
+    """An admin of two entities and a member of a third, where they created one dataset: the
+    counts add up the three, and the pages (the page's ids chosen first, then its rows) hold
+    each dataset once, the last changed first, the last page included."""
+    app.config["PORTAL_PAGE_SIZE"] = 2
+    with app.app_context():
+        factories.entity("mefp", title="Ministerio de Economía")
+        factories.entity("ajena", title="Entidad ajena")
+        factories.entity("otra", title="Otra entidad")
+        admin = catalog_user("admin1")
+        from portal.auth import services as auth
+
+        auth.set_membership(catalog.get_entity("mefp"), {"username": "admin1", "role": "admin"},
+                            factories.SYSTEM)
+        auth.set_membership(catalog.get_entity("ajena"),
+                            {"username": "admin1", "role": "editor"}, factories.SYSTEM)
+        created = []  # the admin's, oldest first
+        for number in range(3):
+            created.append(factories.dataset(f"ine-{number}", entity_name="ine",
+                                             title=f"INE {number}").name)
+            created.append(factories.dataset(f"mefp-{number}", entity_name="mefp",
+                                             title=f"MEFP {number}", private=number == 1).name)
+        factories.dataset("mefp-borrador", entity_name="mefp", title="MEFP borrador",
+                          state="draft")
+        created.append("mefp-borrador")
+        gone = factories.dataset("mefp-borrado", entity_name="mefp", title="MEFP borrado")
+        catalog.delete_dataset(gone, factories.SYSTEM)
+        # What they created as an editor stays theirs once they are only a member there.
+        factories.dataset("ajena-suyo", entity_name="ajena", title="Ajena suyo", actor=admin)
+        created.append("ajena-suyo")
+        auth.set_membership(catalog.get_entity("ajena"),
+                            {"username": "admin1", "role": "member"}, factories.SYSTEM)
+        factories.dataset("ajena-otro", entity_name="ajena", title="Ajena de otro")
+        factories.dataset("otra-0", entity_name="otra", title="De otra entidad")
+
+    login(client, "admin1")
+    first = client.get("/dashboard").get_data(as_text=True)
+    assert [_count(first, tab) for tab in ("all", "draft", "private", "deleted")] == [8, 1, 1, 1]
+    listed = []
+    for page in range(1, 5):
+        html = client.get(f"/dashboard?page={page}").get_data(as_text=True)
+        found = re.findall(r'class="dataset-item-title">\s*<a href="/dataset/([a-z0-9-]+)"', html)
+        assert len(found) == 2, page
+        listed += found
+    assert listed == created[::-1]
+    # Past the last page: the last page.
+    assert client.get("/dashboard?page=9").get_data(as_text=True).count(
+        'class="dataset-item"') == 2
+    deleted = client.get("/dashboard?tab=deleted").get_data(as_text=True)
+    assert "MEFP borrado" in deleted and "INE 0" not in deleted
+
+
+def test_failed_validations_of_an_admin_of_several_entities_newest_first_last_report_only(
+        app, client, world):
+    """Each resource counts by its latest validation: one fixed and validated again leaves the
+    list. Failures in both of an admin's entities are counted together, the newest ten shown;
+    those of a deleted dataset or of another entity are not."""
+    with app.app_context():
+        factories.entity("mefp", title="Ministerio de Economía")
+        factories.entity("otra", title="Otra entidad")
+        from portal.auth import services as auth
+
+        auth.set_membership(catalog.get_entity("mefp"), {"username": "admin1", "role": "admin"},
+                            factories.SYSTEM)
+        ine = factories.dataset("montos-ine", entity_name="ine", title="Montos INE")
+        mefp = factories.dataset("montos-mefp", entity_name="mefp", title="Montos MEFP")
+        gone = factories.dataset("montos-borrados", entity_name="mefp", title="Borrados")
+        other = factories.dataset("montos-otra", entity_name="otra", title="Montos otra")
+        names = []  # the admin's failures, in the order validated
+        for number in range(12):
+            dataset = ine if number % 2 else mefp
+            bad = factories.resource(dataset, content=f"id,monto\n1,{number}\n2,mil\n".encode(),
+                                     filename=f"m{number}.csv", name=f"Fallo {number:02d}",
+                                     schema=SCHEMA)
+            validation.validate_resource(catalog.get_resource(bad.id))
+            names.append(f"Fallo {number:02d}")
+        for dataset, name in ((gone, "Fallo borrado"), (other, "Fallo ajeno")):
+            bad = factories.resource(dataset, content=b"id,monto\n1,x\n", filename="x.csv",
+                                     name=name, schema=SCHEMA)
+            validation.validate_resource(catalog.get_resource(bad.id))
+        catalog.delete_dataset(catalog.get_dataset("montos-borrados"), factories.SYSTEM)
+        # The newest failure is fixed: validated again, it passes.
+        fixed = catalog.get_resource(
+            next(r.id for r in catalog.get_dataset("montos-ine").resources
+                 if r.name == "Fallo 11"))
+        catalog.update_resource(fixed, {}, factories.SYSTEM, partial=True,
+                                upload=io.BytesIO(b"id,monto\n1,10\n"), filename="m11.csv")
+        assert validation.validate_resource(catalog.get_resource(fixed.id)).status == "success"
+        names.remove("Fallo 11")
+
+    login(client, "admin1")
+    html = client.get("/dashboard").get_data(as_text=True)
+    section = html[html.index('id="validaciones"'):html.index('id="cosechas"')]
+    assert re.search(r'<a href="#validaciones">11</a>', html)
+    assert "10 de 11" in section
+    shown = re.findall(r">(Fallo [^<]+)</a>", section)
+    assert shown == names[::-1][:10]
+    assert "Fallo borrado" not in section and "Fallo ajeno" not in section

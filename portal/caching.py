@@ -273,5 +273,6 @@ def _cache_control(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.extensions["caching_bodies"] = BodyCache(app.config["PORTAL_CACHE_ENTRIES"])
-    app.extensions["caching_version"] = config.portal_version()
+    # A deploy of other code changes what the kept answers would hold: they are not reused.
+    app.extensions["caching_version"] = f"{config.portal_version()}+{config.code_fingerprint()}"
     app.after_request(_cache_control)

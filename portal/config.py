@@ -7,9 +7,12 @@ same name, or from the mapping passed to ``create_app``.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -212,6 +215,42 @@ def mode(config: Mapping[str, Any], name: str, modes: tuple[str, ...], *,
     if value not in modes:
         raise ValueError(f"{name} must be one of {', '.join(modes)}, not {value!r}")
     return value
+
+
+#: What a page or a dictionary is made from, besides the data: the code, the templates, the
+#: message catalogs and the static files (``code_fingerprint``).
+_FINGERPRINTED = (".py", ".html", ".json", ".css", ".js", ".svg")
+
+
+@functools.cache
+def code_fingerprint(roots: tuple[Path, ...] | None = None) -> str:
+    """A digest of the code and files the portal serves with: the ``portal`` and
+    ``harvesters`` packages' sources and templates, the message catalogs and ``static/``.
+
+    The distribution's version alone stays the same from one deploy to the next, so anything
+    kept under it (the stored ``package_show`` dictionaries shared by every node, entity tags
+    given to clients) would outlive a change of its shape. Every process of one deployment runs
+    the same files, so they all get the same digest. Catalogs count by their ``.po`` source
+    where there is one (a checkout, whose ``.mo`` the app may compile later) and by their
+    ``.mo`` otherwise (a wheel ships only those)."""
+    from portal import datafiles
+
+    package = Path(__file__).resolve().parent
+    roots = roots or (package, package.parent / "harvesters", datafiles.STATIC_DIR)
+    digest = hashlib.sha256()
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if "__pycache__" in path.parts or not path.is_file():
+                continue
+            if path.suffix == ".mo" and path.with_suffix(".po").exists():
+                continue
+            if path.suffix not in (*_FINGERPRINTED, ".po", ".mo"):
+                continue
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def portal_version() -> str:

@@ -5,10 +5,10 @@ shared by every web process and node (CKAN keeps them in Solr, ``validated_data_
 not served a dataset yet builds its dictionary from the database (loading it with its resources,
 themes and checks, then marshmallow): about 0.75 ms each, 0.75 s for a ``rows=1000`` page. This
 table holds them ready: a row per public dataset with the revision it was built at (the stamps
-``package_show``'s cache is keyed by) and the variant (interface language, host, portal version)
-it was built for. A page reads the rows of the datasets its process does not keep and uses a
-text only if both its revision and its variant are the page's: a row that lags behind is never
-served, it only costs the live build it would have spared.
+``package_show``'s cache is keyed by) and the variant (interface language, host, portal
+version and code digest) it was built for. A page reads the rows of the datasets its process
+does not keep and uses a text only if both its revision and its variant are the page's: a row
+that lags behind is never served, it only costs the live build it would have spared.
 
 ``refresh()`` writes the rows of the datasets whose revision moved (or that have none), for the
 canonical variant: the default language and ``PORTAL_SITE_URL``, the host the public reaches

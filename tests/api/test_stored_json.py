@@ -112,6 +112,23 @@ def test_another_host_or_language_never_gets_the_stored_text(catalog, monkeypatc
     assert len(built) == 2
 
 
+def test_what_other_code_stored_is_not_served_after_a_deploy(catalog, monkeypatch):
+    """The distribution's version stays the same from one deploy to the next: the code's
+    fingerprint is what tells the stored texts of other code (a field added since, say) apart."""
+    from portal import config
+
+    assert catalog.extensions["caching_version"] == \
+        f"{config.portal_version()}+{config.code_fingerprint()}"
+    stored_json.refresh(catalog)
+    monkeypatch.setitem(catalog.extensions, "caching_version",
+                        f"{config.portal_version()}+another-build")
+    _fresh_process(catalog)
+    built = _building(monkeypatch)
+    assert len({package["id"] for package in _search(catalog)}) >= 3
+    assert len(built) == 1 and len(built[0]) >= 3  # built live, none read from the store
+    assert stored_json.refresh(catalog) == len(_public(catalog))  # stored again for this code
+
+
 def test_a_dataset_no_longer_public_loses_its_row(catalog):
     stored_json.refresh(catalog)
     with catalog.app_context():

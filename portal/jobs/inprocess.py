@@ -113,9 +113,10 @@ class InProcessBackend:
         with unit_of_work() as session:  # joins the caller's transaction, if any
             if waiting is not None:
                 _serialize_senders(session, waiting)
-            if waiting is not None and session.scalar(select(QueuedJob.id).where(
-                    QueuedJob.queueing_key == waiting, QueuedJob.status == "queued").limit(1)):
-                return  # the same work already waits in the queue
+                if session.scalar(select(QueuedJob.id).where(
+                        QueuedJob.queueing_key == waiting, QueuedJob.status == "queued")
+                        .limit(1)):
+                    return  # the same work already waits in the queue
             session.add(QueuedJob(name=job.name, queue=job.queue, args=kwargs,
                                   lock_key=job.lock_key(kwargs), queueing_key=waiting,
                                   max_attempts=job.retries + 1))
